@@ -1,0 +1,131 @@
+"""The engine: topological order, grad mode, gradient semantics, gradients() without side effects."""
+
+import pytest
+
+from autograd import Value, enable_grad, is_grad_enabled, no_grad
+from autograd.engine import gradients, topological_order
+
+
+def test_topological_order_puts_parents_before_children():
+    a, b = Value(1.0), Value(2.0)
+    c = a * b
+    d = c + a
+    e = d * c
+    order = topological_order(e)
+    assert order == [c, d, e]
+
+
+def test_topological_order_skips_leaves_and_lists_each_node_once():
+    a = Value(2.0)
+    b = a + a
+    c = b * b
+    assert topological_order(c) == [b, c]
+
+
+def test_topological_order_is_the_same_on_every_call():
+    a = Value(0.5)
+    nodes = [a]
+    for i in range(50):
+        nodes.append(nodes[-1] * nodes[i // 2] + 1.0)
+    first = [id(node) for node in topological_order(nodes[-1])]
+    assert all([id(n) for n in topological_order(nodes[-1])] == first for _ in range(3))
+
+
+def test_no_grad_records_no_parents():
+    a = Value(3.0)
+    with no_grad():
+        b = a * 2.0 + 1.0
+    assert b.parents == () and not b.requires_grad and b.data == 7.0
+
+
+def test_no_grad_works_as_a_decorator_and_restores_the_mode():
+    @no_grad()
+    def double(x):
+        assert not is_grad_enabled()
+        return x * 2.0
+
+    assert double(Value(1.0)).parents == ()
+    assert is_grad_enabled()
+
+
+def test_no_grad_nests_and_enable_grad_reenables_inside_it():
+    with no_grad():
+        with no_grad():
+            assert not is_grad_enabled()
+        assert not is_grad_enabled()
+        with enable_grad():
+            assert is_grad_enabled()
+        assert not is_grad_enabled()
+    assert is_grad_enabled()
+
+
+def test_no_grad_restores_the_mode_after_an_exception():
+    with pytest.raises(RuntimeError):
+        with no_grad():
+            raise RuntimeError("inside")
+    assert is_grad_enabled()
+
+
+def test_reused_non_leaf_gets_the_sum_of_its_paths():
+    a = Value(1.5)
+    b = a + a
+    c = b + b
+    c.backward()
+    assert (a.grad, b.grad, c.grad) == (4.0, 2.0, 1.0)
+
+
+def test_backward_twice_doubles_leaves_and_keeps_non_leaves():
+    a, b = Value(2.0), Value(3.0)
+    c = a * b
+    d = c + a
+    d.backward()
+    d.backward()
+    assert (a.grad, b.grad) == (2 * (3.0 + 1.0), 2 * 2.0)
+    assert (c.grad, d.grad) == (1.0, 1.0)
+
+
+def test_backward_on_a_result_that_needs_no_grad_is_refused():
+    with no_grad():
+        c = Value(1.0) * 2.0
+    with pytest.raises(ValueError, match="does not require grad"):
+        c.backward()
+
+
+def test_backward_on_a_leaf_accumulates_the_seed():
+    a = Value(4.0)
+    a.backward(2.0)
+    a.backward()
+    assert a.grad == 3.0
+
+
+def test_gradients_returns_gradients_and_leaves_leaf_grads_untouched():
+    a, b = Value(2.0), Value(5.0)
+    a.grad = 10.0
+    c = a * b + a
+    (ga, gb) = gradients(c, [a, b], 1.0)
+    assert (ga, gb) == (6.0, 2.0)
+    assert (a.grad, b.grad) == (10.0, 0.0)
+
+
+def test_gradients_gives_none_for_an_input_the_root_does_not_depend_on():
+    a, b = Value(2.0), Value(5.0)
+    c = a * 3.0
+    assert gradients(c, [a, b], 1.0) == [3.0, None]
+
+
+def test_gradients_with_create_graph_can_be_differentiated_again():
+    x = Value(3.0)
+    y = x * x * x
+    (dy,) = gradients(y, [x], Value(1.0, requires_grad=False), create_graph=True)
+    assert dy.data == 27.0
+    (d2y,) = gradients(dy, [x], 1.0)
+    assert d2y == 18.0
+
+
+def test_a_million_op_chain_goes_backward_without_recursion():
+    x = Value(1.0)
+    y = x
+    for _ in range(1_000_000):
+        y = y + 1.0
+    y.backward()
+    assert x.grad == 1.0 and y.data == 1_000_001.0
