@@ -6,16 +6,37 @@ so gradients of gradients come for free.
 """
 
 from .engine import enable_grad, is_grad_enabled, no_grad
+from .functional import grad, hessian, hvp, jacobian, value_and_grad
+from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .primitive import Primitive, primitive
+from .profiler import profile
+from .tensor import Tensor, concatenate, maximum, minimum, stack, where
 from .value import Value, dot, sum_values
+from .viz import draw_graph
 
 __all__ = [
+    "GradcheckError",
     "Primitive",
+    "Tensor",
     "Value",
+    "concatenate",
     "dot",
+    "draw_graph",
     "enable_grad",
+    "grad",
+    "gradcheck",
+    "gradgradcheck",
+    "hessian",
+    "hvp",
     "is_grad_enabled",
+    "jacobian",
+    "maximum",
+    "minimum",
     "no_grad",
     "primitive",
+    "profile",
+    "stack",
     "sum_values",
+    "value_and_grad",
+    "where",
 ]

@@ -67,13 +67,12 @@ def topological_order(root):
 
     Iterative depth-first search (no recursion, so any depth works). The order is
     decided by the parents tuples alone, so gradient sums always add in the same
-    order. Visiting a node resets its ``grad`` to ``None`` for the coming pass.
+    order.
     """
     if not root.parents:
         return []
     order = []
     seen = {root}
-    root.grad = None
     stack = [(root, iter(root.parents))]
     push, pop, visit, append = stack.append, stack.pop, seen.add, order.append
     while stack:
@@ -81,7 +80,6 @@ def topological_order(root):
         for parent in parents:
             if parent.parents and parent not in seen:
                 visit(parent)
-                parent.grad = None
                 push((parent, iter(parent.parents)))
                 break
         else:
@@ -117,6 +115,8 @@ def propagate(order, create_graph):
 
 
 def _seed_and_propagate(root, order, seed, create_graph):
+    for node in order:
+        node.grad = None
     if order:
         root.grad = seed
     else:
@@ -147,28 +147,29 @@ def backward(root, seed, create_graph=False):
 
 
 def gradients(root, inputs, seed, create_graph=False):
-    """The gradients of ``root`` with respect to ``inputs``, leaving every leaf's ``grad`` as it was.
+    """The gradients of ``root`` with respect to ``inputs``, leaving every node's ``grad`` as it was.
 
-    Like ``torch.autograd.grad``: nothing accumulates into leaves. Returns one
-    entry per input, ``None`` for an input that ``root`` does not depend on.
+    Like ``torch.autograd.grad``: nothing accumulates into leaves and no
+    intermediate ``grad`` changes. Returns one entry per input, ``None`` for an
+    input that ``root`` does not depend on.
     """
     if not root.requires_grad:
         return [None for _ in inputs]
     order = topological_order(root)
     reached = set(order)
     reached.add(root)
-    leaves = [] if order else [root]
+    touched = order[:] if order else [root]
     for node in order:
         for parent in node.parents:
             if not parent.parents and parent.requires_grad and parent not in reached:
                 reached.add(parent)
-                leaves.append(parent)
-    saved = [leaf.grad for leaf in leaves]
-    for leaf in leaves:
-        leaf.grad = None
+                touched.append(parent)
+    saved = [node.grad for node in touched]
+    for node in touched:
+        node.grad = None
     try:
         _seed_and_propagate(root, order, seed, create_graph)
         return [node.grad if node in reached else None for node in inputs]
     finally:
-        for leaf, grad in zip(leaves, saved):
-            leaf.grad = grad
+        for node, grad in zip(touched, saved):
+            node.grad = grad

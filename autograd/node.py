@@ -6,3 +6,9 @@ class Node:
 
     __slots__ = ()
     __array_ufunc__ = None  # numpy defers to our reflected operators: ``array + node`` is a node
+
+    def _repr_mimebundle_(self, include=None, exclude=None, **kwargs):
+        """Jupyter shows a node as the graph that computed it (SVG); the text repr where it cannot be drawn."""
+        from .viz import repr_mimebundle
+
+        return repr_mimebundle(self, include, exclude)

@@ -24,9 +24,9 @@ import numpy as np
 
 from . import vocabulary
 from .engine import GradMode
+from . import tensor, value
 from .node import Node
-from .value import Value, constant, lift, to_float
-from .value import _result as value_result
+from .value import Value, to_float
 
 
 class Family:
@@ -44,7 +44,14 @@ def _wrap_float(data, name):
     return to_float(data, f"{name} (its forward's result)")
 
 
-_families = [Family(Value, lift, _wrap_float, value_result, constant)]
+def _wrap_array(data, name):
+    return tensor.as_array(data, None, f"{name} (its forward's result)")
+
+
+_families = [
+    Family(Value, value.lift, _wrap_float, value._result, value.constant),
+    Family(tensor.Tensor, tensor.lift, _wrap_array, tensor.result, tensor.constant),
+]
 
 
 def _family_of(name, args):

@@ -95,8 +95,6 @@ class Value(Node):
     def __ge__(self, other):
         return self.data >= _payload(other, ">=")
 
-    __hash__ = Node.__hash__
-
     def __bool__(self):
         return self.data != 0.0
 

@@ -53,3 +53,98 @@ def sign(x):
     if isinstance(x, np.ndarray):
         return np.sign(x)
     return float((x > 0) - (x < 0))
+
+
+def where(cond, x, y):
+    """``x`` where ``cond`` holds, else ``y``. A scalar ``cond`` picks a branch (floats, Values);
+    an array ``cond`` selects elementwise (ndarrays, Tensors). ``cond`` is a constant."""
+    if isinstance(cond, (bool, np.bool_)):
+        return x if cond else y
+    if isinstance(x, Node) or isinstance(y, Node) or isinstance(cond, Node):
+        from .tensor_elementwise import where as tensor_where
+
+        return tensor_where(cond, x, y)
+    return np.where(cond, x, y)
+
+
+_sum_to_plans = {}
+
+
+def _sum_to_plan(from_shape, shape):
+    lead = len(from_shape) - len(shape)
+    if lead < 0 or any(n != m and n != 1 for n, m in zip(shape, from_shape[lead:])):
+        raise ValueError(f"sum_to: an array of shape {from_shape} does not sum down to shape {shape}")
+    kept = tuple(lead + i for i, (n, m) in enumerate(zip(shape, from_shape[lead:])) if n == 1 and m != 1)
+    plan = (tuple(range(lead)) + kept, bool(kept) or not shape)
+    if len(_sum_to_plans) < 4096:
+        _sum_to_plans[(from_shape, shape)] = plan
+    return plan
+
+
+def sum_to(x, shape):
+    """``x`` summed over the axes broadcasting added or stretched, down to ``shape``.
+
+    The gradient of an operand that numpy broadcast to a bigger shape is the sum
+    of the gradients of all its copies: ``sum_to`` undoes ``broadcast_to``. Works
+    on ndarrays and Tensors; returns ``x`` itself when the shapes already match.
+    """
+    from_shape = x.shape
+    if from_shape == shape:
+        return x
+    shape = tuple(shape)
+    plan = _sum_to_plans.get((from_shape, shape))
+    if plan is None:
+        plan = _sum_to_plan(from_shape, shape)
+    axes, keepdims = plan
+    if x.__class__ is np.ndarray:
+        summed = np.add.reduce(x, axes, None, None, keepdims)  # x.sum without numpy's Python-level wrapper
+    else:
+        summed = x.sum(axis=axes, keepdims=keepdims)
+    return summed.reshape(shape) if keepdims else summed
+
+
+def broadcast_to(x, shape):
+    """``x`` repeated along new or size-1 axes up to ``shape``, as numpy broadcasts; partner of ``sum_to``.
+
+    On an ndarray the result is a writable array of its own (numpy's read-only
+    broadcast view is copied); ``x`` itself when the shapes already match.
+    """
+    if isinstance(x, Node):
+        return x.broadcast_to(shape)
+    if getattr(x, "shape", None) == shape:
+        return x
+    try:
+        if isinstance(x, (np.ndarray, np.generic)):
+            out = np.empty(shape, dtype=x.dtype)
+            np.copyto(out, x)
+            return out
+        return np.broadcast_to(x, shape).copy()
+    except ValueError:
+        raise ValueError(f"broadcast_to: cannot broadcast shape {np.shape(x)} to shape {tuple(shape)}") from None
+
+
+def scatter_add(g, index, shape, unique=False):
+    """An array of zeros of ``shape`` with ``g`` added at ``index``: the gradient of ``x[index]``.
+
+    Entries that ``index`` picks several times (repeated integer indices) receive
+    the sum of their gradients. ``unique=True`` promises no entry is picked twice
+    (slices, ints, boolean masks), which allows a plain assignment.
+    """
+    if isinstance(g, Node):
+        from .tensor_shape import scatter_add as tensor_scatter_add
+
+        return tensor_scatter_add(g, index, shape, unique)
+    out = np.zeros(shape, dtype=g.dtype)
+    if unique:
+        out[index] = g
+    else:
+        np.add.at(out, index, g)
+    return out
+
+
+def softmax(x, axis=-1):
+    """e^x / Σ e^x along ``axis`` (an int or a tuple), computed after subtracting the maximum."""
+    if isinstance(x, Node):
+        return x.softmax(axis=axis)
+    exps = np.exp(x - x.max(axis=axis, keepdims=True))
+    return exps / exps.sum(axis=axis, keepdims=True)

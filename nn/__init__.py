@@ -1,1 +1,66 @@
 """nn: layers, losses, optimizers, data tools and training, built only from autograd's ops."""
+
+from . import data, functional, init, optim, scalar
+from .layers import (
+    MLP,
+    Dropout,
+    Identity,
+    LeakyReLU,
+    Linear,
+    LogSoftmax,
+    ReLU,
+    Sigmoid,
+    Softmax,
+    Tanh,
+)
+from .losses import (
+    BCELoss,
+    BCEWithLogitsLoss,
+    CrossEntropyLoss,
+    HingeLoss,
+    L1Loss,
+    MSELoss,
+    NLLLoss,
+)
+from .metrics import accuracy
+from .module import Module, Parameter, Sequential, load, save
+from .penalties import l1_penalty, l2_penalty
+from .training import History, NonFiniteLossError, evaluate, fit, predict
+
+__all__ = [
+    "BCELoss",
+    "BCEWithLogitsLoss",
+    "CrossEntropyLoss",
+    "Dropout",
+    "HingeLoss",
+    "History",
+    "Identity",
+    "L1Loss",
+    "LeakyReLU",
+    "Linear",
+    "LogSoftmax",
+    "MLP",
+    "MSELoss",
+    "Module",
+    "NLLLoss",
+    "NonFiniteLossError",
+    "Parameter",
+    "ReLU",
+    "Sequential",
+    "Sigmoid",
+    "Softmax",
+    "Tanh",
+    "accuracy",
+    "data",
+    "evaluate",
+    "fit",
+    "functional",
+    "init",
+    "l1_penalty",
+    "l2_penalty",
+    "load",
+    "optim",
+    "predict",
+    "save",
+    "scalar",
+]

@@ -129,3 +129,11 @@ def test_a_million_op_chain_goes_backward_without_recursion():
         y = y + 1.0
     y.backward()
     assert x.grad == 1.0 and y.data == 1_000_001.0
+
+
+def test_gradients_leaves_intermediate_grads_untouched():
+    x = Value(2.0)
+    y = x * 3.0
+    (y * y).backward()
+    assert gradients(y * y * y, [y], 1.0) == [3 * 36.0]
+    assert (x.grad, y.grad) == (36.0, 12.0)

@@ -104,3 +104,67 @@ def test_a_user_op_without_a_rule_says_how_to_give_one():
 
     with pytest.raises(TypeError, match="cube: no derivative rule; define one with @cube.defvjp"):
         cube(Value(1.0))
+
+
+def test_a_user_op_on_a_tensor_keeps_the_tensor_dtype():
+    from autograd import Tensor
+
+    x = Tensor(np.array([-1.0, 0.0, 2.0], dtype=np.float32), requires_grad=True)
+    y = softplus(x)
+    y.sum().backward()
+    assert (y.dtype, x.grad.dtype, y.op) == (np.float32, np.float32, "softplus")
+
+
+def test_a_user_op_on_broadcast_tensors_passes_gradcheck_first_and_second_order():
+    from autograd import Tensor, gradcheck, gradgradcheck
+
+    rng = np.random.default_rng(0)
+    a = Tensor(rng.normal(size=(3, 4)), requires_grad=True)
+    b = Tensor(rng.normal(size=(4,)), requires_grad=True)
+    assert gradcheck(lambda a, b: softplus(scaled_product(a, b, scale=0.7)), a, b)
+    assert gradgradcheck(lambda a, b: softplus(scaled_product(a, b, scale=0.7)), a, b)
+
+
+def test_a_user_op_on_a_value_passes_gradgradcheck():
+    from autograd import gradgradcheck
+
+    assert gradgradcheck(lambda x, y: softplus(scaled_product(x, y)), Value(0.4), Value(-1.3))
+
+
+def test_a_user_op_refuses_mixing_values_and_tensors():
+    from autograd import Tensor
+
+    with pytest.raises(TypeError, match="scaled_product: cannot mix Value and Tensor inputs"):
+        scaled_product(Value(1.0), Tensor([1.0, 2.0]))
+
+
+def test_a_rule_returning_a_gradient_of_the_wrong_shape_names_the_op_the_input_and_both_shapes():
+    from autograd import Tensor
+
+    @primitive
+    def rowsum(x):
+        return x.sum(axis=1)
+
+    @rowsum.defvjp
+    def rowsum_vjp(g, out, x):
+        return (g,)  # wrong: should be broadcast back to x's shape
+
+    x = Tensor(np.ones((2, 3)), requires_grad=True)
+    y = rowsum(x)
+    with pytest.raises(ValueError, match=r"rowsum: the rule's gradient for input 0 has shape \(2,\), "
+                                         r"which does not reduce to the input's shape \(2, 3\)"):
+        y.sum().backward()
+
+
+def test_a_rule_returning_an_array_for_a_value_input_is_refused():
+    @primitive
+    def halve(x):
+        return x / 2
+
+    @halve.defvjp
+    def halve_vjp(g, out, x):
+        return ("half",)
+
+    y = halve(Value(1.0))
+    with pytest.raises(TypeError, match="halve: the rule's gradient for input 0 must be a number, got str"):
+        y.backward()

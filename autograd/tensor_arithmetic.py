@@ -1,0 +1,335 @@
+"""Tensor arithmetic: + - * / **, unary -, and @ — each forward, then its derivative rule.
+
+Binary ops broadcast as numpy does. A rule first gives the gradient of each
+operand as if it had the result's shape; an operand that was broadcast gets it
+summed back to its own shape by ``sum_to`` (only when shapes differ). Which
+gradients to compute is settled at forward time: an operand that needs no
+gradient (a data batch, a constant) costs nothing in the backward pass.
+"""
+
+import numbers
+from functools import partial
+
+import numpy as np
+
+from . import vocabulary as V
+from .engine import GradMode
+from .node import Node
+from .tensor import Tensor, broadcast_error, constant, lift, record, result
+from .vocabulary import sum_to
+
+_ndarray = np.ndarray
+_new = object.__new__
+
+
+def binary_rules(grad_a, grad_b):
+    """A binary op's rules keyed by (a needs grad, b needs grad, an operand was broadcast).
+
+    ``grad_a(g, out, a, b)`` and ``grad_b`` give each operand's gradient at the
+    result's shape; the ``summed`` variants bring it back to the operand's shape.
+    """
+
+    def both(g, out, a, b):
+        return grad_a(g, out, a, b), grad_b(g, out, a, b)
+
+    def first(g, out, a, b):
+        return grad_a(g, out, a, b), None
+
+    def second(g, out, a, b):
+        return None, grad_b(g, out, a, b)
+
+    def both_summed(g, out, a, b):
+        return sum_to(grad_a(g, out, a, b), a.shape), sum_to(grad_b(g, out, a, b), b.shape)
+
+    def first_summed(g, out, a, b):
+        return sum_to(grad_a(g, out, a, b), a.shape), None
+
+    def second_summed(g, out, a, b):
+        return None, sum_to(grad_b(g, out, a, b), b.shape)
+
+    return {
+        (True, True, False): both,
+        (True, False, False): first,
+        (False, True, False): second,
+        (True, True, True): both_summed,
+        (True, False, True): first_summed,
+        (False, True, True): second_summed,
+    }
+
+
+def _numpy_error(op, x, y, error):
+    """Our error for a numpy failure on ``x <op> y``: a shape mismatch, or what numpy refused."""
+    try:
+        np.broadcast_shapes(x.shape, y.shape)
+    except ValueError:
+        return broadcast_error(op, x.shape, y.shape)
+    kind = TypeError if isinstance(error, TypeError) else ValueError
+    return kind(f"{op}: numpy refused operands of dtypes {x.dtype} and {y.dtype}: {error}")
+
+
+def apply_binary(op, forward, rules, a, b, passes_g=False):
+    """``forward(a, b)`` on two Tensors, recorded with the matching rule of ``rules`` (see ``binary_rules``).
+
+    ``passes_g``: the rule hands an operand the incoming gradient itself (+, -),
+    so a leaf of the result's shape gets a copy of its own.
+    """
+    x = a._data
+    y = b._data
+    try:
+        data = forward(x, y)
+    except (ValueError, TypeError) as error:
+        raise _numpy_error(op, x, y, error) from None
+    need_a = a._requires_grad
+    need_b = b._requires_grad
+    if (need_a or need_b) and GradMode.enabled:
+        rule = rules[need_a, need_b, x.shape != y.shape]
+        if (
+            data.__class__ is not _ndarray
+            or not data.ndim
+            or x.dtype is not y.dtype
+            or (
+                passes_g
+                and (
+                    (need_a and not a.parents and x.shape == data.shape)
+                    or (need_b and not b.parents and y.shape == data.shape)
+                )
+            )
+        ):
+            return record(data, (a, b), rule, op, passes_g)
+        node = _new(Tensor)  # result(data, (a, b), rule, op), inlined: this is the hottest path
+        node._data = data
+        node.grad = None
+        node._requires_grad = True
+        node.parents = (a, b)
+        node.op = op
+        node._vjp = rule
+        node.label = ""
+        return node
+    return constant(data if data.__class__ is _ndarray else np.asarray(data))
+
+
+def _binary(op, forward, grad_a, grad_b, passes_g=False, overrides=None):
+    """The method ``self <op> other`` and its reflection ``other <op> self``."""
+    rules = binary_rules(grad_a, grad_b)
+    rules.update(overrides or {})
+
+    def method(self, other):
+        if other.__class__ is not Tensor:
+            other = lift(other, op, self)
+        return apply_binary(op, forward, rules, self, other, passes_g)
+
+    def reflected(self, other):
+        return apply_binary(op, forward, rules, lift(other, op, self), self, passes_g)
+
+    return method, reflected
+
+
+# a + b;  d/da = 1, d/db = 1
+def _add_grad(g, out, a, b):
+    return g
+
+
+def _add_vjp_summed(g, out, a, b):  # the bias add: written out, it is on every layer's path
+    return sum_to(g, a.shape), sum_to(g, b.shape)
+
+
+Tensor.__add__, Tensor.__radd__ = _binary(
+    "+", np.add, _add_grad, _add_grad, passes_g=True, overrides={(True, True, True): _add_vjp_summed}
+)
+Tensor.__add__.__doc__ = "a + b (broadcasting); d/da = 1, d/db = 1"
+
+
+# a - b;  d/da = 1, d/db = -1
+def _sub_grad_a(g, out, a, b):
+    return g
+
+
+def _sub_grad_b(g, out, a, b):
+    return -g
+
+
+Tensor.__sub__, Tensor.__rsub__ = _binary("-", np.subtract, _sub_grad_a, _sub_grad_b, passes_g=True)
+Tensor.__sub__.__doc__ = "a - b (broadcasting); d/da = 1, d/db = -1"
+
+
+# a * b;  d/da = b, d/db = a
+def _mul_grad_a(g, out, a, b):
+    return g * b
+
+
+def _mul_grad_b(g, out, a, b):
+    return g * a
+
+
+Tensor.__mul__, Tensor.__rmul__ = _binary("*", np.multiply, _mul_grad_a, _mul_grad_b)
+Tensor.__mul__.__doc__ = "a * b (elementwise, broadcasting); d/da = b, d/db = a"
+
+
+# a / b;  d/da = 1/b, d/db = -a/b² = -out/b
+def _div_grad_a(g, out, a, b):
+    return g / b
+
+
+def _div_grad_b(g, out, a, b):
+    return -g * out / b
+
+
+Tensor.__truediv__, Tensor.__rtruediv__ = _binary("/", np.true_divide, _div_grad_a, _div_grad_b)
+Tensor.__truediv__.__doc__ = "a / b (broadcasting); d/da = 1/b, d/db = -a/b²"
+
+
+# a ** b;  d/da = b·a^(b-1), d/db = a^b·ln a (taken as 0 where a = 0)
+def _pow_grad_a(g, out, a, b):
+    return g * b * a ** (b - 1)
+
+
+def _pow_grad_b(g, out, a, b):
+    return g * out * V.log(V.where(a == 0, 1, a))
+
+
+Tensor.__pow__, Tensor.__rpow__ = _binary("**", np.power, _pow_grad_a, _pow_grad_b)
+Tensor.__pow__.__doc__ = "a ** b (broadcasting); d/da = b·a^(b-1), d/db = a^b·ln a"
+
+
+# -a;  d/da = -1
+def _neg_vjp(g, out, a):
+    return (-g,)
+
+
+def _neg(self):
+    """-a; d/da = -1."""
+    try:
+        data = -self._data
+    except TypeError as error:
+        raise TypeError(f"neg: numpy refused a tensor of dtype {self.dtype}: {error}") from None
+    if GradMode.enabled and self._requires_grad and data.__class__ is _ndarray and data.ndim:
+        return result(data, (self,), _neg_vjp, "neg")
+    return record(data, (self,), _neg_vjp, "neg")
+
+
+def _pos(self):
+    """+a is a itself."""
+    return self
+
+
+Tensor.__neg__ = _neg
+Tensor.__pos__ = _pos
+
+
+# A @ B (numpy's matmul: 1-D operands become a row / a column, batch axes broadcast);
+# dA = G Bᵀ, dB = Aᵀ G, summed over batch axes an operand was broadcast along.
+def _matmul_vjp_both(g, out, a, b):
+    return g @ b.T, a.T @ g
+
+
+def _matmul_vjp_first(g, out, a, b):
+    return g @ b.T, None
+
+
+def _matmul_vjp_second(g, out, a, b):
+    return None, a.T @ g
+
+
+_MATRIX_RULES = {(True, True): _matmul_vjp_both, (True, False): _matmul_vjp_first, (False, True): _matmul_vjp_second}
+
+
+def _matmul_vjp(need_a, need_b, a_shape, b_shape, g_shape, g, out, a, b):
+    if len(a_shape) == 1:
+        a = a.reshape((1, a_shape[0]))
+    if len(b_shape) == 1:
+        b = b.reshape((b_shape[0], 1))
+    g = g.reshape(g_shape)
+    grad_a = sum_to(g @ b.swapaxes(-1, -2), a.shape).reshape(a_shape) if need_a else None
+    grad_b = sum_to(a.swapaxes(-1, -2) @ g, b.shape).reshape(b_shape) if need_b else None
+    return grad_a, grad_b
+
+
+def _matmul_error(x, y):
+    if x.ndim == 0 or y.ndim == 0:
+        return ValueError(f"matmul: operands must have at least one axis, got shapes {x.shape} and {y.shape}")
+    inner_b = y.shape[-2] if y.ndim >= 2 else y.shape[0]
+    if x.shape[-1] != inner_b:
+        return ValueError(
+            f"matmul: shapes {x.shape} and {y.shape} do not align: the last axis of the first ({x.shape[-1]}) "
+            f"must equal the {'second-to-last' if y.ndim >= 2 else 'only'} axis of the second ({inner_b})"
+        )
+    return ValueError(
+        f"matmul: shapes {x.shape} and {y.shape}: the batch axes {x.shape[:-2]} and {y.shape[:-2]} do not broadcast"
+    )
+
+
+def _apply_matmul(a, b):
+    x = a._data
+    y = b._data
+    try:
+        data = x @ y
+    except ValueError:
+        raise _matmul_error(x, y) from None
+    except TypeError as error:
+        raise TypeError(f"matmul: numpy refused operands of dtypes {x.dtype} and {y.dtype}: {error}") from None
+    need_a = a._requires_grad
+    need_b = b._requires_grad
+    if not ((need_a or need_b) and GradMode.enabled):
+        return constant(data if data.__class__ is _ndarray else np.asarray(data))
+    if x.ndim == 2 and y.ndim == 2:
+        rule = _MATRIX_RULES[need_a, need_b]
+        if x.dtype is not y.dtype:
+            return record(data, (a, b), rule, "matmul")
+        node = _new(Tensor)  # result(data, (a, b), rule, "matmul"), inlined: the hottest op
+        node._data = data
+        node.grad = None
+        node._requires_grad = True
+        node.parents = (a, b)
+        node.op = "matmul"
+        node._vjp = rule
+        node.label = ""
+        return node
+    rows = (x.shape[-2],) if x.ndim >= 2 else (1,)
+    columns = (y.shape[-1],) if y.ndim >= 2 else (1,)
+    g_shape = np.broadcast_shapes(x.shape[:-2], y.shape[:-2]) + rows + columns
+    rule = partial(_matmul_vjp, need_a, need_b, x.shape, y.shape, g_shape)
+    return record(data, (a, b), rule, "matmul")
+
+
+def _matmul(self, other):
+    """A @ B, numpy's matmul; dA = G Bᵀ, dB = Aᵀ G (summed over broadcast batch axes)."""
+    if other.__class__ is not Tensor:
+        other = lift(other, "matmul", self)
+    return _apply_matmul(self, other)
+
+
+def _rmatmul(self, other):
+    """B @ A for a non-Tensor B (an ndarray on the left)."""
+    return _apply_matmul(lift(other, "matmul", self), self)
+
+
+Tensor.__matmul__ = _matmul
+Tensor.__rmatmul__ = _rmatmul
+Tensor.matmul = _matmul
+
+
+# Comparisons give boolean constants: they are not differentiable and record nothing.
+def _comparison(op, ufunc):
+    def method(self, other):
+        if other.__class__ is not Tensor:
+            if op in ("==", "!=") and not isinstance(other, (numbers.Number, np.generic, _ndarray, list, tuple, Node)):
+                return NotImplemented  # t == None, t == "text": Python falls back to identity
+            other = lift(other, op, self)
+        x, y = self._data, other._data
+        try:
+            data = ufunc(x, y)
+        except (ValueError, TypeError) as error:
+            raise _numpy_error(op, x, y, error) from None
+        return constant(data if data.__class__ is _ndarray else np.asarray(data))
+
+    method.__name__ = ufunc.__name__
+    method.__doc__ = f"a {op} b elementwise (broadcasting): a boolean Tensor that needs no gradient."
+    return method
+
+
+Tensor.__lt__ = _comparison("<", np.less)
+Tensor.__le__ = _comparison("<=", np.less_equal)
+Tensor.__gt__ = _comparison(">", np.greater)
+Tensor.__ge__ = _comparison(">=", np.greater_equal)
+Tensor.__eq__ = _comparison("==", np.equal)
+Tensor.__ne__ = _comparison("!=", np.not_equal)

@@ -1,0 +1,262 @@
+"""Tensor reductions — sum mean var max min logsumexp — and softmax, log_softmax:
+each forward, then its derivative rule.
+
+Reductions take ``axis=None`` (all axes), an int or a tuple of ints, and
+``keepdims=False``. Their rules reshape ``g`` to the kept-dims shape so it
+broadcasts back over the reduced axes. softmax, log_softmax and logsumexp are
+primitives of their own, computed after subtracting the maximum, so they stay
+finite for logits of any size.
+"""
+
+import math
+from functools import partial
+
+import numpy as np
+
+from . import vocabulary as V
+from .engine import GradMode
+from .tensor import Tensor, _as_flag, _describe, constant, record
+
+_all_axes = {}
+_add_reduce = np.add.reduce  # ndarray.sum and .max without numpy's Python-level wrappers
+_max_reduce = np.maximum.reduce
+
+
+def normalize_axes(axis, shape, op):
+    """``axis`` (None, an int or a tuple of ints) as a sorted tuple of axes in ``range(len(shape))``."""
+    ndim = len(shape)
+    if axis is None:
+        axes = _all_axes.get(ndim)
+        if axes is None:
+            axes = _all_axes[ndim] = tuple(range(ndim))
+        return axes
+    if axis.__class__ is int and -ndim <= axis < ndim:
+        return (axis % ndim,)
+    items = axis if isinstance(axis, tuple) else (axis,)
+    axes = []
+    for item in items:
+        if isinstance(item, (bool, np.bool_)) or not isinstance(item, (int, np.integer)):
+            raise TypeError(f"{op}: axis must be None, an int or a tuple of ints, got {_describe(axis)}")
+        if not -ndim <= item < ndim:
+            accepted = f"-{ndim} to {ndim - 1}" if ndim else "none: it has no axes, use axis=None"
+            raise ValueError(f"{op}: axis {item} is out of range for a tensor of shape {shape} (accepted: {accepted})")
+        axes.append(int(item) % ndim)
+    if len(set(axes)) != len(axes):
+        raise ValueError(f"{op}: axis {axis} names an axis twice")
+    return tuple(sorted(axes))
+
+
+def _reduced_shape(shape, axes):
+    return tuple(n for i, n in enumerate(shape) if i not in axes)
+
+
+def _kept_shape(shape, axes):
+    return tuple(1 if i in axes else n for i, n in enumerate(shape))
+
+
+def _count(shape, axes, op):
+    count = math.prod(shape[i] for i in axes)
+    if count == 0:
+        raise ValueError(f"{op}: cannot reduce over an empty axis (the tensor has shape {shape})")
+    return count
+
+
+def _reduction_args(self, axis, keepdims, op):
+    shape = self._data.shape
+    axes = normalize_axes(axis, shape, op)
+    keepdims = _as_flag(keepdims, f"{op}(keepdims=...)")
+    return shape, axes, keepdims, None if keepdims else _kept_shape(shape, axes)
+
+
+# Σ over axes;  d/da = 1 for every element summed: g spread back over the summed axes
+def _sum_vjp(shape, kept, g, out, a):
+    if kept is not None:
+        g = g.reshape(kept)
+    return (V.broadcast_to(g, shape),)
+
+
+def _sum(self, axis=None, keepdims=False):
+    """Σ of the elements over ``axis`` (all by default); d/da = 1."""
+    if axis is None and keepdims is False:  # the loss: g is 0-d and broadcasts back as it is
+        x = self._data
+        return record(_add_reduce(x, None), (self,), partial(_sum_vjp, x.shape, None), "sum")
+    shape, axes, keepdims, kept = _reduction_args(self, axis, keepdims, "sum")
+    data = _add_reduce(self._data, axes, None, None, keepdims)
+    return record(data, (self,), partial(_sum_vjp, shape, kept), "sum", own_leaves=data.shape == shape)
+
+
+Tensor.sum = _sum
+
+
+# mean over axes = Σ / n;  d/da = 1/n
+def _mean_vjp(shape, kept, count, g, out, a):
+    if kept is not None:
+        g = g.reshape(kept)
+    return (V.broadcast_to(g / count, shape),)
+
+
+def _mean(self, axis=None, keepdims=False):
+    """The mean over ``axis`` (all by default); d/da = 1/n for the n elements averaged."""
+    shape, axes, keepdims, kept = _reduction_args(self, axis, keepdims, "mean")
+    count = _count(shape, axes, "mean")
+    x = self._data
+    if x.dtype.kind == "f" and x.dtype.itemsize >= 4:
+        data = _add_reduce(x, axes, None, None, keepdims) / count  # numpy's mean, minus its Python layer
+    else:
+        data = x.mean(axis=axes, keepdims=keepdims)
+    return record(data, (self,), partial(_mean_vjp, shape, kept, count), "mean")
+
+
+Tensor.mean = _mean
+
+
+# var = mean((a - mean a)²) (ddof = 0);  d/da = 2(a - mean a)/n
+def _var_vjp(axes, kept, count, g, out, a):
+    if kept is not None:
+        g = g.reshape(kept)
+    return (g * (a - a.mean(axis=axes, keepdims=True)) * (2 / count),)
+
+
+def _var(self, axis=None, keepdims=False):
+    """The variance over ``axis`` with ddof=0 (numpy's); d/da = 2(a - mean a)/n."""
+    shape, axes, keepdims, kept = _reduction_args(self, axis, keepdims, "var")
+    count = _count(shape, axes, "var")
+    data = self._data.var(axis=axes, keepdims=keepdims)
+    return record(data, (self,), partial(_var_vjp, axes, kept, count), "var")
+
+
+Tensor.var = _var
+
+
+# max / min over axes;  d/da = 1 at the extreme element, split evenly among ties
+def _extreme_vjp(kept, weights, g, out, a):
+    if kept is not None:
+        g = g.reshape(kept)
+    return (g * weights,)
+
+
+def _extreme(op, reduce):
+    def method(self, axis=None, keepdims=False):
+        shape, axes, keepdims, kept = _reduction_args(self, axis, keepdims, op)
+        x = self._data
+        _count(shape, axes, op)
+        data = reduce(x, axis=axes, keepdims=True)
+        weights = None
+        if GradMode.enabled and self._requires_grad:
+            ties = x == data
+            weights = (ties / ties.sum(axis=axes, keepdims=True)).astype(x.dtype, copy=False)
+        if not keepdims:
+            data = data.reshape(_reduced_shape(shape, axes))
+        if weights is None:
+            return constant(np.asarray(data))
+        return record(data, (self,), partial(_extreme_vjp, kept, weights), op)
+
+    method.__name__ = op
+    method.__doc__ = (
+        f"The {op}imum over ``axis`` (all by default); the gradient goes to the {op}imal element, "
+        "split evenly among ties."
+    )
+    return method
+
+
+Tensor.max = _extreme("max", np.max)
+Tensor.min = _extreme("min", np.min)
+
+
+# logsumexp = log Σ e^a = m + log Σ e^(a - m) with m = max a;  d/da = softmax a
+def _logsumexp_forward(x, axes):
+    top = _max_reduce(x, axes, None, None, True)
+    top = np.where(np.isfinite(top), top, 0)
+    return np.log(_add_reduce(np.exp(x - top), axes, None, None, True)) + top
+
+
+def _logsumexp_vjp(axes, kept, g, out, a):
+    if kept is not None:
+        g = g.reshape(kept)
+    return (g * V.softmax(a, axes),)  # not e^(a - out): out is rounded at the logits' scale
+
+
+def _logsumexp(self, axis=None, keepdims=False):
+    """log Σ e^a over ``axis``, computed stably (finite for logits of any size); d/da = softmax a."""
+    shape, axes, keepdims, kept = _reduction_args(self, axis, keepdims, "logsumexp")
+    _count(shape, axes, "logsumexp")
+    data = _logsumexp_forward(self._data, axes)
+    if not keepdims:
+        data = data.reshape(_reduced_shape(shape, axes))
+    return record(data, (self,), partial(_logsumexp_vjp, axes, kept), "logsumexp")
+
+
+Tensor.logsumexp = _logsumexp
+
+
+# softmax a = e^a / Σ e^a (along axis);  d/da: g ↦ out·(g - Σ g·out)
+def _softmax_vjp(axes, g, out, a):
+    return (out * (g - (g * out).sum(axis=axes, keepdims=True)),)
+
+
+def _softmax(self, axis=-1):
+    """e^a / Σ e^a along ``axis``, computed after subtracting the maximum; d/da: g ↦ out·(g - Σ g·out)."""
+    x = self._data
+    axes = normalize_axes(axis, x.shape, "softmax")
+    _count(x.shape, axes, "softmax")
+    exps = np.exp(x - _max_reduce(x, axes, None, None, True))
+    data = exps / _add_reduce(exps, axes, None, None, True)
+    return record(data, (self,), partial(_softmax_vjp, axes), "softmax")
+
+
+Tensor.softmax = _softmax
+
+
+# log_softmax a = a - logsumexp a (along axis);  d/da: g ↦ g - softmax(a)·Σ g = g - e^out·Σ g
+def _log_softmax_vjp(axes, g, out, a):
+    return (g - V.exp(out) * g.sum(axis=axes, keepdims=True),)
+
+
+def _log_softmax(self, axis=-1):
+    """a - log Σ e^a along ``axis``, computed stably; d/da: g ↦ g - softmax(a)·Σ g."""
+    x = self._data
+    axes = normalize_axes(axis, x.shape, "log_softmax")
+    _count(x.shape, axes, "log_softmax")
+    shifted = x - _max_reduce(x, axes, None, None, True)
+    data = shifted - np.log(_add_reduce(np.exp(shifted), axes, None, None, True))
+    return record(data, (self,), partial(_log_softmax_vjp, axes), "log_softmax")
+
+
+Tensor.log_softmax = _log_softmax
+
+
+# Reductions that are constants (no gradient): any, all, argmax, argmin.
+def _logical(op, reduce):
+    def method(self, axis=None, keepdims=False):
+        shape, axes, keepdims, kept = _reduction_args(self, axis, keepdims, op)
+        return constant(np.asarray(reduce(self._data, axis=axes, keepdims=keepdims)))
+
+    method.__name__ = op
+    method.__doc__ = f"Whether {'any' if op == 'any' else 'every'} element over ``axis`` is nonzero: a boolean constant."
+    return method
+
+
+Tensor.any = _logical("any", np.any)
+Tensor.all = _logical("all", np.all)
+
+
+def _arg_extreme(op, reduce):
+    def method(self, axis=None, keepdims=False):
+        x = self._data
+        if axis is not None:
+            axis = normalize_axes(axis, x.shape, op)
+            if len(axis) != 1:
+                raise TypeError(f"{op}: axis must be None or one int, got a tuple of {len(axis)} axes")
+            axis = axis[0]
+        if x.size == 0:
+            raise ValueError(f"{op}: the tensor has no elements (shape {x.shape})")
+        keepdims = _as_flag(keepdims, f"{op}(keepdims=...)")
+        return constant(np.asarray(reduce(x, axis=axis, keepdims=keepdims)))
+
+    method.__name__ = op
+    method.__doc__ = f"The index of the {op[3:]}imum over ``axis`` (of the flattened tensor by default): an integer constant."
+    return method
+
+
+Tensor.argmax = _arg_extreme("argmax", np.argmax)
+Tensor.argmin = _arg_extreme("argmin", np.argmin)

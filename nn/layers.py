@@ -1,0 +1,233 @@
+"""Layers on Tensors: Linear, the activations, Dropout and MLP.
+
+``Linear`` holds a weight of shape ``(in_features, out_features)`` and computes
+``X @ W + b``, the batch form of the course notes (Z = XW + b): each row of X is
+one sample.
+"""
+
+import copy
+import numbers
+
+import numpy as np
+
+from autograd import Tensor, Value
+
+from . import functional as F
+from .init import initialise, make_rng
+from .module import Module, Parameter, Sequential
+
+
+def _check_features(n, what, where):
+    if isinstance(n, bool) or not isinstance(n, numbers.Integral):
+        raise TypeError(f"{where}: {what} must be an int, got {type(n).__name__} {n!r}")
+    if n < 1:
+        raise ValueError(f"{where}: {what} must be >= 1, got {n}")
+    return int(n)
+
+
+def _as_tensor_input(x, dtype, where):
+    """A Tensor as it is (integer data converted to ``dtype``); an ndarray or list as a constant Tensor.
+
+    ``where`` names the caller in errors: a str, or the module itself (its repr is made only on error).
+    """
+    if isinstance(x, Tensor):
+        if x.dtype.kind == "f":
+            return x
+        return Tensor(x.data.astype(dtype))
+    if isinstance(x, Value):
+        raise TypeError(f"{_name(where)}: takes a Tensor (one sample per row), got a Value; use nn.scalar for Values")
+    if isinstance(x, (np.ndarray, list, tuple, numbers.Real)) and not isinstance(x, bool):
+        array = np.asarray(x)
+        if array.dtype.kind not in "biuf":
+            raise TypeError(f"{_name(where)}: the input must hold real numbers, got dtype {array.dtype}")
+        return Tensor(array if array.dtype.kind == "f" else array.astype(dtype))
+    raise TypeError(f"{_name(where)}: expected a Tensor, an ndarray or a list of numbers, got {type(x).__name__}")
+
+
+def _name(where):
+    return where if isinstance(where, str) else repr(where)
+
+
+class Linear(Module):
+    """X @ W + b with W of shape (in_features, out_features) and b of shape (out_features,).
+
+    ``init``: "he" N(0, 2/in), "xavier" N(0, 2/(in+out)), "normal" N(0, 0.01²),
+    "uniform" U(±1/√in), "zeros", or a callable ``init(shape, rng=, dtype=)``.
+    The bias starts at zero. ``rng`` (a Generator or a seed) makes the draw reproducible.
+    """
+
+    def __init__(self, in_features, out_features, bias=True, init="he", rng=None, dtype=np.float64):
+        self.in_features = _check_features(in_features, "in_features", "Linear")
+        self.out_features = _check_features(out_features, "out_features", "Linear")
+        if not isinstance(bias, bool):
+            raise TypeError(f"Linear: bias must be True or False, got {type(bias).__name__} {bias!r}")
+        shape = (self.in_features, self.out_features)
+        weight = initialise(init, shape, make_rng(rng, "Linear(rng=...)"), dtype, where="Linear")
+        self.weight = Parameter(weight)
+        self.bias = Parameter(np.zeros(self.out_features, dtype=weight.dtype)) if bias else None
+
+    def forward(self, x):
+        """x @ weight + bias for x of shape (..., in_features)."""
+        x = _as_tensor_input(x, self.weight.dtype, self)
+        if x.ndim == 0 or x.shape[-1] != self.in_features:
+            given = "a 0-d input" if x.ndim == 0 else f"{x.shape[-1]} (input shape {x.shape})"
+            raise ValueError(f"{self!r}: expected {self.in_features} features on the last axis, got {given}")
+        out = x @ self.weight
+        return out if self.bias is None else out + self.bias
+
+    def extra_repr(self):
+        return f"in_features={self.in_features}, out_features={self.out_features}, bias={self.bias is not None}"
+
+
+class ReLU(Module):
+    """max(x, 0) elementwise."""
+
+    def forward(self, x):
+        return F.relu(x)
+
+
+class LeakyReLU(Module):
+    """x where x > 0, else negative_slope·x."""
+
+    def __init__(self, negative_slope=0.01):
+        if isinstance(negative_slope, bool) or not isinstance(negative_slope, numbers.Real):
+            raise TypeError(f"LeakyReLU: negative_slope must be a real number, got {type(negative_slope).__name__}")
+        self.negative_slope = float(negative_slope)
+
+    def forward(self, x):
+        return F.leaky_relu(x, self.negative_slope)
+
+    def extra_repr(self):
+        return f"negative_slope={self.negative_slope}"
+
+
+class Sigmoid(Module):
+    """σ(x) = 1 / (1 + e^-x) elementwise."""
+
+    def forward(self, x):
+        return F.sigmoid(x)
+
+
+class Tanh(Module):
+    """tanh x elementwise."""
+
+    def forward(self, x):
+        return F.tanh(x)
+
+
+class Identity(Module):
+    """Returns its input unchanged."""
+
+    def forward(self, x):
+        return x
+
+
+def _check_axis(axis, where):
+    if isinstance(axis, bool) or not isinstance(axis, numbers.Integral):
+        raise TypeError(f"{where}: axis must be an int, got {type(axis).__name__} {axis!r}")
+    return int(axis)
+
+
+class Softmax(Module):
+    """e^xᵢ / Σⱼ e^xⱼ along ``axis`` (stable)."""
+
+    def __init__(self, axis=-1):
+        self.axis = _check_axis(axis, "Softmax")
+
+    def forward(self, x):
+        return F.softmax(x, axis=self.axis)
+
+    def extra_repr(self):
+        return f"axis={self.axis}"
+
+
+class LogSoftmax(Module):
+    """xᵢ - log Σⱼ e^xⱼ along ``axis`` (stable); pairs with NLLLoss."""
+
+    def __init__(self, axis=-1):
+        self.axis = _check_axis(axis, "LogSoftmax")
+
+    def forward(self, x):
+        return F.log_softmax(x, axis=self.axis)
+
+    def extra_repr(self):
+        return f"axis={self.axis}"
+
+
+class Dropout(Module):
+    """Inverted dropout: in training mode each element is zeroed with probability ``p`` and
+    the survivors are scaled by 1/(1 - p), so the expected output equals the input;
+    in evaluation mode (``model.eval()``) the identity.
+    """
+
+    def __init__(self, p=0.5, rng=None):
+        if isinstance(p, bool) or not isinstance(p, numbers.Real):
+            raise TypeError(f"Dropout: p must be a number in [0, 1), got {type(p).__name__} {p!r}")
+        if not 0 <= p < 1:
+            raise ValueError(f"Dropout: p must be in [0, 1) (the probability of zeroing an element), got {p}")
+        self.p = float(p)
+        self._rng = make_rng(rng, "Dropout(rng=...)")
+
+    def forward(self, x):
+        return F.dropout(_as_tensor_input(x, np.float64, "Dropout"), self.p, self.training, self._rng)
+
+    def extra_repr(self):
+        return f"p={self.p}"
+
+
+ACTIVATIONS = {
+    "relu": ReLU,
+    "leaky_relu": LeakyReLU,
+    "sigmoid": Sigmoid,
+    "tanh": Tanh,
+    "identity": Identity,
+    "softmax": Softmax,
+    "log_softmax": LogSoftmax,
+}
+
+
+def _activation(spec, where):
+    """A fresh activation Module from a name, a Module class or a Module instance (copied)."""
+    if isinstance(spec, str):
+        try:
+            return ACTIVATIONS[spec]()
+        except KeyError:
+            raise ValueError(
+                f"{where}: unknown activation {spec!r}; expected one of {', '.join(map(repr, ACTIVATIONS))}"
+            ) from None
+    if isinstance(spec, Module):
+        return copy.deepcopy(spec)
+    if isinstance(spec, type) and issubclass(spec, Module):
+        return spec()
+    raise TypeError(f"{where}: an activation is a name, a Module class or a Module, got {type(spec).__name__}")
+
+
+class MLP(Sequential):
+    """Linear layers of the given ``sizes`` with an activation between them.
+
+    ``MLP([2, 16, 16, 1], activation="relu", out="sigmoid")`` is
+    Linear(2, 16), ReLU, Linear(16, 16), ReLU, Linear(16, 1), Sigmoid. ``out=None``
+    leaves the last layer linear (logits, as CrossEntropyLoss and BCEWithLogitsLoss want).
+    ``init=None`` picks "he" for relu-like activations and "xavier" for the others.
+    All layers draw from one generator made from ``rng``.
+    """
+
+    def __init__(self, sizes, activation="relu", out=None, init=None, rng=None, bias=True, dtype=np.float64):
+        if isinstance(sizes, (str, bytes)) or not hasattr(sizes, "__iter__"):
+            raise TypeError(f"MLP: sizes must be a list of layer widths like [2, 16, 1], got {type(sizes).__name__}")
+        sizes = [_check_features(n, "every size", "MLP") for n in sizes]
+        if len(sizes) < 2:
+            raise ValueError(f"MLP: sizes needs an input and an output width (2 or more numbers), got {sizes}")
+        if init is None:
+            relu_like = activation in ("relu", "leaky_relu", ReLU, LeakyReLU)
+            init = "he" if relu_like or isinstance(activation, (ReLU, LeakyReLU)) else "xavier"
+        generator = make_rng(rng, "MLP(rng=...)")
+        layers = []
+        for index, (fan_in, fan_out) in enumerate(zip(sizes, sizes[1:])):
+            layers.append(Linear(fan_in, fan_out, bias=bias, init=init, rng=generator, dtype=dtype))
+            if index < len(sizes) - 2:
+                layers.append(_activation(activation, "MLP"))
+        if out is not None:
+            layers.append(_activation(out, "MLP(out=...)"))
+        super().__init__(*layers)
+        self.sizes = sizes

@@ -1,0 +1,84 @@
+"""Metrics on a model's outputs: plain numbers computed from arrays, never recorded in a graph."""
+
+import numpy as np
+
+from autograd import Value
+from autograd.node import Node
+
+
+def scores_array(outputs, where="accuracy"):
+    """A model's outputs as a float ndarray: a Tensor's data, or the data of Values (one or a list per sample)."""
+    if isinstance(outputs, Node):
+        return np.asarray(outputs.data, dtype=np.float64)
+    if isinstance(outputs, np.ndarray):
+        return outputs
+    try:
+        return np.array(_unwrap(outputs), dtype=np.float64)
+    except (TypeError, ValueError) as error:
+        raise TypeError(f"{where}: expected scores as a Tensor, an array or (lists of) Values, "
+                        f"got {type(outputs).__name__} ({error})") from None
+
+
+def _unwrap(outputs):
+    if isinstance(outputs, Value):
+        return outputs.data
+    if isinstance(outputs, (list, tuple)):
+        return [_unwrap(item) for item in outputs]
+    return outputs
+
+
+def _labels_array(y, where):
+    if isinstance(y, Node):
+        y = y.data
+    array = np.asarray(y)
+    if array.dtype == object or array.dtype.kind not in "biuf":
+        raise TypeError(f"{where}: y must hold numbers, got an array of dtype {array.dtype}")
+    return array
+
+
+def accuracy(scores, y, threshold=0.5):
+    """The fraction of samples classified right, as a float in [0, 1].
+
+    - Scores of shape (..., k) with k > 1: the predicted class is the argmax over
+      the last axis; ``y`` holds class labels of shape (...,) or one-hot /
+      probability rows of the scores' shape (compared by their argmax).
+    - One score per sample, shape (n,) or (n, 1): the prediction is
+      ``score > threshold`` (0.5 for probabilities; pass 0.0 for logits or
+      margins); ``y`` holds labels 0/1 (or −1/+1, as HingeLoss uses).
+    """
+    where = "accuracy"
+    scores = scores_array(scores, where)
+    labels = _labels_array(y, where)
+    if scores.ndim == 0 or scores.size == 0:
+        raise ValueError(f"{where}: expected scores for at least one sample, got shape {scores.shape}")
+    if scores.ndim >= 2 and scores.shape[-1] > 1:
+        num_classes = scores.shape[-1]
+        predicted = scores.argmax(axis=-1)
+        if labels.shape == scores.shape:
+            truth = labels.argmax(axis=-1)
+        elif labels.shape == scores.shape[:-1]:
+            if labels.dtype.kind == "f" and np.any(labels != np.round(labels)):
+                bad = labels[labels != np.round(labels)][0]
+                raise ValueError(f"{where}: class labels must be whole numbers, got {bad}")
+            if labels.min() < 0 or labels.max() >= num_classes:
+                bad = labels[(labels < 0) | (labels >= num_classes)][0]
+                raise ValueError(f"{where}: label {bad} is out of range for scores of {num_classes} classes")
+            truth = labels
+        else:
+            raise ValueError(f"{where}: scores of shape {scores.shape} need labels of shape {scores.shape[:-1]} "
+                             f"or one-hot rows of shape {scores.shape}, got y of shape {labels.shape}")
+        return float(np.count_nonzero(predicted == truth)) / predicted.size
+    if scores.ndim >= 2:
+        scores = scores[..., 0]
+    if labels.shape == scores.shape + (1,):
+        labels = labels[..., 0]
+    if labels.shape != scores.shape:
+        raise ValueError(f"{where}: one score per sample (shape {scores.shape}) needs labels of the same shape, "
+                         f"got y of shape {labels.shape}")
+    if not np.all((labels == 0) | (labels == 1) | (labels == -1)):
+        bad = labels[(labels != 0) & (labels != 1) & (labels != -1)][0]
+        raise ValueError(f"{where}: binary labels must be 0/1 (or -1/+1), got {bad}")
+    return float(np.count_nonzero((scores > threshold) == (labels > 0))) / scores.size
+
+
+METRICS = {"accuracy": accuracy}

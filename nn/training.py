@@ -1,0 +1,349 @@
+"""The training loop: ``fit`` (minibatch descent, per-epoch History), ``evaluate`` and ``predict``.
+
+``fit`` runs, for each minibatch, the four lines every training loop has:
+
+    optimizer.zero_grad()
+    loss = loss_fn(model(X_batch), y_batch)
+    loss.backward()
+    optimizer.step()
+
+and records per epoch the mean training loss and metrics and, with ``val=``, the
+same on held-out data. It works with Tensor models (``nn.Module`` layers: the
+batch goes in as one Tensor) and with scalar models from ``nn.scalar`` (their
+parameters are Values: each row goes in as a list of numbers, and ``loss_fn``
+receives the list of outputs and the batch's targets as an ndarray; the nn
+losses accept that for one output per sample).
+"""
+
+import functools
+import math
+
+import numpy as np
+from tqdm import tqdm
+
+from autograd import Tensor, Value, enable_grad, no_grad
+from autograd.node import Node
+
+from . import functional as F
+from .data.checks import as_array, count, flag, same_length
+from .data.loader import DataLoader
+from .losses import BCEWithLogitsLoss, HingeLoss
+from .metrics import METRICS, accuracy, scores_array
+from .optim import Optimizer
+from .optim.schedulers import LRScheduler
+
+
+class NonFiniteLossError(ValueError, FloatingPointError):
+    """The loss became nan or infinite during ``fit``; the message names the epoch and the batch."""
+
+
+class History:
+    """What ``fit`` recorded: ``history.history`` maps "loss", each metric, "val_loss", "val_<metric>"
+    (and "lr" with a scheduler) to a list with one entry per epoch; ``history["loss"]`` reads it."""
+
+    def __init__(self, keys):
+        self.history = {key: [] for key in keys}
+
+    def __getitem__(self, key):
+        try:
+            return self.history[key]
+        except KeyError:
+            raise KeyError(f"History has no {key!r}; it records {', '.join(map(repr, self.history))}") from None
+
+    def __contains__(self, key):
+        return key in self.history
+
+    def keys(self):
+        """The recorded names, in order."""
+        return self.history.keys()
+
+    @property
+    def epochs(self):
+        """How many epochs were recorded."""
+        return len(self.history["loss"])
+
+    def __repr__(self):
+        last = ", ".join(f"{key}={values[-1]:.4g}" for key, values in self.history.items() if values)
+        return f"History(epochs={self.epochs}{', ' if last else ''}{last})"
+
+
+# --- checking the arguments --------------------------------------------------------------
+
+
+def _uses_logits(loss_fn):
+    """True for losses whose one-column input is a logit or margin (decision at 0), not a probability."""
+    return isinstance(loss_fn, (BCEWithLogitsLoss, HingeLoss)) or loss_fn in (
+        F.binary_cross_entropy_with_logits, F.hinge_loss)
+
+
+def _metric_name(metric, where):
+    if isinstance(metric, functools.partial):
+        return _metric_name(metric.func, where)
+    name = getattr(metric, "__name__", None)
+    if not name or name == "<lambda>":
+        raise TypeError(f"{where}: a metric function needs a name (its key in History), got {metric!r}; "
+                        "define it with def")
+    return name
+
+
+def _resolve_metrics(metrics, loss_fn, where):
+    """``[(name, function(scores, y) -> float)]`` from names and callables."""
+    if isinstance(metrics, str) or callable(metrics):
+        metrics = (metrics,)
+    try:
+        metrics = list(metrics)
+    except TypeError:
+        raise TypeError(f"{where}: metrics must be a tuple of names or functions, "
+                        f"got {type(metrics).__name__}") from None
+    resolved = []
+    for metric in metrics:
+        if isinstance(metric, str):
+            if metric not in METRICS:
+                raise ValueError(f"{where}: unknown metric {metric!r}; known: {', '.join(map(repr, METRICS))}, "
+                                 "or pass a function metric(scores, y) -> float")
+            function = METRICS[metric]
+            if function is accuracy and _uses_logits(loss_fn):
+                function = functools.partial(accuracy, threshold=0.0)
+            resolved.append((metric, function))
+        elif callable(metric):
+            resolved.append((_metric_name(metric, where), metric))
+        else:
+            raise TypeError(f"{where}: each metric must be a name or a function, got {type(metric).__name__}")
+    names = [name for name, _ in resolved]
+    for reserved in ("loss", "lr"):
+        if reserved in names:
+            raise ValueError(f"{where}: a metric may not be called {reserved!r}")
+    if len(set(names)) != len(names):
+        raise ValueError(f"{where}: metric names must be distinct, got {names}")
+    return resolved
+
+
+def _data(X, y, where, what=("X", "y")):
+    X = as_array(X, where, what[0])
+    y = as_array(y, where, what[1])
+    same_length(X, y, where)
+    if len(X) == 0:
+        raise ValueError(f"{where}: {what[0]} holds no samples")
+    return X, y
+
+
+def _is_scalar_model(parameters, where):
+    kinds = {isinstance(parameter, Value) for parameter in parameters}
+    if len(kinds) > 1:
+        raise TypeError(f"{where}: the optimizer mixes Value and Tensor parameters; a model is one or the other")
+    return kinds == {True}
+
+
+def _parameters_of(model):
+    parameters = getattr(model, "parameters", None)
+    return list(parameters()) if callable(parameters) else []
+
+
+# --- one batch ---------------------------------------------------------------------------
+
+
+def _forward(model, X_batch, scalar):
+    """The model's outputs for a batch: one Tensor, or (scalar models) a list with one output per row."""
+    if scalar:
+        return [model(row) for row in X_batch.tolist()]
+    return model(Tensor(X_batch))
+
+
+def _target(y_batch, scalar):
+    return y_batch if scalar else Tensor(y_batch)
+
+
+def _loss_value(loss, where):
+    if not isinstance(loss, Node):
+        raise TypeError(f"{where}: loss_fn must return a Tensor or a Value computed from the model's output, "
+                        f"got {type(loss).__name__}")
+    if isinstance(loss, Value):
+        return loss.data
+    if loss.size != 1:
+        raise ValueError(f"{where}: loss_fn must return a single number, got a Tensor of shape {loss.shape}; "
+                         "use reduction='mean' or 'sum'")
+    return loss.item()
+
+
+def _set_mode(model, training):
+    """Put the model in train or eval mode (if it has modes); returns the mode it had."""
+    before = getattr(model, "training", None)
+    switch = getattr(model, "train", None)
+    if callable(switch):
+        switch(training)
+    return before
+
+
+def _restore_mode(model, before):
+    if before is not None and callable(getattr(model, "train", None)):
+        model.train(before)
+
+
+# --- evaluate and predict ------------------------------------------------------------------
+
+
+def _batches(n, batch_size):
+    step = n if batch_size is None else batch_size
+    for start in range(0, n, step):
+        yield slice(start, start + step)
+
+
+def evaluate(model, loss_fn, X, y, metrics=("accuracy",), *, batch_size=None):
+    """``{"loss": ..., "<metric>": ...}`` of the model on (X, y), in eval mode and without recording a graph.
+
+    With ``batch_size`` the data goes through in batches and the results are
+    averaged weighted by batch size (for a mean-reduced loss, the data set's mean).
+    """
+    where = "evaluate"
+    X, y = _data(X, y, where)
+    if batch_size is not None:
+        batch_size = count(batch_size, f"{where}: batch_size")
+    resolved = _resolve_metrics(metrics, loss_fn, where)
+    scalar = _is_scalar_model(_parameters_of(model), where)
+    return _evaluate(model, loss_fn, X, y, resolved, batch_size, scalar, where)
+
+
+def _evaluate(model, loss_fn, X, y, metrics, batch_size, scalar, where):
+    totals = dict.fromkeys(["loss", *(name for name, _ in metrics)], 0.0)
+    before = _set_mode(model, False)
+    try:
+        with no_grad():
+            for rows in _batches(len(X), batch_size):
+                X_batch, y_batch = X[rows], y[rows]
+                outputs = _forward(model, X_batch, scalar)
+                weight = len(X_batch)
+                totals["loss"] += _loss_value(loss_fn(outputs, _target(y_batch, scalar)), where) * weight
+                if metrics:
+                    scores = scores_array(outputs, where)
+                    for name, function in metrics:
+                        totals[name] += float(function(scores, y_batch)) * weight
+    finally:
+        _restore_mode(model, before)
+    return {key: total / len(X) for key, total in totals.items()}
+
+
+def predict(model, X, *, batch_size=None):
+    """The model's outputs for the rows of X as an ndarray, in eval mode and without recording a graph."""
+    X = as_array(X, "predict")
+    if batch_size is not None:
+        batch_size = count(batch_size, "predict: batch_size")
+    scalar = _is_scalar_model(_parameters_of(model), "predict")
+    before = _set_mode(model, False)
+    try:
+        with no_grad():
+            parts = [scores_array(_forward(model, X[rows], scalar), "predict") for rows in _batches(len(X), batch_size)]
+    finally:
+        _restore_mode(model, before)
+    return np.concatenate(parts)
+
+
+# --- fit -----------------------------------------------------------------------------------
+
+
+def fit(model, loss_fn, optimizer, X, y, *, epochs, batch_size, val=None, metrics=("accuracy",),
+        progress=True, rng=None, scheduler=None, shuffle=True):
+    """Train ``model`` on (X, y) by minibatch descent; return the per-epoch ``History``.
+
+    - ``epochs`` passes over the data in batches of ``batch_size``, shuffled anew
+      each epoch (seeded by ``rng``; ``shuffle=False`` keeps the order).
+    - The model trains in ``train()`` mode and is evaluated in ``eval()`` mode
+      (Dropout off); afterwards it is left in the mode it had before.
+    - "loss" and each metric are the batch-size-weighted means over the epoch's
+      batches, taken as they were trained (as Keras reports them); with
+      ``val=(X_val, y_val)`` the model is evaluated on it after each epoch, as
+      "val_loss" and "val_<metric>".
+    - ``metrics``: names ("accuracy") or functions ``metric(scores, y) -> float``
+      named by their ``__name__``. For one output per sample, "accuracy"
+      thresholds probabilities at 0.5, or logits/margins at 0 when the loss is
+      BCEWithLogitsLoss or HingeLoss.
+    - ``scheduler``: stepped once after each epoch; the rate each epoch used is
+      recorded as "lr".
+    - ``progress=True`` shows a tqdm progress bar over the batches (on stderr);
+      ``progress=False`` prints nothing.
+    - A nan or infinite loss stops training with ``NonFiniteLossError`` (a
+      ValueError) naming the epoch and the batch, before that batch's update.
+    """
+    where = "fit"
+    if not callable(model):
+        raise TypeError(f"{where}: model must be callable (an nn.Module), got {type(model).__name__}")
+    if not callable(loss_fn):
+        raise TypeError(f"{where}: loss_fn must be callable (e.g. nn.CrossEntropyLoss()), got {type(loss_fn).__name__}")
+    if not isinstance(optimizer, Optimizer):
+        raise TypeError(f"{where}: optimizer must come from nn.optim (e.g. nn.optim.Adam(model.parameters())), "
+                        f"got {type(optimizer).__name__}")
+    if scheduler is not None and not isinstance(scheduler, LRScheduler):
+        raise TypeError(f"{where}: scheduler must come from nn.optim (e.g. nn.optim.StepLR), "
+                        f"got {type(scheduler).__name__}")
+    if scheduler is not None and scheduler.optimizer is not optimizer:
+        raise ValueError(f"{where}: the scheduler drives a different optimizer than the one given")
+    epochs = count(epochs, f"{where}: epochs")
+    batch_size = count(batch_size, f"{where}: batch_size")
+    X, y = _data(X, y, where)
+    if val is not None:
+        if not isinstance(val, (tuple, list)) or len(val) != 2:
+            raise TypeError(f"{where}: val must be a pair (X_val, y_val), got {type(val).__name__}")
+        val = _data(*val, where, ("X_val", "y_val"))
+    flag(progress, f"{where}: progress")
+    resolved = _resolve_metrics(metrics, loss_fn, where)
+    scalar = _is_scalar_model(optimizer.params, where)
+    loader = DataLoader(X, y, batch_size=batch_size, shuffle=shuffle, rng=rng)
+
+    names = ["loss", *(name for name, _ in resolved)]
+    keys = names + ([f"val_{name}" for name in names] if val is not None else [])
+    history = History(keys + (["lr"] if scheduler is not None else []))
+    bar = tqdm(total=epochs * len(loader), unit="batch", leave=True) if progress else None
+    before = getattr(model, "training", None)
+    try:
+        with enable_grad():
+            for epoch in range(1, epochs + 1):
+                if bar is not None:
+                    bar.set_description(f"epoch {epoch}/{epochs}", refresh=False)
+                used_lr = optimizer.lr
+                results = _train_epoch(model, loss_fn, optimizer, loader, resolved, scalar, epoch, epochs, bar)
+                if val is not None:
+                    val_results = _evaluate(model, loss_fn, *val, resolved, batch_size, scalar, where)
+                    results.update({f"val_{name}": value for name, value in val_results.items()})
+                for key in keys:
+                    history.history[key].append(results[key])
+                if scheduler is not None:
+                    history.history["lr"].append(used_lr)
+                    scheduler.step()
+                if bar is not None:
+                    bar.set_postfix_str(", ".join(f"{key}={results[key]:.4g}" for key in keys), refresh=False)
+    finally:
+        if bar is not None:
+            bar.close()
+        _restore_mode(model, before)
+    return history
+
+
+def _train_epoch(model, loss_fn, optimizer, loader, metrics, scalar, epoch, epochs, bar):
+    """One pass over the loader's batches; returns the epoch's weighted mean loss and metrics."""
+    X, y = loader.X, loader.y
+    totals = dict.fromkeys(["loss", *(name for name, _ in metrics)], 0.0)
+    _set_mode(model, True)
+    batches, seen = len(loader), 0
+    for number, rows in enumerate(loader.index_batches(), start=1):
+        X_batch, y_batch = X[rows], y[rows]
+        optimizer.zero_grad()
+        outputs = _forward(model, X_batch, scalar)
+        loss = loss_fn(outputs, _target(y_batch, scalar))
+        value = _loss_value(loss, "fit")
+        if not math.isfinite(value):
+            raise NonFiniteLossError(
+                f"fit: the loss is {value} at epoch {epoch} of {epochs}, batch {number} of {batches}; "
+                "training stopped before this batch's update. Try a smaller learning rate, standardized "
+                "inputs, or a loss on logits (BCEWithLogitsLoss, CrossEntropyLoss) instead of on probabilities"
+            )
+        loss.backward()
+        optimizer.step()
+        weight = len(rows)
+        totals["loss"] += value * weight
+        if metrics:
+            scores = scores_array(outputs, "fit")
+            for name, function in metrics:
+                totals[name] += float(function(scores, y_batch)) * weight
+        if bar is not None:
+            bar.update(1)
+        seen += weight
+    return {key: total / seen for key, total in totals.items()}

@@ -1,0 +1,335 @@
+"""nn.fit, nn.evaluate, nn.predict, nn.accuracy and History: training small networks end to end."""
+
+import random
+
+import numpy as np
+import pytest
+
+import nn
+from autograd import Tensor
+from nn.data import kfold, make_donut, make_moons, make_regression, make_xor, train_test_split
+from nn.optim import SGD, Adam, ExponentialLR
+
+XOR_INPUTS = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+XOR_TARGETS = np.array([[0.0], [1.0], [1.0], [0.0]])
+
+
+def quiet_fit(model, loss_fn, optimizer, X, y, **kwargs):
+    kwargs.setdefault("progress", False)
+    kwargs.setdefault("rng", 0)
+    return nn.fit(model, loss_fn, optimizer, X, y, **kwargs)
+
+
+# --- learning ------------------------------------------------------------------------------
+
+
+def test_linear_regression_by_gradient_descent_reaches_the_normal_equation():
+    X, y = make_regression(100, 3, noise=5.0, bias=1.0, rng=0)
+    X_with_ones = np.column_stack([np.ones(len(X)), X])
+    theta = np.linalg.solve(X_with_ones.T @ X_with_ones, X_with_ones.T @ y)  # θ = (XᵀX)⁻¹Xᵀy
+    model = nn.Linear(3, 1, init="zeros")
+    quiet_fit(model, nn.MSELoss(), SGD(model.parameters(), lr=0.1), X, y.reshape(-1, 1),
+              epochs=300, batch_size=len(X), metrics=())
+    learned = np.concatenate([model.bias.data, model.weight.data.reshape(-1)])
+    np.testing.assert_allclose(learned, theta, rtol=1e-9, atol=1e-9)
+
+
+def test_xor_is_solved_exactly_by_one_hidden_layer():
+    model = nn.Sequential(nn.Linear(2, 4, init="xavier", rng=0), nn.Tanh(),
+                          nn.Linear(4, 1, init="xavier", rng=1), nn.Sigmoid())
+    history = quiet_fit(model, nn.BCELoss(), Adam(model.parameters(), lr=0.1), XOR_INPUTS, XOR_TARGETS,
+                        epochs=300, batch_size=4)
+    predicted = nn.predict(model, XOR_INPUTS) > 0.5
+    np.testing.assert_array_equal(predicted, XOR_TARGETS == 1.0)
+    assert history["accuracy"][-1] == 1.0
+
+
+def test_a_linear_model_cannot_solve_xor_but_one_hidden_layer_can():
+    X, y = make_xor(200, noise=0.1, rng=0)
+    accuracies = {}
+    models = {"linear": nn.Linear(2, 2, rng=0), "hidden": nn.MLP([2, 8, 2], activation="tanh", rng=0)}
+    for name, model in models.items():
+        quiet_fit(model, nn.CrossEntropyLoss(), Adam(model.parameters(), lr=0.05), X, y, epochs=60, batch_size=50)
+        accuracies[name] = nn.evaluate(model, nn.CrossEntropyLoss(), X, y)["accuracy"]
+    assert accuracies["linear"] <= 0.75  # a line can put at most three of the four corners right
+    assert accuracies["hidden"] == 1.0
+
+
+@pytest.mark.parametrize("make", [make_moons, make_donut], ids=["moons", "donut"])
+def test_an_mlp_classifies_held_out_points(make):
+    X, y = make(400, noise=0.1, rng=0)
+    X_train, X_val, y_train, y_val = train_test_split(X, y, test_size=0.25, rng=0)
+    model = nn.MLP([2, 16, 16, 2], rng=0)
+    history = quiet_fit(model, nn.CrossEntropyLoss(), Adam(model.parameters(), lr=0.02), X_train, y_train,
+                        epochs=60, batch_size=32, val=(X_val, y_val))
+    assert history["val_accuracy"][-1] >= 0.97
+
+
+def test_kfold_cross_validation_chooses_a_hidden_size():
+    X, y = make_moons(150, noise=0.1, rng=1)
+    mean_accuracy = {}
+    for hidden in (1, 16):
+        scores = []
+        for train, val in kfold(len(X), 3, rng=0):
+            model = nn.MLP([2, hidden, 2], activation="tanh", rng=0)
+            quiet_fit(model, nn.CrossEntropyLoss(), Adam(model.parameters(), lr=0.05), X[train], y[train],
+                      epochs=40, batch_size=25)
+            scores.append(nn.evaluate(model, nn.CrossEntropyLoss(), X[val], y[val])["accuracy"])
+        mean_accuracy[hidden] = np.mean(scores)
+    assert max(mean_accuracy, key=mean_accuracy.get) == 16
+    assert mean_accuracy[16] >= 0.95
+
+
+def test_a_scalar_mlp_trains_with_fit():
+    random.seed(0)
+    X, y = make_moons(40, noise=0.05, rng=0)
+    signs = 2.0 * y - 1.0
+    model = nn.scalar.MLP(2, [16, 16, 1])
+    before = nn.evaluate(model, nn.HingeLoss(), X, signs)
+    history = quiet_fit(model, nn.HingeLoss(), Adam(model.parameters(), lr=0.02), X, signs,
+                        epochs=15, batch_size=10)
+    assert history["loss"][-1] < before["loss"]
+    assert nn.evaluate(model, nn.HingeLoss(), X, signs)["accuracy"] >= 0.9
+
+
+def test_fit_reproduces_with_the_same_seeds():
+    X, y = make_moons(60, rng=0)
+
+    def run():
+        model = nn.MLP([2, 8, 2], rng=0)
+        return quiet_fit(model, nn.CrossEntropyLoss(), Adam(model.parameters(), lr=0.02), X, y,
+                         epochs=3, batch_size=16, rng=5).history
+
+    assert run() == run()
+
+
+# --- History -------------------------------------------------------------------------------
+
+
+def small_problem():
+    X, y = make_moons(40, rng=0)
+    model = nn.MLP([2, 4, 2], rng=0)
+    return model, nn.CrossEntropyLoss(), Adam(model.parameters(), lr=0.01), X, y
+
+
+def test_history_keys_without_validation_data():
+    history = quiet_fit(*small_problem(), epochs=3, batch_size=8)
+    assert list(history.keys()) == ["loss", "accuracy"]
+    assert len(history["loss"]) == len(history["accuracy"]) == history.epochs == 3
+
+
+def test_history_keys_with_validation_data():
+    model, loss_fn, optimizer, X, y = small_problem()
+    history = quiet_fit(model, loss_fn, optimizer, X, y, epochs=2, batch_size=8, val=(X[:10], y[:10]))
+    assert list(history.history) == ["loss", "accuracy", "val_loss", "val_accuracy"]
+    assert all(len(values) == 2 for values in history.history.values())
+
+
+def test_history_without_metrics_records_only_the_loss():
+    history = quiet_fit(*small_problem(), epochs=1, batch_size=8, metrics=())
+    assert list(history.keys()) == ["loss"]
+
+
+def test_history_names_a_metric_function_by_its_name():
+    def error_rate(scores, y):
+        return 1.0 - nn.accuracy(scores, y)
+
+    history = quiet_fit(*small_problem(), epochs=2, batch_size=8, metrics=("accuracy", error_rate))
+    np.testing.assert_allclose(history["error_rate"], 1.0 - np.array(history["accuracy"]))
+
+
+def test_history_records_the_scheduled_learning_rate():
+    model, loss_fn, optimizer, X, y = small_problem()
+    optimizer.lr = 0.1
+    history = quiet_fit(model, loss_fn, optimizer, X, y, epochs=3, batch_size=8,
+                        scheduler=ExponentialLR(optimizer, gamma=0.5))
+    np.testing.assert_allclose(history["lr"], [0.1, 0.05, 0.025])
+    assert optimizer.lr == pytest.approx(0.0125)
+
+
+def test_history_epoch_loss_is_the_sample_weighted_mean_of_the_batch_losses():
+    X = np.array([[1.0], [2.0], [3.0]])
+    model = nn.Linear(1, 1, init="zeros")
+    history = quiet_fit(model, nn.MSELoss(), SGD(model.parameters(), lr=0.0), X, X, epochs=1, batch_size=2,
+                        metrics=())
+    assert history["loss"] == [pytest.approx((1.0 + 4.0 + 9.0) / 3)]
+
+
+def test_history_repr_shows_the_last_epoch():
+    history = quiet_fit(*small_problem(), epochs=2, batch_size=8)
+    assert repr(history) == f"History(epochs=2, loss={history['loss'][-1]:.4g}, accuracy={history['accuracy'][-1]:.4g})"
+
+
+def test_history_refuses_an_unknown_key_listing_the_known_ones():
+    history = quiet_fit(*small_problem(), epochs=1, batch_size=8)
+    with pytest.raises(KeyError, match="'loss', 'accuracy'"):
+        history["val_loss"]
+
+
+# --- modes, progress, errors ---------------------------------------------------------------
+
+
+class ModeRecorder(nn.Module):
+    """A linear model that notes, at each call, whether it was in training mode."""
+
+    def __init__(self):
+        self.linear = nn.Linear(2, 2, rng=0)
+        self.modes = []
+
+    def forward(self, x):
+        self.modes.append(self.training)
+        return self.linear(x)
+
+
+def test_fit_trains_in_train_mode_and_validates_in_eval_mode():
+    model = ModeRecorder()
+    X, y = make_moons(20, rng=0)
+    quiet_fit(model, nn.CrossEntropyLoss(), SGD(model.parameters(), lr=0.1), X, y, epochs=2, batch_size=10,
+              val=(X[:10], y[:10]))
+    assert model.modes == [True, True, False, True, True, False]
+
+
+def test_fit_leaves_the_model_in_the_mode_it_had():
+    model = ModeRecorder().eval()
+    X, y = make_moons(20, rng=0)
+    quiet_fit(model, nn.CrossEntropyLoss(), SGD(model.parameters(), lr=0.1), X, y, epochs=1, batch_size=10)
+    assert model.modes == [True, True] and model.training is False
+
+
+def test_evaluate_switches_dropout_off():
+    model = nn.Sequential(nn.Linear(2, 32, rng=0), nn.Dropout(0.5, rng=0), nn.Linear(32, 2, rng=1))
+    X, y = make_moons(50, rng=0)
+    first = nn.evaluate(model, nn.CrossEntropyLoss(), X, y)
+    assert nn.evaluate(model, nn.CrossEntropyLoss(), X, y) == first
+    assert model.training is True
+
+
+def test_evaluate_returns_the_loss_and_metrics_without_recording_gradients():
+    model = nn.Linear(2, 2, rng=0)
+    X, y = make_moons(30, rng=0)
+    results = nn.evaluate(model, nn.CrossEntropyLoss(), X, y)
+    assert list(results) == ["loss", "accuracy"]
+    logits = X @ model.weight.data + model.bias.data
+    shifted = logits - logits.max(axis=1, keepdims=True)
+    log_probabilities = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    assert results["loss"] == pytest.approx(-log_probabilities[np.arange(30), y].mean(), rel=1e-12)
+    assert results["accuracy"] == np.mean(logits.argmax(axis=1) == y)
+    assert all(parameter.grad is None for parameter in model.parameters())
+
+
+def test_evaluate_in_batches_matches_one_batch_for_a_mean_loss():
+    model = nn.Linear(2, 2, rng=0)
+    X, y = make_moons(30, rng=0)
+    whole = nn.evaluate(model, nn.CrossEntropyLoss(), X, y)
+    batched = nn.evaluate(model, nn.CrossEntropyLoss(), X, y, batch_size=7)
+    assert batched == pytest.approx(whole, rel=1e-12)
+
+
+def test_progress_off_prints_nothing(capsys):
+    quiet_fit(*small_problem(), epochs=2, batch_size=8, progress=False)
+    assert capsys.readouterr() == ("", "")
+
+
+def test_progress_on_shows_a_bar_of_batches_and_epochs(capsys):
+    quiet_fit(*small_problem(), epochs=2, batch_size=8, progress=True)
+    err = capsys.readouterr().err
+    assert "epoch 2/2" in err and "10/10" in err and "loss=" in err
+
+
+def test_a_nan_loss_stops_training_naming_the_epoch_and_batch():
+    model, _, optimizer, X, y = small_problem()
+    calls = []
+
+    def loss_that_breaks(logits, targets):
+        calls.append(None)
+        loss = nn.CrossEntropyLoss()(logits, targets)
+        return loss * float("nan") if len(calls) == 7 else loss
+
+    with pytest.raises(nn.NonFiniteLossError, match="loss is nan at epoch 2 of 3, batch 2 of 5"):
+        quiet_fit(model, loss_that_breaks, optimizer, X, y, epochs=3, batch_size=8)
+    assert all(np.isfinite(parameter.data).all() for parameter in model.parameters())
+
+
+def test_a_non_finite_loss_error_is_a_value_error():
+    assert issubclass(nn.NonFiniteLossError, ValueError)
+
+
+def test_fit_refuses_a_loss_that_is_not_a_single_number():
+    model, _, optimizer, X, y = small_problem()
+    with pytest.raises(ValueError, match=r"single number, got a Tensor of shape \(8,\)"):
+        quiet_fit(model, nn.CrossEntropyLoss(reduction="none"), optimizer, X, y, epochs=1, batch_size=8)
+
+
+@pytest.mark.parametrize(
+    "change, error, message",
+    [
+        (dict(y=np.zeros(39, dtype=int)), ValueError, "40 rows in X and 39 in y"),
+        (dict(optimizer="adam"), TypeError, "optimizer must come from nn.optim"),
+        (dict(epochs=0), ValueError, "epochs must be >= 1"),
+        (dict(batch_size=0), ValueError, "batch_size must be >= 1"),
+        (dict(metrics=("precision",)), ValueError, "unknown metric 'precision'"),
+        (dict(val=np.zeros((4, 2))), TypeError, r"val must be a pair \(X_val, y_val\)"),
+        (dict(progress="yes"), TypeError, "progress must be True or False"),
+    ],
+)
+def test_fit_refuses_bad_arguments(change, error, message):
+    model, loss_fn, optimizer, X, y = small_problem()
+    arguments = dict(model=model, loss_fn=loss_fn, optimizer=optimizer, X=X, y=y, epochs=1, batch_size=8)
+    arguments.update(change)
+    with pytest.raises(error, match=message):
+        quiet_fit(**arguments)
+
+
+def test_fit_thresholds_one_logit_at_zero_for_bce_with_logits():
+    model = nn.Linear(1, 1, init="zeros")
+    model.weight.data[...] = 1.0  # the logit is x itself
+    X, y = np.array([[-0.2], [0.3]]), np.array([[0.0], [1.0]])
+    history = quiet_fit(model, nn.BCEWithLogitsLoss(), SGD(model.parameters(), lr=0.0), X, y,
+                        epochs=1, batch_size=2)
+    assert history["accuracy"] == [1.0]
+
+
+# --- accuracy ------------------------------------------------------------------------------
+
+
+def test_accuracy_takes_the_argmax_over_classes():
+    scores = np.array([[0.1, 0.7, 0.2], [0.5, 0.3, 0.2], [0.0, 0.1, 0.9], [0.3, 0.3, 0.4]])
+    assert nn.accuracy(scores, np.array([1, 0, 1, 0])) == 0.5
+
+
+def test_accuracy_reads_one_hot_targets_by_their_argmax():
+    scores = np.array([[0.1, 0.9], [0.8, 0.2], [0.4, 0.6]])
+    assert nn.accuracy(scores, nn.data.one_hot([1, 1, 1], 2)) == pytest.approx(2 / 3)
+
+
+def test_accuracy_thresholds_a_single_probability_column():
+    assert nn.accuracy(np.array([[0.2], [0.6], [0.51], [0.4]]), np.array([[0], [1], [0], [0]])) == 0.75
+
+
+def test_accuracy_thresholds_logits_at_zero_when_asked():
+    scores, y = np.array([-0.3, 0.2, 0.4]), np.array([0, 1, 1])
+    assert nn.accuracy(scores, y, threshold=0.0) == 1.0
+    assert nn.accuracy(scores, y) == pytest.approx(1 / 3)
+
+
+def test_accuracy_accepts_plus_minus_one_labels():
+    assert nn.accuracy(np.array([-2.0, 3.0, 0.5]), np.array([-1, 1, -1]), threshold=0.0) == pytest.approx(2 / 3)
+
+
+def test_accuracy_reads_tensors():
+    assert nn.accuracy(Tensor(np.array([[0.0, 1.0]])), Tensor(np.array([1]))) == 1.0
+
+
+def test_accuracy_refuses_labels_of_the_wrong_shape():
+    with pytest.raises(ValueError, match=r"scores of shape \(2, 3\) need labels of shape \(2,\)"):
+        nn.accuracy(np.zeros((2, 3)), np.zeros((3,)))
+
+
+def test_accuracy_refuses_a_class_label_out_of_range():
+    with pytest.raises(ValueError, match="label 3 is out of range for scores of 3 classes"):
+        nn.accuracy(np.zeros((2, 3)), np.array([0, 3]))
+
+
+def test_accuracy_refuses_soft_binary_labels():
+    with pytest.raises(ValueError, match="binary labels must be 0/1"):
+        nn.accuracy(np.array([0.3, 0.8]), np.array([0.5, 1.0]))

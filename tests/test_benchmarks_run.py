@@ -1,0 +1,53 @@
+"""The benchmark scripts still run: each in its tiny --quick mode (their timings are not checked)."""
+
+import importlib.util
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+BENCHMARKS = Path(__file__).resolve().parent.parent / "benchmarks"
+
+
+def run(script, *args):
+    completed = subprocess.run(
+        [sys.executable, str(BENCHMARKS / script), "--quick", *args],
+        capture_output=True,
+        check=False,
+        text=True,
+        timeout=300,
+    )
+    assert completed.returncode == 0, completed.stderr
+    return completed.stdout
+
+
+@pytest.fixture(scope="module")
+def scalar_output():
+    if importlib.util.find_spec("micrograd") is None:
+        pytest.skip("the bench extra (micrograd) is not installed")
+    return run("scalar_micrograd.py")
+
+
+def test_scalar_benchmark_finds_the_same_initial_loss_as_micrograd(scalar_output):
+    assert "bit-identical: True" in scalar_output
+
+
+def test_scalar_benchmark_reports_both_gc_modes_and_bytes_per_node(scalar_output):
+    out = scalar_output
+    assert ["default GC:" in out, "GC off:" in out, "## Bytes per op node" in out] == [True, True, True]
+
+
+def test_tensor_benchmark_reports_the_small_size_in_both_dtypes():
+    rows = [line for line in run("tensor_mlp.py", "--without-torch").splitlines() if line.startswith("| small")]
+    assert [row.split("|")[2].strip() for row in rows] == ["float32", "float64"]
+
+
+def test_profile_step_prints_a_table_of_tensor_ops():
+    out = run("profile_step.py")
+    assert "matmul" in out and "total" in out
+
+
+def test_profile_step_prints_a_table_of_scalar_ops():
+    out = run("profile_step.py", "--scalar")
+    assert "dot" in out and "relu" in out
