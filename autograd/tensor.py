@@ -4,7 +4,8 @@ The ops sit in four files beside this one, each forward with its derivative rule
 right below it: ``tensor_arithmetic`` (+ - * / ** @), ``tensor_elementwise``
 (exp, relu, clip, maximum, where, ...), ``tensor_reduce`` (sum, mean, max, var,
 logsumexp, softmax, ...) and ``tensor_shape`` (reshape, transpose, indexing,
-concatenate, stack, ...). Rules are ``vjp(g, out, *inputs) -> tuple`` written
+concatenate, stack, ...); ``tensor_numpy`` lets ``np.sum(t)``, ``np.concatenate``
+and friends run those ops. Rules are ``vjp(g, out, *inputs) -> tuple`` written
 with operators and ``autograd.vocabulary``, so they run on ndarrays for the fast
 first-order pass and on Tensors under ``create_graph=True``.
 
@@ -100,7 +101,7 @@ class Tensor(Node):
     Operators and ops broadcast as numpy does.
     """
 
-    __slots__ = ("_data", "grad", "_requires_grad", "parents", "op", "_vjp", "label")
+    __slots__ = ("_data", "_requires_grad", "_vjp", "grad", "label", "op", "parents")
     __hash__ = object.__hash__  # identity: == builds a boolean tensor, it does not compare nodes
 
     def __init__(self, data, requires_grad=False, dtype=None, label=""):
@@ -140,7 +141,9 @@ class Tensor(Node):
                 "use .detach() to get a constant copy"
             )
         if flag and self._data.dtype.kind != "f":
-            raise TypeError(f"Tensor.requires_grad: only floating point tensors can require grad, this one is {self.dtype}")
+            raise TypeError(
+                f"Tensor.requires_grad: only floating point tensors can require grad, this one is {self.dtype}"
+            )
         self._requires_grad = flag
 
     @property
@@ -179,7 +182,9 @@ class Tensor(Node):
     def item(self):
         """The single element as a Python number."""
         if self._data.size != 1:
-            raise ValueError(f"item: only a tensor of one element converts to a number; this one has shape {self.shape}")
+            raise ValueError(
+                f"item: only a tensor of one element converts to a number; this one has shape {self.shape}"
+            )
         return self._data.item()
 
     def detach(self):
@@ -426,8 +431,26 @@ def record(data, parents, rule, op, own_leaves=False):
 
 
 # The ops, each in its file, attach themselves to Tensor.
-from . import tensor_arithmetic, tensor_elementwise, tensor_reduce, tensor_shape  # noqa: E402, F401
-from .tensor_elementwise import maximum, minimum, where  # noqa: E402
-from .tensor_shape import concatenate, stack  # noqa: E402
+from . import (  # noqa: F401
+    tensor_arithmetic,
+    tensor_elementwise,
+    tensor_numpy,
+    tensor_reduce,
+    tensor_shape,
+)
+from .tensor_elementwise import maximum, minimum, where
+from .tensor_shape import concatenate, stack
 
-__all__ = ["Tensor", "as_array", "concatenate", "constant", "lift", "maximum", "minimum", "result", "stack", "where"]
+__all__ = [
+    "Tensor",
+    "as_array",
+    "concatenate",
+    "constant",
+    "lift",
+    "maximum",
+    "minimum",
+    "record",
+    "result",
+    "stack",
+    "where",
+]

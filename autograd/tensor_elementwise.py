@@ -8,7 +8,16 @@ import numpy as np
 
 from . import vocabulary as V
 from .engine import GradMode
-from .tensor import Tensor, _as_dtype, _describe, as_array, broadcast_error, constant, lift, record
+from .tensor import (
+    Tensor,
+    _as_dtype,
+    _describe,
+    as_array,
+    broadcast_error,
+    constant,
+    lift,
+    record,
+)
 from .tensor_arithmetic import apply_binary, binary_rules
 from .vocabulary import sum_to
 
@@ -162,7 +171,7 @@ def _clip_vjp(low, high, g, out, a):
     return (g,)
 
 
-def _clip(self, min=None, max=None):  # noqa: A002 - numpy's and PyTorch's names for the bounds
+def _clip(self, min=None, max=None):  # numpy's and PyTorch's names for the bounds
     """a limited to [min, max] elementwise (either bound may be None); d/da = 1 inside, 0 outside."""
     low = None if min is None else _real(min, "clip(min=...)")
     high = None if max is None else _real(max, "clip(max=...)")

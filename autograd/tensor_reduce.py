@@ -228,11 +228,13 @@ Tensor.log_softmax = _log_softmax
 # Reductions that are constants (no gradient): any, all, argmax, argmin.
 def _logical(op, reduce):
     def method(self, axis=None, keepdims=False):
-        shape, axes, keepdims, kept = _reduction_args(self, axis, keepdims, op)
+        _, axes, keepdims, _ = _reduction_args(self, axis, keepdims, op)
         return constant(np.asarray(reduce(self._data, axis=axes, keepdims=keepdims)))
 
     method.__name__ = op
-    method.__doc__ = f"Whether {'any' if op == 'any' else 'every'} element over ``axis`` is nonzero: a boolean constant."
+    method.__doc__ = (
+        f"Whether {'any' if op == 'any' else 'every'} element over ``axis`` is nonzero: a boolean constant."
+    )
     return method
 
 
@@ -254,7 +256,9 @@ def _arg_extreme(op, reduce):
         return constant(np.asarray(reduce(x, axis=axis, keepdims=keepdims)))
 
     method.__name__ = op
-    method.__doc__ = f"The index of the {op[3:]}imum over ``axis`` (of the flattened tensor by default): an integer constant."
+    method.__doc__ = (
+        f"The index of the {op[3:]}imum over ``axis`` (of the flattened tensor by default): an integer constant."
+    )
     return method
 
 

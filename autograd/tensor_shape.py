@@ -240,9 +240,7 @@ def _tensor_list(tensors, op):
 # concatenate along axis;  d/da_i = the slice of g that a_i filled
 def _concatenate_vjp(axis, bounds, needs, g, out, *inputs):
     lead = (slice(None),) * axis
-    return tuple(
-        g[lead + (slice(start, stop),)] if need else None for (start, stop), need in zip(bounds, needs)
-    )
+    return tuple(g[lead + (slice(start, stop),)] if need else None for (start, stop), need in zip(bounds, needs))
 
 
 def concatenate(tensors, axis=0):

@@ -5,6 +5,11 @@ needs nothing but the ``graphviz`` Python package; rendering it (``.pipe``,
 ``.render``, display in Jupyter) needs Graphviz's ``dot`` program, and without it
 raises ``GraphvizNotFoundError`` saying how to install Graphviz.
 
+Up to ``DOT_LAYOUT_MAX_NODES`` boxes, ``dot`` lays the graph out. Its layout time
+grows much faster than the graph, so a bigger graph comes with positions from
+``graph_layout.layered_positions`` (linear time) and renders with ``neato -n2``,
+which only draws: forty thousand nodes take seconds, not hours.
+
 The ``graphviz`` package is imported only when a graph is drawn, so importing
 autograd stays fast.
 """
@@ -15,6 +20,8 @@ import numbers
 import re
 import warnings
 from collections.abc import Mapping
+
+import numpy as np
 
 from .graph_layout import layered_positions
 
@@ -267,7 +274,7 @@ def _add_cut_note(shapes, edges, hidden, max_nodes, cut):
     note = f"{hidden:,} more {noun} not shown (max_nodes={max_nodes:,}; max_nodes=None draws all)"
     shapes.append(("cut_note", f"label=<{_text(note)}> {_NOTE_STYLE}", (5.5 * len(note) + 30, 30.0)))
     for op, left_out in cut:
-        count = f" label=<{left_out}>" if left_out > 1 else ""
+        count = f" label=<{left_out} inputs>" if left_out > 1 else ""
         edges.append(("cut_note", op, f'style=dashed color="{_DIM}" fontsize=9 fontcolor="{_DIM}"{count}'))
 
 
@@ -293,7 +300,7 @@ def _box(node, label, fill, show_data, show_grad, number, measure):
     if not rows:
         rows.append(" ")
     header = 1 if label else 0
-    cells = [f'<TR><TD ALIGN="CENTER">{row}</TD></TR>' for row in rows[:header]]
+    cells = [f'<TR><TD ALIGN="CENTER" CELLPADDING="4">{row}</TD></TR>' for row in rows[:header]]
     cells += [f'<TR><TD ALIGN="LEFT" BALIGN="LEFT">{row}</TD></TR>' for row in rows[header:]]
     if header and len(cells) > 1:
         cells.insert(1, "<HR/>")
@@ -324,7 +331,9 @@ def _shape_and_dtype(node):
     shape = getattr(node, "shape", None)
     if shape is None:
         shape = getattr(node.data, "shape", ())
-    dtype = getattr(node, "dtype", None) or getattr(node.data, "dtype", None)
+    dtype = getattr(node, "dtype", None)
+    if dtype is None:
+        dtype = getattr(node.data, "dtype", None)
     text = str(tuple(shape))
     return f"{text} {dtype}" if dtype is not None else text
 
@@ -335,11 +344,9 @@ def _summary(payload, number):
         return "None"
     if isinstance(payload, numbers.Number) or getattr(payload, "ndim", None) == 0:
         return number(payload.item() if hasattr(payload, "item") else payload)
-    import numpy as np
-
     try:
         array = np.asarray(payload)
-    except Exception:
+    except (TypeError, ValueError):
         return _text(type(payload).__name__)
     if array.dtype.kind not in "biuf":
         return _text(f"{array.dtype} array")

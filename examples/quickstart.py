@@ -7,6 +7,7 @@ import numpy as np
 
 import nn
 from autograd import Value, draw_graph
+from autograd.viz import GraphvizNotFoundError
 
 
 def chain_rule_example():
@@ -31,7 +32,7 @@ def render(root, output_dir):
     try:
         path = graph.render(target, format="svg", cleanup=True)
         print(f"graph of J written to {path}")
-    except Exception as error:  # Graphviz's `dot` program is missing
+    except GraphvizNotFoundError as error:
         dot_path = target.with_suffix(".dot")
         dot_path.write_text(graph.source)
         print(f"{error}\nthe DOT source is in {dot_path}")

@@ -337,8 +337,8 @@ class Sequential(Module):
             raise TypeError(f"Sequential indices must be ints or slices, got {type(index).__name__}")
         try:
             return self._sequence[index]
-        except IndexError:
-            raise IndexError(
+        except IndexError:  # the contract keeps IndexError for Tensor indexing: a wrong index is a ValueError
+            raise ValueError(
                 f"Sequential index {index} is out of range for {len(self._sequence)} modules"
             ) from None
 

@@ -16,6 +16,7 @@ checkout, installed or not.
 import argparse
 import os
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -91,7 +92,8 @@ def build(source, run=True):
     start = time.perf_counter()
     notebook = notebook_from_source(source)
     if run:
-        execute(notebook, NOTEBOOKS)
+        with tempfile.TemporaryDirectory() as workdir:  # whatever a run leaves behind (.hypothesis/) goes too
+            execute(notebook, workdir)
     target = NOTEBOOKS / f"{source.stem}.ipynb"
     nbformat.validate(notebook)
     nbformat.write(notebook, target)

@@ -161,8 +161,10 @@ plt.show()
 # %%
 layers = [nn.Linear(8, 9, rng=1), nn.Linear(9, 4, rng=2), nn.Linear(4, 3, rng=3)]
 stack = nn.Sequential(*layers)
-W_hat = layers[0].weight.data @ layers[1].weight.data @ layers[2].weight.data
-b_hat = (layers[0].bias.data @ layers[1].weight.data + layers[1].bias.data) @ layers[2].weight.data + layers[2].bias.data
+W1, W2, W3 = (layer.weight.data for layer in layers)
+b1, b2, b3 = (layer.bias.data for layer in layers)
+W_hat = W1 @ W2 @ W3
+b_hat = (b1 @ W2 + b2) @ W3 + b3
 x = rng.normal(size=(5, 8))
 with no_grad():
     print("max |stack(x) - (x Ŵ + b̂)| =", np.max(np.abs(stack(Tensor(x)).data - (x @ W_hat + b_hat))))
@@ -198,7 +200,8 @@ fig, axes = plt.subplots(1, 2, figsize=(10, 4))
 for ax, (name, activation) in zip(axes, (("three linear layers", None), ("the same with ReLUs", nn.ReLU))):
     model = three_layers(activation)
     optimizer = nn.optim.Adam(model.parameters(), lr=0.02)
-    history = nn.fit(model, nn.CrossEntropyLoss(), optimizer, X, y, epochs=150, batch_size=len(X), rng=0, progress=False)
+    history = nn.fit(model, nn.CrossEntropyLoss(), optimizer, X, y, epochs=150, batch_size=len(X),
+                     rng=0, progress=False)
     plot_decision_regions(ax, model, X, y, f"{name}: accuracy {history['accuracy'][-1]:.0%}")
 plt.tight_layout()
 plt.show()

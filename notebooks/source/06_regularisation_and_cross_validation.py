@@ -113,9 +113,11 @@ def train_mlp(X, y, penalty=None, lam=0.0, steps=300, seed=SEED):
 
 fig, ax = plt.subplots(figsize=(7, 3.5))
 bins = np.linspace(-1.5, 1.5, 61)
-for name, penalty, lam in (("no penalty", None, 0.0), ("L2, λ = 1e-3", nn.l2_penalty, 1e-3), ("L1, λ = 1e-3", nn.l1_penalty, 1e-3)):
+runs = (("no penalty", None, 0.0), ("L2, λ = 1e-3", nn.l2_penalty, 1e-3), ("L1, λ = 1e-3", nn.l1_penalty, 1e-3))
+for name, penalty, lam in runs:
     model, all_weights = train_mlp(X_moons, y_moons, penalty, lam)
-    ax.hist(all_weights, bins=bins, histtype="step", lw=1.5, label=f"{name}: {np.mean(np.abs(all_weights) < 0.01):.0%} below 0.01")
+    small = np.mean(np.abs(all_weights) < 0.01)
+    ax.hist(all_weights, bins=bins, histtype="step", lw=1.5, label=f"{name}: {small:.0%} below 0.01")
 ax.set(xlabel="weight", ylabel="count (log scale)", yscale="log", title="All weights of a 2-64-64-2 MLP")
 ax.legend(fontsize=8)
 plt.show()
@@ -182,7 +184,8 @@ for ax, lam in zip(axes, (0.0, best)):
         test_scores = model(Tensor(X_test))
     accuracy = nn.accuracy(test_scores, y_test)
     test_loss = loss_fn(test_scores, y_test).item()
-    plot_decision_regions(ax, model, X_train, y_train, f"λ = {lam:g}: test accuracy {accuracy:.0%}, test loss {test_loss:.2f}")
+    title = f"λ = {lam:g}: test accuracy {accuracy:.0%}, test loss {test_loss:.2f}"
+    plot_decision_regions(ax, model, X_train, y_train, title)
 plt.tight_layout()
 plt.show()
 

@@ -64,7 +64,7 @@ print("formula:", 2 / n * (X.T @ X @ theta - X.T @ y))
 # %%
 theta_star = np.linalg.solve(X.T @ X, X.T @ y)
 print("θ* =", np.round(theta_star, 4), "   true θ =", true_theta)
-print("J(θ*) =", round(mse(theta_star), 4), "   gradient at θ*:", np.round(grad(mse)(theta_star), 10))
+print(f"J(θ*) = {mse(theta_star):.4f}    largest |gradient| at θ*: {np.abs(grad(mse)(theta_star)).max():.1e}")
 
 # %% [markdown]
 # ## Gradient descent gets there too — slowly, unless the features are scaled

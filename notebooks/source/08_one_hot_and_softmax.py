@@ -161,7 +161,8 @@ plot_decision_regions(left, model, X_test, y_test, f"Three spirals: test accurac
 right.imshow(confusion, cmap="Blues")
 for (i, j), count in np.ndenumerate(confusion):
     right.text(j, i, count, ha="center", va="center", color="white" if count > confusion.max() / 2 else "black")
-right.set(xticks=range(3), yticks=range(3), xlabel="predicted class", ylabel="true class", title="Confusion matrix (test set)")
+right.set(xticks=range(3), yticks=range(3), xlabel="predicted class", ylabel="true class",
+          title="Confusion matrix (test set)")
 plt.tight_layout()
 plt.show()
 

@@ -28,7 +28,10 @@ rng = np.random.default_rng(0)
 # $f(x) = x^3$: $f'(x) = 3x^2$, $f''(x) = 6x$, $f'''(x) = 6$.
 
 # %%
-f = lambda x: x**3
+def f(x):
+    return x**3
+
+
 print("f'(2) =", grad(f)(2.0), "  f''(2) =", grad(grad(f))(2.0), "  f'''(2) =", grad(grad(grad(f)))(2.0))
 
 # %% [markdown]
@@ -104,11 +107,23 @@ def run(step, theta, steps):
     return np.array(path)
 
 
-gradient_step = lambda theta: -5.0 * grad(loss)(theta)
-newton_step = lambda theta: -np.linalg.solve(hessian(loss)(theta), grad(loss)(theta))
+def gradient_step(theta, alpha=5.0):
+    return -alpha * grad(loss)(theta)
+
+
+def newton_step(theta):
+    return -np.linalg.solve(hessian(loss)(theta), grad(loss)(theta))
+
+
 gd_path = run(gradient_step, theta0, 30)
 newton_path = run(newton_step, theta0, 6)
 optimum = newton_path[-1]
+
+
+def gap(path):
+    """L(θ) − L(θ*) along a path (plus 1e-17, so that an exact zero still shows on a log scale)."""
+    return [loss_numpy(*p) - loss_numpy(*optimum) + 1e-17 for p in path]
+
 
 ws, bs = np.meshgrid(np.linspace(-0.5, 5, 120), np.linspace(-3, 2, 120))
 surface = np.vectorize(loss_numpy)(ws, bs)
@@ -119,7 +134,6 @@ left.plot(newton_path[:, 0], newton_path[:, 1], "s-", ms=5, label="Newton")
 left.plot(*optimum, "k*", ms=12)
 left.set(xlabel="w", ylabel="b", title="Logistic-regression loss: 30 gradient steps vs 6 Newton steps")
 left.legend()
-gap = lambda path: [loss_numpy(*p) - loss_numpy(*optimum) + 1e-17 for p in path]
 right.semilogy(gap(gd_path), "o-", ms=3, label="gradient descent, α = 5")
 right.semilogy(gap(newton_path), "s-", label="Newton")
 right.set(xlabel="step", ylabel="L(θ) − L(θ*)", title="Distance to the minimum")

@@ -17,11 +17,10 @@
 # 3. let a property test find, and shrink, a bug that a unit test misses.
 
 # %%
-import numpy as np
 from hypothesis import Phase, given, settings
 from hypothesis import strategies as st
 
-from autograd import GradcheckError, Tensor, Value, draw_graph, gradcheck, primitive
+from autograd import GradcheckError, Value, draw_graph, gradcheck, primitive
 from autograd.testing import broadcastable_shapes, scalar_expressions, tensor_expressions, well_conditioned_arrays
 
 # A fixed, small budget: the same examples on every run, a few seconds in all.

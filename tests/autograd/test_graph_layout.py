@@ -1,5 +1,7 @@
 """layered_positions: the linear-time layout draw_graph uses for graphs too big for dot."""
 
+from itertools import pairwise
+
 import pytest
 
 from autograd.graph_layout import layered_positions
@@ -8,7 +10,7 @@ UNIT = (20.0, 10.0)
 
 
 def chain(*names):
-    return list(zip(names, names[1:]))
+    return list(pairwise(names))
 
 
 def test_each_edge_points_right_in_lr():
@@ -47,7 +49,7 @@ def test_nodes_of_one_rank_do_not_overlap():
     sizes = {"p": (20.0, 30.0), "q": (20.0, 12.0), "r": (20.0, 50.0), "out": UNIT}
     positions = layered_positions(nodes, [("p", "out"), ("q", "out"), ("r", "out")], sizes, node_gap=5.0)
     spans = sorted((positions[n][1] - sizes[n][1] / 2, positions[n][1] + sizes[n][1] / 2) for n in "pqr")
-    for (_, top_of_lower), (bottom_of_upper, _) in zip(spans, spans[1:]):
+    for (_, top_of_lower), (bottom_of_upper, _) in pairwise(spans):
         assert bottom_of_upper - top_of_lower == pytest.approx(5.0)
 
 

@@ -17,7 +17,12 @@ import pytest
 
 from autograd import Tensor, concatenate, maximum, minimum, stack, where
 
-from .finite_differences import engine_gradient, engine_hvp, numeric_gradient, numeric_hvp
+from .finite_differences import (
+    engine_gradient,
+    engine_hvp,
+    numeric_gradient,
+    numeric_hvp,
+)
 
 
 def smooth(rng, shape):
@@ -203,7 +208,14 @@ for name, function, reference in REDUCTIONS:
 CASES.append(_reduction_case("sum", lambda a, **kw: a.sum(**kw), np.sum, (2, 3), (), False))
 
 for axis in (-1, 0, (0, 1)):
-    CASES.append(Case(f"softmax(axis={axis})", lambda a, axis=axis: a.softmax(axis=axis), lambda a, axis=axis: softmax(a, axis), ((2, 3, 4),)))
+    CASES.append(
+        Case(
+            f"softmax(axis={axis})",
+            lambda a, axis=axis: a.softmax(axis=axis),
+            lambda a, axis=axis: softmax(a, axis),
+            ((2, 3, 4),),
+        )
+    )
     CASES.append(
         Case(
             f"log_softmax(axis={axis})",
@@ -254,7 +266,12 @@ SHAPE_OPS = [
     ("getitem_mixed", lambda a: a[1, [2, 2, 0], 1:], lambda a: a[1, [2, 2, 0], 1:], X),
     ("getitem_tensor_index", lambda a: a[Tensor(np.array([1, 1, 0]))], lambda a: a[np.array([1, 1, 0])], (2, 3)),
     ("getitem_mask", lambda a: a[MASK], lambda a: a[MASK], (2, 3)),
-    ("getitem_mask_rows", lambda a: a[np.array([True, False, True])], lambda a: a[np.array([True, False, True])], (3, 2)),
+    (
+        "getitem_mask_rows",
+        lambda a: a[np.array([True, False, True])],
+        lambda a: a[np.array([True, False, True])],
+        (3, 2),
+    ),
     ("getitem_tensor_mask", lambda a: a[Tensor(MASK)], lambda a: a[MASK], (2, 3)),
 ]
 MASK = np.array([[True, False, True], [False, False, True]])

@@ -129,8 +129,8 @@ def test_tensors_hash_by_identity():
 
 
 def test_equality_with_none_is_false():
-    assert (Tensor([1.0]) == None) is False  # noqa: E711
-    assert (Tensor([1.0]) != None) is True  # noqa: E711
+    assert (Tensor([1.0]) == None) is False
+    assert (Tensor([1.0]) != None) is True
 
 
 def test_data_can_be_replaced_in_place_by_an_optimizer():

@@ -199,7 +199,7 @@ def test_an_unsupported_operand_is_a_type_error(other):
 
 def test_comparing_with_a_string_is_a_type_error():
     with raises(TypeError, "<: unsupported operand"):
-        A < "a"
+        _ = A < "a"
 
 
 def test_an_operand_array_of_strings_is_a_type_error():

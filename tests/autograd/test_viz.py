@@ -17,8 +17,7 @@ import numpy as np
 import pytest
 
 import nn
-from autograd import Tensor, Value, draw_graph, primitive
-from autograd import viz
+from autograd import Tensor, Value, draw_graph, primitive, viz
 from autograd.viz import GraphvizNotFoundError, breadth_first_order
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -244,17 +243,18 @@ def test_a_leaf_root_is_one_box():
 
 
 def tensor_graph():
+    """loss = sum(relu(x @ W)) with x (1, 2) float64 and W (2, 4) float32; boxes labelled x, W, h, loss."""
     x = Tensor([[1.0, 2.0]], label="x")
     W = Tensor(np.arange(8.0, dtype=np.float32).reshape(2, 4) - 3.0, requires_grad=True, label="W")
     h = (x @ W).relu()
     h.label = "h"
     loss = h.sum()
     loss.label = "loss"
-    return x, W, h, loss
+    return loss
 
 
 def test_tensor_box_shows_shape_written_as_a_tuple_and_dtype():
-    x, W, h, loss = tensor_graph()
+    loss = tensor_graph()
     loss.backward()
     boxes = boxes_by_label(svg_of(draw_graph(loss)))
     assert boxes["W"][:2] == ["W", "(2, 4) float32"]
@@ -264,7 +264,7 @@ def test_tensor_box_shows_shape_written_as_a_tuple_and_dtype():
 
 
 def test_tiny_tensors_show_their_values():
-    x, W, h, loss = tensor_graph()
+    loss = tensor_graph()
     loss.backward()
     boxes = boxes_by_label(svg_of(draw_graph(loss)))
     assert boxes["x"] == ["x", "(1, 2) float64", "data", "[[1, 2]]"]
@@ -272,7 +272,7 @@ def test_tiny_tensors_show_their_values():
 
 
 def test_big_tensors_show_norm_min_and_max():
-    x, W, h, loss = tensor_graph()
+    loss = tensor_graph()
     loss.backward()
     W_data = np.arange(8.0).reshape(2, 4) - 3.0
     W_grad = np.repeat(np.array([[1.0], [2.0]]), 4, axis=1) * (np.array([1.0, 2.0]) @ W_data > 0)
@@ -285,14 +285,14 @@ def test_big_tensors_show_norm_min_and_max():
 
 
 def test_a_tensor_without_a_gradient_yet_shows_grad_none():
-    x, W, h, loss = tensor_graph()
+    loss = tensor_graph()
     boxes = boxes_by_label(svg_of(draw_graph(loss)))
     assert boxes["W"][-2:] == ["grad", "None"]
     assert boxes["loss"][-2:] == ["grad", "None"]
 
 
 def test_tensor_ops_show_their_names():
-    x, W, h, loss = tensor_graph()
+    loss = tensor_graph()
     drawn = shapes(svg_of(draw_graph(loss)))
     ops = [texts[0] for name, (texts, _, _) in drawn.items() if name.startswith("o")]
     assert sorted(ops) == ["matmul", "relu", "sum"]
@@ -603,7 +603,7 @@ def test_a_node_displays_as_its_graph_in_jupyter():
 def test_a_tensor_displays_as_its_graph_in_jupyter():
     from IPython.core.formatters import DisplayFormatter
 
-    x, W, h, loss = tensor_graph()
+    loss = tensor_graph()
     shown, _ = DisplayFormatter().format(loss)
     assert boxes_by_label(shown["image/svg+xml"])["loss"][:2] == ["loss", "() float64"]
 

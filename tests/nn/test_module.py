@@ -453,7 +453,7 @@ def test_sequential_is_indexable_sliceable_and_has_a_length():
 
 
 def test_sequential_index_out_of_range_names_the_size():
-    with pytest.raises(IndexError, match="index 3 is out of range for 1 modules"):
+    with pytest.raises(ValueError, match="index 3 is out of range for 1 modules"):
         nn.Sequential(nn.ReLU())[3]
 
 
