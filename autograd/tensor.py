@@ -101,7 +101,7 @@ class Tensor(Node):
     Operators and ops broadcast as numpy does.
     """
 
-    __slots__ = ("_data", "_requires_grad", "_vjp", "grad", "label", "op", "parents")
+    __slots__ = ("_data", "_grad", "_requires_grad", "_vjp", "label", "op", "parents")
     __hash__ = object.__hash__  # identity: == builds a boolean tensor, it does not compare nodes
 
     def __init__(self, data, requires_grad=False, dtype=None, label=""):
@@ -115,7 +115,7 @@ class Tensor(Node):
         if not isinstance(label, str):
             raise TypeError(f"Tensor: label must be a str, got {_describe(label)}")
         self._data = array
-        self.grad = None
+        self._grad = None
         self._requires_grad = requires_grad
         self.parents = ()
         self.op = ""
@@ -250,7 +250,15 @@ class Tensor(Node):
         engine.backward(self, seed_for(self, grad, create_graph, "backward"), create_graph)
 
 
+def _set_grad(self, grad):
+    # numpy adds two 0-d arrays into a numpy scalar: keep a 0-d tensor's grad an ndarray
+    self._grad = np.asarray(grad) if isinstance(grad, np.generic) else grad
+
+
 Tensor.data = property(Tensor._data.__get__, Tensor._set_data, doc="The payload, an ndarray.")
+Tensor.grad = property(
+    Tensor._grad.__get__, _set_grad, doc="d(root)/d(self) after backward(): an ndarray of data's shape, or None."
+)
 Tensor.requires_grad = property(
     Tensor._requires_grad.__get__, Tensor._set_requires_grad, doc="Whether gradients flow into this tensor."
 )
@@ -292,7 +300,7 @@ def result(data, parents, vjp, op):
     """
     node = _new(Tensor)
     node._data = data
-    node.grad = None
+    node._grad = None
     node._requires_grad = True
     node.parents = parents
     node.op = op
@@ -305,7 +313,7 @@ def constant(data):
     """A Tensor that needs no gradient, holding the ndarray ``data`` (no checks, no copy)."""
     node = _new(Tensor)
     node._data = data
-    node.grad = None
+    node._grad = None
     node._requires_grad = False
     node.parents = ()
     node.op = ""

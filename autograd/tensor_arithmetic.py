@@ -98,7 +98,7 @@ def apply_binary(op, forward, rules, a, b, passes_g=False):
             return record(data, (a, b), rule, op, passes_g)
         node = _new(Tensor)  # result(data, (a, b), rule, op), inlined: this is the hottest path
         node._data = data
-        node.grad = None
+        node._grad = None
         node._requires_grad = True
         node.parents = (a, b)
         node.op = op
@@ -277,7 +277,7 @@ def _apply_matmul(a, b):
             return record(data, (a, b), rule, "matmul")
         node = _new(Tensor)  # result(data, (a, b), rule, "matmul"), inlined: the hottest op
         node._data = data
-        node.grad = None
+        node._grad = None
         node._requires_grad = True
         node.parents = (a, b)
         node.op = "matmul"

@@ -36,7 +36,7 @@ def _unary(op, forward, vjp, doc):
         if self._requires_grad and GradMode.enabled and data.__class__ is _ndarray and data.ndim:
             node = _new(Tensor)  # result(data, (self,), vjp, op), inlined: activations are hot
             node._data = data
-            node.grad = None
+            node._grad = None
             node._requires_grad = True
             node.parents = (self,)
             node.op = op

@@ -403,6 +403,8 @@ def _class_targets(target, logits, where, allow_probabilities):
 
 def _pick(log_probabilities, labels):
     """log_probabilities[..., label] at every position: the log-probability of each sample's class."""
+    if log_probabilities.ndim == 2:
+        return log_probabilities[np.arange(labels.shape[0]), labels]
     classes = log_probabilities.shape[-1]
     rows = log_probabilities.reshape(-1, classes)
     picked = rows[np.arange(rows.shape[0]), labels.reshape(-1)]

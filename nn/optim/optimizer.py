@@ -21,21 +21,17 @@ from autograd.node import Node
 
 
 class Hyperparameter:
-    """A checked attribute: assigning it (in ``__init__`` or later, as a scheduler does) runs ``check``."""
+    """A checked setting: assigning it (in ``__init__`` or later, as a scheduler does) runs ``check``.
+
+    Reading it is a plain attribute read (the checked value lives in the
+    optimizer's ``__dict__``), so the step loop pays nothing for the checks.
+    """
 
     def __init__(self, check):
         self.check = check
 
     def __set_name__(self, owner, name):
         self.name = name
-
-    def __get__(self, optimizer, owner=None):
-        if optimizer is None:
-            return self
-        return optimizer.__dict__[self.name]
-
-    def __set__(self, optimizer, value):
-        optimizer.__dict__[self.name] = self.check(value, f"{type(optimizer).__name__}: {self.name}")
 
 
 def real_number(value, where):
@@ -119,6 +115,12 @@ class Optimizer:
         self.params = parameter_list(params, type(self).__name__)
         self.state = [{} for _ in self.params]
 
+    def __setattr__(self, name, value):
+        setting = getattr(type(self), name, None)
+        if isinstance(setting, Hyperparameter):
+            value = setting.check(value, f"{type(self).__name__}: {name}")
+        object.__setattr__(self, name, value)
+
     def update(self, theta, g, state):
         """The new value of a parameter whose value is ``theta`` (updated in place if an array) and gradient ``g``."""
         raise NotImplementedError(f"{type(self).__name__} does not define update(theta, g, state)")
@@ -137,12 +139,13 @@ class Optimizer:
             g = parameter.grad
             if g is None:
                 continue
-            g = _gradient_payload(g)
+            if g.__class__ is not np.ndarray:
+                g = _gradient_payload(g)
             if isinstance(parameter, Value):
                 parameter.data = float(self.update(parameter._data, float(g), state))
             else:
                 data = parameter._data
-                if np.shape(g) != data.shape:
+                if g.shape != data.shape:
                     raise ValueError(f"{type(self).__name__}.step: a parameter of shape {data.shape} "
                                      f"has a grad of shape {np.shape(g)}")
                 updated = self.update(data, g, state)

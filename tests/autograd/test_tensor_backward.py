@@ -265,3 +265,9 @@ def test_a_chain_of_100000_ops_goes_backward():
     y.sum().backward()
     np.testing.assert_allclose(x.grad, [1.00001**50_000] * 2)
     del y  # freeing the chain must not recurse either
+
+
+def test_a_zero_d_leaf_reached_by_several_paths_gets_an_ndarray_grad():
+    x = Tensor(2.0, requires_grad=True)
+    (x * x + x).backward()
+    assert type(x.grad) is np.ndarray and x.grad.shape == () and x.grad == 5.0
