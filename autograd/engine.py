@@ -3,8 +3,9 @@
 The engine knows nothing of payloads. A node is any object with
 
 - ``_data``         its payload (a float, an ndarray, ...), public as the ``data`` property,
-- ``grad``          where gradients accumulate (``None`` means "nothing yet"),
-- ``requires_grad`` whether gradients flow into it,
+- ``_grad``         where gradients accumulate (``None`` means "nothing yet"),
+                    public as the ``grad`` property,
+- ``_requires_grad`` whether gradients flow into it, public as ``requires_grad``,
 - ``parents``       the tuple of nodes it was computed from (empty for a leaf),
 - ``_vjp``          its derivative rule ``vjp(g, out, *inputs) -> tuple``.
 
@@ -93,34 +94,34 @@ def propagate(order, create_graph):
     if create_graph:
         for node in reversed(order):
             parents = node.parents
-            grads = node._vjp(node.grad, node, *parents)
+            grads = node._vjp(node._grad, node, *parents)
             for parent, grad in zip(parents, grads):
-                if parent.requires_grad:
-                    current = parent.grad
-                    parent.grad = grad if current is None else current + grad
+                if parent._requires_grad:
+                    current = parent._grad
+                    parent._grad = grad if current is None else current + grad
         return
     for node in reversed(order):
         parents = node.parents
         if len(parents) == 2:
             first, second = parents
-            grads = node._vjp(node.grad, node._data, first._data, second._data)
+            grads = node._vjp(node._grad, node._data, first._data, second._data)
         elif len(parents) == 1:
-            grads = node._vjp(node.grad, node._data, parents[0]._data)
+            grads = node._vjp(node._grad, node._data, parents[0]._data)
         else:
-            grads = node._vjp(node.grad, node._data, *[parent._data for parent in parents])
+            grads = node._vjp(node._grad, node._data, *[parent._data for parent in parents])
         for parent, grad in zip(parents, grads):
-            if parent.requires_grad:
-                current = parent.grad
-                parent.grad = grad if current is None else current + grad
+            if parent._requires_grad:
+                current = parent._grad
+                parent._grad = grad if current is None else current + grad
 
 
 def _seed_and_propagate(root, order, seed, create_graph):
     for node in order:
-        node.grad = None
+        node._grad = None
     if order:
-        root.grad = seed
+        root._grad = seed
     else:
-        root.grad = seed if root.grad is None else root.grad + seed
+        root._grad = seed if root._grad is None else root._grad + seed
     # ``propagate`` is looked up at call time so that ``autograd.profile`` can time it.
     if create_graph:
         with enable_grad():
@@ -130,7 +131,7 @@ def _seed_and_propagate(root, order, seed, create_graph):
 
 
 def _require_grad(root, caller):
-    if not root.requires_grad:
+    if not root._requires_grad:
         raise ValueError(
             f"{caller}: this result does not require grad: none of its inputs requires grad, "
             "or it was computed inside no_grad()"
@@ -153,7 +154,7 @@ def gradients(root, inputs, seed, create_graph=False):
     intermediate ``grad`` changes. Returns one entry per input, ``None`` for an
     input that ``root`` does not depend on.
     """
-    if not root.requires_grad:
+    if not root._requires_grad:
         return [None for _ in inputs]
     order = topological_order(root)
     reached = set(order)
@@ -161,15 +162,15 @@ def gradients(root, inputs, seed, create_graph=False):
     touched = order[:] if order else [root]
     for node in order:
         for parent in node.parents:
-            if not parent.parents and parent.requires_grad and parent not in reached:
+            if not parent.parents and parent._requires_grad and parent not in reached:
                 reached.add(parent)
                 touched.append(parent)
-    saved = [node.grad for node in touched]
+    saved = [node._grad for node in touched]
     for node in touched:
-        node.grad = None
+        node._grad = None
     try:
         _seed_and_propagate(root, order, seed, create_graph)
-        return [node.grad if node in reached else None for node in inputs]
+        return [node.grad if node in reached else None for node in inputs]  # public: Tensor tidies 0-d grads
     finally:
         for node, grad in zip(touched, saved):
-            node.grad = grad
+            node._grad = grad

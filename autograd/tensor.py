@@ -250,14 +250,16 @@ class Tensor(Node):
         engine.backward(self, seed_for(self, grad, create_graph, "backward"), create_graph)
 
 
-def _set_grad(self, grad):
-    # numpy adds two 0-d arrays into a numpy scalar: keep a 0-d tensor's grad an ndarray
-    self._grad = np.asarray(grad) if isinstance(grad, np.generic) else grad
+def _get_grad(self):
+    grad = self._grad
+    if isinstance(grad, np.generic):  # numpy adds two 0-d arrays into a numpy scalar
+        self._grad = grad = np.asarray(grad)
+    return grad
 
 
 Tensor.data = property(Tensor._data.__get__, Tensor._set_data, doc="The payload, an ndarray.")
 Tensor.grad = property(
-    Tensor._grad.__get__, _set_grad, doc="d(root)/d(self) after backward(): an ndarray of data's shape, or None."
+    _get_grad, Tensor._grad.__set__, doc="d(root)/d(self) after backward(): an ndarray of data's shape, or None."
 )
 Tensor.requires_grad = property(
     Tensor._requires_grad.__get__, Tensor._set_requires_grad, doc="Whether gradients flow into this tensor."

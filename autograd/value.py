@@ -40,7 +40,7 @@ class Value(Node):
     ``data`` is always a float; ``grad`` is d(root)/d(self) after ``backward()``.
     """
 
-    __slots__ = ("_data", "grad", "requires_grad", "parents", "op", "_vjp", "label")
+    __slots__ = ("_data", "_grad", "_requires_grad", "parents", "op", "_vjp", "label")
 
     def __init__(self, data, label="", requires_grad=True):
         if isinstance(data, Node):
@@ -48,8 +48,8 @@ class Value(Node):
         if not isinstance(label, str):
             raise TypeError(f"Value: label must be a str, got {_describe(label)}")
         self._data = to_float(data, "Value")
-        self.grad = 0.0
-        self.requires_grad = bool(requires_grad)
+        self._grad = 0.0
+        self._requires_grad = bool(requires_grad)
         self.parents = ()
         self.op = ""
         self._vjp = None
@@ -99,15 +99,23 @@ class Value(Node):
         return self.data != 0.0
 
 
+def _set_requires_grad(self, flag):
+    self._requires_grad = bool(flag)
+
+
 Value.data = property(Value._data.__get__, Value._set_data, doc="The payload, always a Python float.")
+Value.grad = property(Value._grad.__get__, Value._grad.__set__, doc="d(root)/d(self) after backward(): a float.")
+Value.requires_grad = property(
+    Value._requires_grad.__get__, _set_requires_grad, doc="Whether gradients flow into this Value."
+)
 
 
 def constant(data):
     """A Value that needs no gradient (a number lifted into an op)."""
     node = _new(Value)
     node._data = data
-    node.grad = 0.0
-    node.requires_grad = False
+    node._grad = 0.0
+    node._requires_grad = False
     node.parents = ()
     node.op = ""
     node._vjp = None
@@ -118,8 +126,8 @@ def constant(data):
 def _result(data, parents, vjp, op):
     node = _new(Value)
     node._data = data
-    node.grad = 0.0
-    node.requires_grad = True
+    node._grad = 0.0
+    node._requires_grad = True
     node.parents = parents
     node.op = op
     node._vjp = vjp
@@ -150,13 +158,13 @@ def lift(x, op):
 
 
 def _record(data, a, b, vjp, op):
-    if GradMode.enabled and (a.requires_grad or b.requires_grad):
+    if GradMode.enabled and (a._requires_grad or b._requires_grad):
         return _result(data, (a, b), vjp, op)
     return constant(data)
 
 
 def _record_unary(data, a, vjp, op):
-    if GradMode.enabled and a.requires_grad:
+    if GradMode.enabled and a._requires_grad:
         return _result(data, (a,), vjp, op)
     return constant(data)
 
@@ -263,11 +271,11 @@ def _pow_vjp_exponent(g, out, a, b):
 
 def _record_pow(a, b):
     data = _pow(a._data, b._data)
-    if not GradMode.enabled or not (a.requires_grad or b.requires_grad):
+    if not GradMode.enabled or not (a._requires_grad or b._requires_grad):
         return constant(data)
-    if not b.requires_grad:
+    if not b._requires_grad:
         vjp = _pow_vjp_base
-    elif not a.requires_grad:
+    elif not a._requires_grad:
         vjp = _pow_vjp_exponent
     else:
         vjp = _pow_vjp
@@ -389,7 +397,7 @@ def _relu_vjp(g, out, a):
 def _relu(self):
     """max(a, 0); d/da = 1 if a > 0 else 0."""
     a = self._data
-    if GradMode.enabled and self.requires_grad:
+    if GradMode.enabled and self._requires_grad:
         return _result(a if a > 0.0 else 0.0, (self,), _relu_vjp, "relu")
     return constant(a if a > 0.0 else 0.0)
 
@@ -493,7 +501,7 @@ def dot(weights, inputs, bias=None):
 
 
 _data_of = attrgetter("_data")
-_requires_grad_of = attrgetter("requires_grad")
+_requires_grad_of = attrgetter("_requires_grad")
 
 
 def _all_values(nodes):

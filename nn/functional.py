@@ -350,7 +350,7 @@ def _class_targets(target, logits, where, allow_probabilities):
     """Integer labels of shape ``logits.shape[:-1]`` (an ndarray), or probability rows (a Tensor or ndarray)."""
     if isinstance(target, Value):
         raise TypeError(f"{where}: the target must be a Tensor, an ndarray or a list, got a Value")
-    data = target.data if isinstance(target, Tensor) else target
+    data = target._data if isinstance(target, Tensor) else target
     try:
         data = np.asarray(data)
     except ValueError as error:
@@ -365,9 +365,9 @@ def _class_targets(target, logits, where, allow_probabilities):
                     f"{where}: a target of shape {data.shape} holds class labels, which must be whole numbers; "
                     f"got {_describe_range(data)} (probability targets need the logits' shape {shape})"
                 )
-        labels = data.astype(np.intp)
-        bad = labels[(labels < 0) | (labels >= classes)]
-        if bad.size:
+        labels = data.astype(np.intp, copy=False)
+        if labels.size and (labels.min() < 0 or labels.max() >= classes):
+            bad = labels[(labels < 0) | (labels >= classes)]
             raise ValueError(
                 f"{where}: class index {bad.flat[0]} is out of range for {classes} classes "
                 f"(labels are 0 .. {classes - 1})"
@@ -413,12 +413,13 @@ def _pick(log_probabilities, labels):
 
 def _class_logits(logits, where, what="logits"):
     logits = _tensor(logits, where)
-    if logits.ndim == 0:
+    data = logits._data
+    if data.ndim == 0:
         raise ValueError(f"{where}: the {what} need a class axis (the last one), got a 0-d tensor")
-    if logits.shape[-1] == 0:
-        raise ValueError(f"{where}: the {what} of shape {logits.shape} have no classes")
-    if logits.dtype.kind != "f":
-        logits = Tensor(logits.data.astype(np.float64))
+    if data.shape[-1] == 0:
+        raise ValueError(f"{where}: the {what} of shape {data.shape} have no classes")
+    if data.dtype.kind != "f":
+        logits = Tensor(data.astype(np.float64))
     return logits
 
 
