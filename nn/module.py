@@ -218,24 +218,7 @@ def _collect(module, prefix, found, seen_parameters, seen_modules):
 
 def _collect_unnamed(module, found, seen_modules):
     """``_collect`` without building names: the fast path of ``parameters()``."""
-    for obj in module._entries_values():
-        cls = obj.__class__
-        if cls is Value:
-            if obj.requires_grad and not obj.parents:
-                found.append(obj)
-        elif cls is list or cls is tuple:
-            if obj and _counts(obj[0]):
-                _collect_items(obj, found, seen_modules)
-        elif isinstance(obj, Module):
-            if id(obj) not in seen_modules:
-                seen_modules.add(id(obj))
-                _collect_unnamed(obj, found, seen_modules)
-        elif _is_parameter(obj):
-            found.append(obj)
-        elif isinstance(obj, (list, tuple, dict)):
-            items = list(obj.values()) if isinstance(obj, dict) else obj
-            if items and _counts(items[0]):
-                _collect_items(items, found, seen_modules)
+    _collect_items(list(module._entries_values()), found, seen_modules)
 
 
 def _collect_items(items, found, seen_modules):
