@@ -16,10 +16,7 @@ from autograd import (
     value_and_grad,
 )
 from autograd.vocabulary import exp, sin, tanh
-
-
-def central_difference(f, x, eps=1e-6):
-    return (f(x + eps) - f(x - eps)) / (2 * eps)
+from tests.finite_differences import central_difference
 
 
 # --------------------------------------------------------------------------- grad on floats

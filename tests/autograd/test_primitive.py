@@ -8,6 +8,7 @@ import pytest
 from autograd import Value
 from autograd.primitive import primitive
 from autograd.vocabulary import sigmoid
+from tests.finite_differences import central_difference
 
 
 @primitive
@@ -30,10 +31,6 @@ def scaled_product(a, b, scale=1.0):
 @scaled_product.defvjp
 def scaled_product_vjp(g, out, a, b, scale=1.0):
     return g * scale * b, g * scale * a
-
-
-def central_difference(f, x, eps=1e-6):
-    return (f(x + eps) - f(x - eps)) / (2 * eps)
 
 
 def exact_sigmoid(x):

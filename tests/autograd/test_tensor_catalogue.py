@@ -17,7 +17,7 @@ import pytest
 
 from autograd import Tensor, concatenate, maximum, minimum, stack, where
 
-from .finite_differences import (
+from tests.finite_differences import (
     engine_gradient,
     engine_hvp,
     numeric_gradient,

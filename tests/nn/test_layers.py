@@ -5,20 +5,7 @@ import pytest
 
 import nn
 from autograd import Tensor, Value
-
-
-def numeric_gradient(f, x, eps=1e-6):
-    x = np.array(x, dtype=np.float64)
-    grad = np.zeros_like(x)
-    for index in np.ndindex(x.shape):
-        saved = x[index]
-        x[index] = saved + eps
-        forward = f(x)
-        x[index] = saved - eps
-        backward = f(x)
-        x[index] = saved
-        grad[index] = (forward - backward) / (2 * eps)
-    return grad
+from tests.finite_differences import numeric_gradient_at
 
 
 # --- Linear ------------------------------------------------------------------------------------
@@ -98,8 +85,8 @@ def test_linear_gradients_match_central_differences():
     def loss_of_bias(b):
         return float(((X @ layer.weight.data + b) * weights).sum())
 
-    np.testing.assert_allclose(layer.weight.grad, numeric_gradient(loss_of_weight, layer.weight.data), rtol=1e-7)
-    np.testing.assert_allclose(layer.bias.grad, numeric_gradient(loss_of_bias, layer.bias.data), rtol=1e-7)
+    np.testing.assert_allclose(layer.weight.grad, numeric_gradient_at(loss_of_weight, layer.weight.data), rtol=1e-7)
+    np.testing.assert_allclose(layer.bias.grad, numeric_gradient_at(loss_of_bias, layer.bias.data), rtol=1e-7)
 
 
 def test_linear_passes_the_gradient_to_its_input():

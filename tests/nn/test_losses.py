@@ -6,6 +6,7 @@ import pytest
 import nn
 import nn.functional as F
 from autograd import Tensor, Value, grad
+from tests.finite_differences import numeric_gradient_at
 
 REDUCTIONS = ("mean", "sum", "none")
 
@@ -70,21 +71,6 @@ def reduce(losses, reduction):
     return {"mean": np.mean, "sum": np.sum, "none": lambda x: x}[reduction](losses)
 
 
-def numeric_gradient(f, x, eps=1e-6):
-    """Central differences (f(x + eps) - f(x - eps)) / 2eps for every element of x."""
-    x = np.array(x, dtype=np.float64)
-    grad = np.zeros_like(x)
-    for index in np.ndindex(x.shape):
-        saved = x[index]
-        x[index] = saved + eps
-        forward = f(x)
-        x[index] = saved - eps
-        backward = f(x)
-        x[index] = saved
-        grad[index] = (forward - backward) / (2 * eps)
-    return grad
-
-
 @pytest.mark.parametrize("reduction", REDUCTIONS)
 @pytest.mark.parametrize("name", list(FUNCTIONS))
 def test_loss_matches_its_numpy_reference(name, reduction):
@@ -109,7 +95,7 @@ def test_loss_gradient_matches_central_differences(name, reduction):
 
     x = Tensor(prediction, requires_grad=True)
     (function(x, target, reduction=reduction) * weights).sum().backward()
-    np.testing.assert_allclose(x.grad, numeric_gradient(scalar_loss, prediction), rtol=1e-6, atol=1e-8)
+    np.testing.assert_allclose(x.grad, numeric_gradient_at(scalar_loss, prediction), rtol=1e-6, atol=1e-8)
 
 
 @pytest.mark.parametrize("name", list(FUNCTIONS))

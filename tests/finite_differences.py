@@ -1,4 +1,4 @@
-"""Central finite differences for the Tensor tests (float64), and the engine's answers to compare them with."""
+"""Central finite differences (float64) for the tests, and the engine's answers to compare them with."""
 
 import numpy as np
 
@@ -48,3 +48,13 @@ def numeric_hvp(f, arrays, weights, directions, eps=1e-5):
     plus = engine_gradient(f, [a + eps * v for a, v in zip(arrays, directions)], weights)
     minus = engine_gradient(f, [a - eps * v for a, v in zip(arrays, directions)], weights)
     return [(p - m) / (2 * eps) for p, m in zip(plus, minus)]
+
+
+def numeric_gradient_at(f, x, eps=1e-6):
+    """d f(x) / dx for a scalar-valued f on one ndarray, by central differences."""
+    return numeric_gradient(f, [x], eps)[0]
+
+
+def central_difference(f, x, eps=1e-6):
+    """(f(x + eps) - f(x - eps)) / 2eps for a scalar function of a float."""
+    return (f(x + eps) - f(x - eps)) / (2 * eps)
