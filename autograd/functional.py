@@ -35,7 +35,7 @@ from .engine import enable_grad
 from .node import Node
 from .tensor import Tensor, record, stack
 from .value import Value, _describe, constant
-from .value import _result as value_result
+from .value import result as value_result
 
 _ACCEPTED = "a float, an int, an ndarray, a list of numbers, a Value or a Tensor"
 

@@ -22,11 +22,9 @@ import functools
 
 import numpy as np
 
-from . import vocabulary
+from . import tensor, value, vocabulary
 from .engine import GradMode
-from . import tensor, value
 from .node import Node
-from .value import Value, to_float
 
 
 class Family:
@@ -41,7 +39,7 @@ class Family:
 
 
 def _wrap_float(data, name):
-    return to_float(data, f"{name} (its forward's result)")
+    return value.to_float(data, f"{name} (its forward's result)")
 
 
 def _wrap_array(data, name):
@@ -49,7 +47,7 @@ def _wrap_array(data, name):
 
 
 _families = [
-    Family(Value, value.lift, _wrap_float, value._result, value.constant),
+    Family(value.Value, value.lift, _wrap_float, value.result, value.constant),
     Family(tensor.Tensor, tensor.lift, _wrap_array, tensor.result, tensor.constant),
 ]
 

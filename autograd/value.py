@@ -123,7 +123,8 @@ def constant(data):
     return node
 
 
-def _result(data, parents, vjp, op):
+def result(data, parents, vjp, op):
+    """A recorded result node (no checks): ``data`` computed by ``op`` from ``parents``, with rule ``vjp``."""
     node = _new(Value)
     node._data = data
     node._grad = 0.0
@@ -159,13 +160,13 @@ def lift(x, op):
 
 def _record(data, a, b, vjp, op):
     if GradMode.enabled and (a._requires_grad or b._requires_grad):
-        return _result(data, (a, b), vjp, op)
+        return result(data, (a, b), vjp, op)
     return constant(data)
 
 
 def _record_unary(data, a, vjp, op):
     if GradMode.enabled and a._requires_grad:
-        return _result(data, (a,), vjp, op)
+        return result(data, (a,), vjp, op)
     return constant(data)
 
 
@@ -279,7 +280,7 @@ def _record_pow(a, b):
         vjp = _pow_vjp_exponent
     else:
         vjp = _pow_vjp
-    return _result(data, (a, b), vjp, "**")
+    return result(data, (a, b), vjp, "**")
 
 
 def _value_pow(self, exponent):
@@ -398,7 +399,7 @@ def _relu(self):
     """max(a, 0); d/da = 1 if a > 0 else 0."""
     a = self._data
     if GradMode.enabled and self._requires_grad:
-        return _result(a if a > 0.0 else 0.0, (self,), _relu_vjp, "relu")
+        return result(a if a > 0.0 else 0.0, (self,), _relu_vjp, "relu")
     return constant(a if a > 0.0 else 0.0)
 
 
@@ -462,7 +463,7 @@ def sum_values(values):
         raise ValueError("sum_values: needs at least one value, got an empty sequence")
     data = reduce(add, map(_data_of, values), 0.0)
     if GradMode.enabled and True in map(_requires_grad_of, values):
-        return _result(data, values, _sum_vjp, "sum")
+        return result(data, values, _sum_vjp, "sum")
     return constant(data)
 
 
@@ -496,7 +497,7 @@ def dot(weights, inputs, bias=None):
         return dot([lift(w, "dot") for w in weights], [lift(x, "dot") for x in inputs], bias)
     parents = (*weights, *inputs, *tail)
     if GradMode.enabled and True in map(_requires_grad_of, parents):
-        return _result(data, parents, _dot_vjp, "dot")
+        return result(data, parents, _dot_vjp, "dot")
     return constant(data)
 
 
