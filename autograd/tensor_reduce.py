@@ -225,6 +225,55 @@ def _log_softmax(self, axis=-1):
 Tensor.log_softmax = _log_softmax
 
 
+# cross_entropy(a, labels) = -log softmax(a)[label] along the last axis;
+# d/da: g ↦ g·(softmax(a) - onehot(labels)), the notes' Ŷ − Y
+def _cross_entropy_vjp(picked, residual, g, out, a):
+    if isinstance(a, Tensor):  # create_graph: the residual as a function of a, so it differentiates again
+        one_hot = np.zeros(a.shape, dtype=a.dtype)
+        one_hot.reshape(-1, a.shape[-1])[picked] = 1
+        residual = V.softmax(a, axis=-1) - one_hot
+    return (residual * g[..., None],)
+
+
+def _cross_entropy(self, labels):
+    """-log softmax(a)[label] over the last axis (classes), for integer ``labels`` of shape ``a.shape[:-1]``.
+
+    One stable node for softmax + cross-entropy with class labels: d/da = softmax(a) − onehot(labels)
+    per sample (the notes' Ŷ − Y), itself differentiable for second derivatives.
+    """
+    x = self._data
+    labels = _class_labels(labels, x)
+    rows = x.reshape(-1, x.shape[-1])
+    picked = (np.arange(rows.shape[0]), labels.reshape(-1))
+    shifted = rows - _max_reduce(rows, 1, None, None, True)
+    residual = np.exp(shifted)
+    totals = _add_reduce(residual, 1, None, None, True)
+    data = (np.log(totals[:, 0]) - shifted[picked]).reshape(labels.shape)
+    residual /= totals
+    residual[picked] -= 1  # softmax(a) − onehot(labels)
+    return record(data, (self,), partial(_cross_entropy_vjp, picked, residual.reshape(x.shape)), "cross_entropy")
+
+
+def _class_labels(labels, x):
+    if isinstance(labels, Tensor):
+        labels = labels._data
+    labels = np.asarray(labels)
+    if labels.dtype.kind not in "iu":
+        raise TypeError(f"cross_entropy: labels must be integers, got dtype {labels.dtype}")
+    if x.ndim == 0 or labels.shape != x.shape[:-1]:
+        raise ValueError(
+            f"cross_entropy: logits of shape {x.shape} need labels of shape {x.shape[:-1]}, got {labels.shape}"
+        )
+    classes = x.shape[-1]
+    if labels.size and _max_reduce(labels.astype(np.uintp), None, None, None, False) >= classes:  # negatives wrap
+        bad = labels[(labels < 0) | (labels >= classes)].flat[0]
+        raise ValueError(f"cross_entropy: class label {bad} is out of range for {classes} classes (0 .. {classes - 1})")
+    return labels
+
+
+Tensor.cross_entropy = _cross_entropy
+
+
 # Reductions that are constants (no gradient): any, all, argmax, argmin.
 def _logical(op, reduce):
     def method(self, axis=None, keepdims=False):

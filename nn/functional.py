@@ -433,11 +433,10 @@ def cross_entropy(logits, target, reduction="mean", *, _where="cross_entropy"):
     _check_reduction(reduction, _where)
     logits = _class_logits(logits, _where)
     target = _class_targets(target, logits, _where, allow_probabilities=True)
-    log_probabilities = logits.log_softmax(axis=-1)
     if isinstance(target, np.ndarray) and target.dtype.kind in "iu":
-        losses = -_pick(log_probabilities, target)
+        losses = logits.cross_entropy(target)  # one fused node: d/dz = softmax(z) − onehot
     else:
-        losses = -(log_probabilities * target).sum(axis=-1)
+        losses = -(logits.log_softmax(axis=-1) * target).sum(axis=-1)
     return _reduce(losses, reduction)
 
 

@@ -1,0 +1,62 @@
+"""Tensor.cross_entropy: the fused softmax + cross-entropy node for integer class labels."""
+
+import numpy as np
+import pytest
+
+from autograd import Tensor, gradcheck, gradgradcheck
+
+
+def log_softmax(z):
+    shifted = z - z.max(axis=-1, keepdims=True)
+    return shifted - np.log(np.exp(shifted).sum(axis=-1, keepdims=True))
+
+
+RNG = np.random.default_rng(7)
+Z = RNG.normal(size=(6, 4))
+LABELS = RNG.integers(0, 4, size=6)
+
+
+def test_cross_entropy_is_minus_the_log_softmax_of_each_label():
+    losses = Tensor(Z).cross_entropy(LABELS)
+    expected = -log_softmax(Z)[np.arange(6), LABELS]
+    np.testing.assert_allclose(losses.data, expected, rtol=1e-13, atol=0)
+
+
+def test_cross_entropy_gradient_is_softmax_minus_one_hot():
+    z = Tensor(Z, requires_grad=True)
+    z.cross_entropy(LABELS).sum().backward()
+    expected = np.exp(log_softmax(Z)) - np.eye(4)[LABELS]
+    np.testing.assert_allclose(z.grad, expected, rtol=1e-12, atol=1e-15)
+
+
+@pytest.mark.parametrize("shape", [(6, 4), (2, 3, 4), (4,)])
+def test_cross_entropy_first_and_second_derivatives_match_finite_differences(shape):
+    z = RNG.normal(size=shape)
+    labels = RNG.integers(0, 4, size=shape[:-1])
+    assert gradcheck(lambda a: a.cross_entropy(labels), z)
+    assert gradgradcheck(lambda a: a.cross_entropy(labels), z)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_cross_entropy_of_huge_logits_is_finite_and_keeps_the_dtype(dtype):
+    z = Tensor(np.array([[1e4, -1e4, 0.0]], dtype=dtype), requires_grad=True)
+    loss = z.cross_entropy(np.array([1]))
+    loss.sum().backward()
+    assert loss.dtype == dtype and z.grad.dtype == dtype
+    np.testing.assert_array_equal(loss.data, np.array([2e4], dtype=dtype))
+    np.testing.assert_array_equal(z.grad, np.array([[1.0, -1.0, 0.0]], dtype=dtype))
+
+
+def test_cross_entropy_refuses_labels_out_of_range():
+    with pytest.raises(ValueError, match=r"cross_entropy: class label 4 is out of range for 4 classes \(0 .. 3\)"):
+        Tensor(Z).cross_entropy(np.array([0, 1, 2, 3, 4, 0]))
+
+
+def test_cross_entropy_refuses_labels_of_the_wrong_shape():
+    with pytest.raises(ValueError, match=r"logits of shape \(6, 4\) need labels of shape \(6,\), got \(5,\)"):
+        Tensor(Z).cross_entropy(LABELS[:5])
+
+
+def test_cross_entropy_refuses_float_labels():
+    with pytest.raises(TypeError, match="cross_entropy: labels must be integers, got dtype float64"):
+        Tensor(Z).cross_entropy(LABELS.astype(float))
