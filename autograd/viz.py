@@ -438,6 +438,9 @@ def _define_classes():
             copied["preset_layout"] = self.preset_layout
             return copied
 
+        def __repr__(self):
+            return f"<ComputationGraph: {len(self.body)} DOT statements>"
+
         pipe = _explained(graphviz.Digraph.pipe, 3)
         render = _explained(graphviz.Digraph.render, 7)
         unflatten = _explained(graphviz.Digraph.unflatten, None)

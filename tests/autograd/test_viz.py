@@ -727,3 +727,8 @@ def test_the_example_without_dot_writes_the_dot_source_and_how_to_install(tmp_pa
 def test_the_example_has_help():
     result = run_example("--help")
     assert "--output" in result.stdout and "--format {svg,png,pdf}" in result.stdout
+
+
+def test_a_graph_repr_holds_no_memory_address():
+    a = Value(1.0, label="a")
+    assert repr(draw_graph(a * 2.0)) == "<ComputationGraph: 7 DOT statements>"
