@@ -28,14 +28,16 @@ def chain_rule_example():
 def render(root, output_dir):
     """Write the graph as SVG; without Graphviz's `dot`, write the DOT source and say how to get `dot`."""
     graph = draw_graph(root)
-    target = output_dir / "chain_rule_graph"
     try:
-        path = graph.render(target, format="svg", cleanup=True)
-        print(f"graph of J written to {path}")
+        svg = graph.pipe(format="svg")
     except GraphvizNotFoundError as error:
-        dot_path = target.with_suffix(".dot")
+        dot_path = output_dir / "chain_rule_graph.dot"
         dot_path.write_text(graph.source)
         print(f"{error}\nthe DOT source is in {dot_path}")
+        return
+    svg_path = output_dir / "chain_rule_graph.svg"
+    svg_path.write_bytes(svg)
+    print(f"graph of J written to {svg_path}")
 
 
 def train_on_moons(seed, epochs):

@@ -190,3 +190,14 @@ def test_example_help_lists_its_flags(script):
     completed = help_run(script)
     missing = [flag for flag in CASES[script].flags if flag not in completed.stdout]
     assert not missing, f"{script} --help does not list {missing}\n{completed.stdout}"
+
+
+def test_quickstart_without_graphviz_writes_the_dot_source_and_says_how_to_install(tmp_path):
+    environment = dict(example_environment(), PATH=str(tmp_path / "no-programs-here"))
+    completed = subprocess.run(
+        [sys.executable, str(EXAMPLES / "quickstart.py"), "--epochs", "1", "--output-dir", str(tmp_path)],
+        capture_output=True, text=True, env=environment, cwd=tmp_path, timeout=300,
+    )
+    assert completed.returncode == 0, completed.stderr
+    assert "apt-get install graphviz" in completed.stdout
+    assert sorted(path.name for path in tmp_path.iterdir() if path.is_file()) == ["chain_rule_graph.dot"]
