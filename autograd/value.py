@@ -170,8 +170,8 @@ def _record_unary(data, a, vjp, op):
     return constant(data)
 
 
-def _binary(op, forward, vjp, doc):
-    """The method ``self <op> other`` and its reflection ``other <op> self``."""
+def _binary(op, name, forward, vjp, doc):
+    """The method ``self <op> other`` (``__name__``) and its reflection ``other <op> self`` (``__rname__``)."""
 
     def method(self, other):
         if other.__class__ is not Value:
@@ -183,6 +183,8 @@ def _binary(op, forward, vjp, doc):
         return _record(forward(other._data, self._data), other, self, vjp, op)
 
     method.__doc__ = reflected.__doc__ = doc
+    method.__name__, reflected.__name__ = f"__{name}__", f"__r{name}__"
+    method.__qualname__, reflected.__qualname__ = f"Value.__{name}__", f"Value.__r{name}__"
     return method, reflected
 
 
@@ -195,7 +197,7 @@ def _add_vjp(g, out, a, b):
     return g, g
 
 
-Value.__add__, Value.__radd__ = _binary("+", _add, _add_vjp, "a + b; d/da = 1, d/db = 1")
+Value.__add__, Value.__radd__ = _binary("+", "add", _add, _add_vjp, "a + b; d/da = 1, d/db = 1")
 
 
 # a - b;  d/da = 1, d/db = -1
@@ -207,7 +209,7 @@ def _sub_vjp(g, out, a, b):
     return g, -g
 
 
-Value.__sub__, Value.__rsub__ = _binary("-", _sub, _sub_vjp, "a - b; d/da = 1, d/db = -1")
+Value.__sub__, Value.__rsub__ = _binary("-", "sub", _sub, _sub_vjp, "a - b; d/da = 1, d/db = -1")
 
 
 # a * b;  d/da = b, d/db = a
@@ -215,7 +217,7 @@ def _mul_vjp(g, out, a, b):
     return g * b, g * a
 
 
-Value.__mul__, Value.__rmul__ = _binary("*", mul, _mul_vjp, "a * b; d/da = b, d/db = a")
+Value.__mul__, Value.__rmul__ = _binary("*", "mul", mul, _mul_vjp, "a * b; d/da = b, d/db = a")
 
 
 # a / b;  d/da = 1/b, d/db = -a/b² = -out/b
@@ -230,7 +232,7 @@ def _div_vjp(g, out, a, b):
     return g / b, -g * out / b
 
 
-Value.__truediv__, Value.__rtruediv__ = _binary("/", _div, _div_vjp, "a / b; d/da = 1/b, d/db = -a/b²")
+Value.__truediv__, Value.__rtruediv__ = _binary("/", "truediv", _div, _div_vjp, "a / b; d/da = 1/b, d/db = -a/b²")
 
 
 # a ** b;  d/da = b·a^(b-1), d/db = a^b·ln a
@@ -313,7 +315,7 @@ def _unary(op, forward, vjp, doc):
     def method(self):
         return _record_unary(forward(self._data), self, vjp, op)
 
-    method.__name__ = op
+    method.__name__, method.__qualname__ = op, f"Value.{op}"
     method.__doc__ = doc
     return method
 
