@@ -13,16 +13,9 @@ import numpy as np
 from autograd import Tensor, Value
 
 from . import functional as F
+from .data.checks import count
 from .init import initialise, make_rng
 from .module import Module, Parameter, Sequential
-
-
-def _check_features(n, what, where):
-    if isinstance(n, bool) or not isinstance(n, numbers.Integral):
-        raise TypeError(f"{where}: {what} must be an int, got {type(n).__name__} {n!r}")
-    if n < 1:
-        raise ValueError(f"{where}: {what} must be >= 1, got {n}")
-    return int(n)
 
 
 def _as_tensor_input(x, dtype, where):
@@ -57,8 +50,8 @@ class Linear(Module):
     """
 
     def __init__(self, in_features, out_features, bias=True, init="he", rng=None, dtype=np.float64):
-        self.in_features = _check_features(in_features, "in_features", "Linear")
-        self.out_features = _check_features(out_features, "out_features", "Linear")
+        self.in_features = count(in_features, "Linear: in_features")
+        self.out_features = count(out_features, "Linear: out_features")
         if not isinstance(bias, bool):
             raise TypeError(f"Linear: bias must be True or False, got {type(bias).__name__} {bias!r}")
         shape = (self.in_features, self.out_features)
@@ -216,7 +209,7 @@ class MLP(Sequential):
     def __init__(self, sizes, activation="relu", out=None, init=None, rng=None, bias=True, dtype=np.float64):
         if isinstance(sizes, (str, bytes)) or not hasattr(sizes, "__iter__"):
             raise TypeError(f"MLP: sizes must be a list of layer widths like [2, 16, 1], got {type(sizes).__name__}")
-        sizes = [_check_features(n, "every size", "MLP") for n in sizes]
+        sizes = [count(n, "MLP: every size") for n in sizes]
         if len(sizes) < 2:
             raise ValueError(f"MLP: sizes needs an input and an output width (2 or more numbers), got {sizes}")
         if init is None:

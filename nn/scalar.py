@@ -20,15 +20,8 @@ import random
 from autograd import Value, dot
 from autograd.value import constant
 
+from .data.checks import count
 from .module import Module
-
-
-def _check_size(n, what, where):
-    if isinstance(n, bool) or not isinstance(n, numbers.Integral):
-        raise TypeError(f"{where}: {what} must be an int, got {type(n).__name__} {n!r}")
-    if n < 1:
-        raise ValueError(f"{where}: {what} must be >= 1, got {n}")
-    return int(n)
 
 
 def _python_rng(rng, where):
@@ -77,7 +70,7 @@ class Neuron(Module):
     """
 
     def __init__(self, nin, nonlin=True, rng=None):
-        nin = _check_size(nin, "nin", "Neuron")
+        nin = count(nin, "Neuron: nin")
         uniform = _python_rng(rng, "Neuron").uniform
         self.w = [Value(uniform(-1, 1)) for _ in range(nin)]
         self.b = Value(0.0)
@@ -96,8 +89,8 @@ class Layer(Module):
     """``nout`` neurons reading the same ``nin`` inputs; keyword arguments (``nonlin``) go to each Neuron."""
 
     def __init__(self, nin, nout, rng=None, **kwargs):
-        nin = _check_size(nin, "nin", "Layer")
-        nout = _check_size(nout, "nout", "Layer")
+        nin = count(nin, "Layer: nin")
+        nout = count(nout, "Layer: nout")
         rng = _python_rng(rng, "Layer")
         self.neurons = [Neuron(nin, rng=rng, **kwargs) for _ in range(nout)]
 
@@ -128,10 +121,10 @@ class MLP(Module):
     """
 
     def __init__(self, nin, nouts, rng=None):
-        nin = _check_size(nin, "nin", "MLP")
+        nin = count(nin, "MLP: nin")
         if isinstance(nouts, numbers.Integral) or not hasattr(nouts, "__iter__"):
             raise TypeError(f"MLP: nouts must be a list of layer sizes, got {type(nouts).__name__} {nouts!r}")
-        nouts = [_check_size(n, "each layer size", "MLP") for n in nouts]
+        nouts = [count(n, "MLP: each layer size") for n in nouts]
         if not nouts:
             raise ValueError("MLP: nouts must name at least one layer size, got an empty list")
         sizes = [nin, *nouts]
