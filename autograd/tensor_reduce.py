@@ -241,8 +241,13 @@ def _cross_entropy(self, labels):
     One stable node for softmax + cross-entropy with class labels: d/da = softmax(a) − onehot(labels)
     per sample (the notes' Ŷ − Y), itself differentiable for second derivatives.
     """
-    x = self._data
-    labels = _class_labels(labels, x)
+    return cross_entropy_of_labels(self, _class_labels(labels, self._data))
+
+
+def cross_entropy_of_labels(logits, labels):
+    """``logits.cross_entropy(labels)`` for labels already checked: an integer ndarray of shape
+    ``logits.shape[:-1]`` with every entry in 0 .. classes − 1 (callers that validated them skip a second check)."""
+    x = logits._data
     rows = x.reshape(-1, x.shape[-1])
     picked = (np.arange(rows.shape[0]), labels.reshape(-1))
     shifted = rows - _max_reduce(rows, 1, None, None, True)
@@ -251,7 +256,7 @@ def _cross_entropy(self, labels):
     data = (np.log(totals[:, 0]) - shifted[picked]).reshape(labels.shape)
     residual /= totals
     residual[picked] -= 1  # softmax(a) − onehot(labels)
-    return record(data, (self,), partial(_cross_entropy_vjp, picked, residual.reshape(x.shape)), "cross_entropy")
+    return record(data, (logits,), partial(_cross_entropy_vjp, picked, residual.reshape(x.shape)), "cross_entropy")
 
 
 def _class_labels(labels, x):

@@ -23,6 +23,7 @@ import numbers
 import numpy as np
 
 from autograd import Tensor, Value, sum_values
+from autograd.tensor_reduce import cross_entropy_of_labels
 from autograd.value import constant
 
 from .init import make_rng
@@ -434,7 +435,7 @@ def cross_entropy(logits, target, reduction="mean", *, _where="cross_entropy"):
     logits = _class_logits(logits, _where)
     target = _class_targets(target, logits, _where, allow_probabilities=True)
     if isinstance(target, np.ndarray) and target.dtype.kind in "iu":
-        losses = logits.cross_entropy(target)  # one fused node: d/dz = softmax(z) − onehot
+        losses = cross_entropy_of_labels(logits, target)  # labels checked above; one node: d/dz = softmax(z) − onehot
     else:
         losses = -(logits.log_softmax(axis=-1) * target).sum(axis=-1)
     return _reduce(losses, reduction)
