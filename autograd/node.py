@@ -12,3 +12,9 @@ class Node:
         from .viz import repr_mimebundle
 
         return repr_mimebundle(self, include, exclude)
+
+
+def describe(x):
+    """``x``'s type and a short repr, for error messages."""
+    text = repr(x)
+    return f"{type(x).__name__} {text if len(text) <= 40 else text[:37] + '...'}"

@@ -20,16 +20,11 @@ import numpy as np
 
 from . import engine
 from .engine import GradMode
-from .node import Node
+from .node import Node, describe as _describe
 
 _new = object.__new__
 _ndarray = np.ndarray
 _NUMERIC_KINDS = "biuf"
-
-
-def _describe(x):
-    text = repr(x)
-    return f"{type(x).__name__} {text if len(text) <= 40 else text[:37] + '...'}"
 
 
 def _as_flag(flag, where):

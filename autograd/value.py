@@ -13,14 +13,9 @@ from operator import add, attrgetter, mul
 from . import engine
 from . import vocabulary as V
 from .engine import GradMode
-from .node import Node
+from .node import Node, describe as _describe
 
 _new = object.__new__
-
-
-def _describe(x):
-    text = repr(x)
-    return f"{type(x).__name__} {text if len(text) <= 40 else text[:37] + '...'}"
 
 
 def to_float(x, where):
