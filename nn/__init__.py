@@ -1,6 +1,7 @@
 """nn: layers, losses, optimizers, data tools and training, built only from autograd's ops."""
 
 from . import data, functional, init, optim, scalar
+from .conv_layers import AvgPool2d, Conv2d, Flatten, MaxPool2d
 from .layers import (
     MLP,
     Dropout,
@@ -28,10 +29,13 @@ from .penalties import l1_penalty, l2_penalty
 from .training import History, NonFiniteLossError, evaluate, fit, predict
 
 __all__ = [
+    "AvgPool2d",
     "BCELoss",
     "BCEWithLogitsLoss",
+    "Conv2d",
     "CrossEntropyLoss",
     "Dropout",
+    "Flatten",
     "HingeLoss",
     "History",
     "Identity",
@@ -40,6 +44,7 @@ __all__ = [
     "Linear",
     "LogSoftmax",
     "MLP",
+    "MaxPool2d",
     "MSELoss",
     "Module",
     "NLLLoss",
