@@ -1,17 +1,18 @@
 """Convolution and pooling on NCHW Tensors, composed from autograd's public ops.
 
-Every op here first gathers each window of the input with strided slices
-(im2col): slicing the input once per kernel offset ``(i, j)`` and stacking the
-``kh·kw`` slices gives ``(N, C, kh·kw, OH, OW)``, every window's elements side
-by side. Then
+Every op here reads the windows of its input through strided slices: slice
+``(i, j)`` of ``x`` holds element ``(i, j)`` of every window, one slice per
+kernel offset. Then
 
-- ``conv2d`` multiplies the windows by the kernel with one matmul,
-- ``max_pool2d`` keeps one maximum per window (the first, as ``argmax`` finds it),
-- ``avg_pool2d`` takes the mean over each window.
+- ``conv2d`` stacks the ``kh·kw`` slices into ``(N, C·kh·kw, OH·OW)`` columns
+  (im2col) and multiplies them by the kernel ``(O, C·kh·kw)`` in one matmul;
+- ``max_pool2d`` adds up the slices, each times a constant 0/1 mask that marks
+  one maximum per window (the first in row-major order when several tie);
+- ``avg_pool2d`` adds up the slices and divides by ``kh·kw``.
 
-No derivative is written here: the engine differentiates the slices, the stack
-and the matmul, so gradients of any order come from autograd's own rules.
-Padding is zeros joined on with ``concatenate``.
+No derivative is written here: the engine differentiates the slices, the stack,
+the products and the matmul with autograd's own rules, so gradients of any order
+come for free. Padding is zeros joined on with ``concatenate``.
 """
 
 import numbers
@@ -23,12 +24,12 @@ from autograd import Tensor, Value, concatenate, stack, where
 
 def pair(value, name, where, minimum):
     """An int or a pair of ints, each >= ``minimum``, as a pair (height, width)."""
-    pair = tuple(value) if isinstance(value, (tuple, list)) else (value, value)
-    if len(pair) != 2 or not all(isinstance(n, numbers.Integral) and not isinstance(n, bool) for n in pair):
+    sizes = tuple(value) if isinstance(value, (tuple, list)) else (value, value)
+    if len(sizes) != 2 or not all(isinstance(n, numbers.Integral) and not isinstance(n, bool) for n in sizes):
         raise TypeError(f"{where}: {name} must be an int or a pair of ints (height, width), got {value!r}")
-    if any(n < minimum for n in pair):
+    if any(n < minimum for n in sizes):
         raise ValueError(f"{where}: {name} must be >= {minimum}, got {value!r}")
-    return int(pair[0]), int(pair[1])
+    return int(sizes[0]), int(sizes[1])
 
 
 def _image_batch(x, where):
@@ -52,14 +53,14 @@ def _image_batch(x, where):
     return x
 
 
-def _window_grid(shape, kernel, stride, where, padded=""):
-    """The output height and width for windows of ``kernel`` at ``stride`` over an input of ``shape``."""
-    height, width = shape[-2:]
+def _window_grid(shape, kernel, stride, where, padding=(0, 0)):
+    """The output height and width for windows of ``kernel`` at ``stride`` over an input of ``shape``
+    with ``padding`` zeros on each side."""
+    height, width = shape[-2] + 2 * padding[0], shape[-1] + 2 * padding[1]
     if kernel[0] > height or kernel[1] > width:
-        raise ValueError(
-            f"{where}: the kernel {kernel[0]}x{kernel[1]} is larger than the {padded}input "
-            f"{height}x{width} (input shape {shape})"
-        )
+        padded = f"padded input {height}x{width} (input shape {shape}, padding {padding})" if any(padding) else (
+            f"input {height}x{width} (input shape {shape})")
+        raise ValueError(f"{where}: the kernel {kernel[0]}x{kernel[1]} is larger than the {padded}")
     return (height - kernel[0]) // stride[0] + 1, (width - kernel[1]) // stride[1] + 1
 
 
@@ -95,8 +96,8 @@ def _weight(w, x, where):
     if isinstance(w, np.ndarray):
         w = _constant(w, where, "weight")
     if not isinstance(w, Tensor):
-        raise TypeError(f"{where}: the weight must be a Tensor or ndarray of shape (out_channels, in_channels, kh, kw), "
-                        f"got {type(w).__name__}")
+        raise TypeError(f"{where}: the weight must be a Tensor or ndarray of shape "
+                        f"(out_channels, in_channels, kh, kw), got {type(w).__name__}")
     if w.ndim != 4:
         raise ValueError(f"{where}: the weight must be 4-D (out_channels, in_channels, kh, kw), "
                          f"got shape {w.shape}")
@@ -136,12 +137,12 @@ def conv2d(x, w, b=None, stride=1, padding=0, *, _where="conv2d"):
     b = _bias(b, out_channels, op)
     stride = pair(stride, "stride", op, 1)
     padding = pair(padding, "padding", op, 0)
-    padded_shape = x.shape[:2] + (x.shape[2] + 2 * padding[0], x.shape[3] + 2 * padding[1])
-    grid = _window_grid(padded_shape, (kh, kw), stride, op, "padded " if any(padding) else "")
+    grid = _window_grid(x.shape, (kh, kw), stride, op, padding)
     x = pad2d(x, padding)
     n = x.shape[0]
-    columns = stack(window_slices(x, (kh, kw), stride, grid), axis=2).reshape(n, channels * kh * kw, grid[0] * grid[1])
-    out = (w.reshape(out_channels, channels * kh * kw) @ columns).reshape(n, out_channels, *grid)
+    size = channels * kh * kw
+    columns = stack(window_slices(x, (kh, kw), stride, grid), axis=2).reshape(n, size, grid[0] * grid[1])
+    out = (w.reshape(out_channels, size) @ columns).reshape(n, out_channels, *grid)
     return out if b is None else out + b.reshape(out_channels, 1, 1)
 
 
