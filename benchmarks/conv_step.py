@@ -140,7 +140,7 @@ def check_agreement(dtype):
     return worst
 
 
-def time_steps(dtype, rounds, budget):
+def time_steps(dtype, rounds, budget, clock):
     """name -> seconds per step, interleaved; calls per turn sized to about ``budget`` seconds of torch."""
     problem = make_problem(dtype)
     probe = Torch(*problem)
@@ -152,7 +152,7 @@ def time_steps(dtype, rounds, budget):
     setups = {name: (lambda kind=kind: kind(*problem).step) for name, kind in contenders().items()}
     for step in (setup() for setup in setups.values()):  # warm up
         step()
-    return harness.run_interleaved(setups, rounds, calls), calls
+    return harness.run_interleaved(setups, rounds, calls, clock=clock), calls
 
 
 def cost_split(dtype, steps):
@@ -192,6 +192,9 @@ def main(argv=None):
     parser.add_argument("--budget", type=float, default=0.3, help="seconds per contender turn (default 0.3)")
     parser.add_argument("--threads", type=int, default=1, help="BLAS and torch threads (default 1)")
     parser.add_argument("--profile", action="store_true", help="print autograd.profile()'s table of our step")
+    parser.add_argument("--clock", choices=["wall", "cpu"], default="wall",
+                        help="time steps by the wall clock (default) or by this process's CPU time, "
+                             "steadier on a busy machine (both contenders run on one thread)")
     parser.add_argument("--quick", action="store_true", help="tiny run: checks that the script runs")
     args = parser.parse_args(argv)
     if args.quick:
@@ -218,6 +221,7 @@ def main(argv=None):
         extra.append(f"WARNING: {' '.join(overrides)} pin an older BLAS kernel; unset both to benchmark")
     for line in harness.environment(extra):
         print(line)
+    print(f"clock: {'wall (time.perf_counter)' if args.clock == 'wall' else 'CPU time of this process (time.process_time)'}")
     print(f"step: batch {BATCH}, 1x28x28, conv(1→8, 3)+relu+maxpool2, conv(8→16, 3)+relu+maxpool2, flatten, "
           f"linear(400→10), cross-entropy, backward, SGD lr={LEARNING_RATE}; {args.rounds} rounds\n")
 
@@ -225,7 +229,8 @@ def main(argv=None):
     for dtype_name in args.dtypes:
         dtype = getattr(np, dtype_name)
         agreement = check_agreement(dtype)
-        times, calls = time_steps(dtype, args.rounds, args.budget)
+        clock = time.perf_counter if args.clock == "wall" else time.process_time
+        times, calls = time_steps(dtype, args.rounds, args.budget, clock)
         ratio = harness.paired_ratio(times, "ours-nn", "torch", calls)
         rows.append([dtype_name, harness.ms(harness.median(times["ours-nn"])), harness.ms(harness.median(times["torch"])),
                      f"**{ratio:.2f}x**", f"≤{TARGET}x", calls * args.rounds, f"{agreement:.0e}"])
