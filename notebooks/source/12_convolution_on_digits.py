@@ -43,7 +43,7 @@ rng = np.random.default_rng(SEED)
 # %%
 def conv2d_loops(x, w, b):
     """The formula above, one output pixel at a time (stride 1, no padding)."""
-    n, c, h, wd = x.shape
+    n, _, h, wd = x.shape
     o, _, kh, kw = w.shape
     out = np.zeros((n, o, h - kh + 1, wd - kw + 1))
     for a in range(n):
