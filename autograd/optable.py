@@ -171,7 +171,7 @@ def markdown():
     lines = [
         "# The ops",
         "",
-        "Generated from autograd's op table (`python -m autograd.optable > docs/ops.md`). "
+        "Generated from autograd's op table (`python -m autograd ops > docs/ops.md`). "
         "Each op's forward and derivative rule are written once, in autograd's own ops, so every op also has "
         "second derivatives.",
         "",
@@ -184,14 +184,12 @@ def markdown():
             runs.append(f"{cls.__name__}: " + ", ".join(f"`{name}`" for name in methods))
         if spec.functions:
             runs.append("autograd: " + ", ".join(f"`{name}`" for name in spec.functions))
-        domain = ", ".join(dict.fromkeys(d.describe() for d in spec.domain))
+        domain = (
+            spec.domain[0].describe() if len(spec.domain) == 1
+            else "; ".join(f"{name}: {d.describe()}" for name, d in zip("ab", spec.domain))
+        )
         numpy_names = ", ".join(f"`np.{f.__name__}`" for f in spec.numpy)
         doc = spec.doc.replace("|", "\\|")
         lines.append(f"| `{spec.name}` | {doc} | {spec.kind} | {'; '.join(runs)} | {domain} | {numpy_names} |")
     return "\n".join(lines) + "\n"
 
-
-if __name__ == "__main__":
-    import autograd  # noqa: F401  (importing the package fills the table)
-
-    print(markdown(), end="")

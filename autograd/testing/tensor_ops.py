@@ -316,6 +316,8 @@ def _plan_broadcast(draw, operands):
     stretched = tuple(draw(st.integers(1, 3)) if n == 1 else n for n in shape)
     if len(shape) < MAX_DIMS and draw(st.booleans()):
         stretched = (draw(st.integers(2, 3)),) + stretched
+    if stretched == shape:  # broadcasting to its own shape would be no op at all
+        return None
     return {"shape": stretched} if _fits(stretched) else None
 
 
