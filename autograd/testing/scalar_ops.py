@@ -8,9 +8,9 @@ shifts that keep it smooth at the values it meets while the program is drawn.
 import numpy as np
 from hypothesis import strategies as st
 
-from . import vocabulary as V
-from .node import Node
-from .testing_program import (
+from .. import vocabulary as V
+from ..node import Node
+from .program import (
     EXP_MAX,
     KINK,
     POSITIVE,
@@ -23,7 +23,7 @@ from .testing_program import (
     shift_to_at_least,
     shift_to_at_most,
 )
-from .value import dot, sum_values
+from ..value import dot, sum_values
 
 # --------------------------------------------------------------------------- functions on every kind of operand
 
