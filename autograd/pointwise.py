@@ -28,6 +28,8 @@ def unary(name, on_float, on_array, rule, doc, domain=EVERYWHERE, params=None, a
     """
     params = params or {}
     defaults = {key: p.default for key, p in inspect.signature(on_array).parameters.items() if key in params}
+    if not params:
+        V.define(name, V.elementwise(name, on_float, on_array, (attributes or (name,))[0]))
     return declare(OpSpec(name, doc, "elementwise", domain=(domain,), reference=on_array, on_float=on_float,
                           rule=rule, params=params, attributes=attributes or (name,), defaults=defaults))
 

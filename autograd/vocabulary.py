@@ -13,6 +13,7 @@ import numpy as np
 from .node import Node
 
 _node_functions = {}
+_table_functions = {}
 
 
 def provide(name, function):
@@ -21,10 +22,13 @@ def provide(name, function):
     _node_functions[name] = function
 
 
-def _elementwise(name, on_float, on_array):
+def elementwise(name, on_float, on_array, method=None):
+    """``name(x)`` on a float (``on_float``), an ndarray (``on_array``), or a node (its ``method``, default ``name``)."""
+    method = method or name
+
     def op(x):
         if isinstance(x, Node):
-            return getattr(x, name)()
+            return getattr(x, method)()
         if isinstance(x, np.ndarray):
             return on_array(x)
         return on_float(x)
@@ -32,6 +36,19 @@ def _elementwise(name, on_float, on_array):
     op.__name__ = name
     op.__doc__ = f"{name}(x) on a float, an ndarray, a Value or a Tensor."
     return op
+
+
+def define(name, function):
+    """Add ``name`` to the vocabulary (the op table adds each shared elementwise op that is not written here)."""
+    if name not in globals():
+        _table_functions[name] = function
+
+
+def __getattr__(name):
+    try:
+        return _table_functions[name]
+    except KeyError:
+        raise AttributeError(f"autograd.vocabulary has no function {name!r}") from None
 
 
 def _float_sigmoid(x):
@@ -63,13 +80,13 @@ def _float_sqrt(x):
     return math.sqrt(x) if x >= 0 else math.nan
 
 
-exp = _elementwise("exp", _float_exp, np.exp)
-log = _elementwise("log", _float_log, np.log)
-sqrt = _elementwise("sqrt", _float_sqrt, np.sqrt)
-sin = _elementwise("sin", math.sin, np.sin)
-cos = _elementwise("cos", math.cos, np.cos)
-tanh = _elementwise("tanh", math.tanh, np.tanh)
-sigmoid = _elementwise("sigmoid", _float_sigmoid, _array_sigmoid)
+exp = elementwise("exp", _float_exp, np.exp)
+log = elementwise("log", _float_log, np.log)
+sqrt = elementwise("sqrt", _float_sqrt, np.sqrt)
+sin = elementwise("sin", math.sin, np.sin)
+cos = elementwise("cos", math.cos, np.cos)
+tanh = elementwise("tanh", math.tanh, np.tanh)
+sigmoid = elementwise("sigmoid", _float_sigmoid, _array_sigmoid)
 
 
 def divide(x, y):
