@@ -1,6 +1,7 @@
 """nn: layers, losses, optimizers, data tools and training, built only from autograd's ops."""
 
 from . import data, functional, init, optim, scalar
+from .bridge import export_onnx, from_torch, to_torch
 from .conv_layers import AvgPool2d, Conv2d, Flatten, MaxPool2d
 from .layers import (
     MLP,
@@ -58,7 +59,9 @@ __all__ = [
     "accuracy",
     "data",
     "evaluate",
+    "export_onnx",
     "fit",
+    "from_torch",
     "functional",
     "init",
     "l1_penalty",
@@ -68,4 +71,5 @@ __all__ = [
     "predict",
     "save",
     "scalar",
+    "to_torch",
 ]

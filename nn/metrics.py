@@ -3,7 +3,7 @@
 import numpy as np
 
 from autograd import Value
-from autograd.node import Node
+from autograd import Node
 
 
 def scores_array(outputs, where="accuracy"):

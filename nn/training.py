@@ -22,7 +22,7 @@ import numpy as np
 from tqdm import tqdm
 
 from autograd import Tensor, Value, enable_grad, no_grad
-from autograd.node import Node
+from autograd import Node
 
 from . import functional as F
 from .data.checks import as_array, count, flag, same_length
