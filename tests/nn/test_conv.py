@@ -205,6 +205,14 @@ def test_max_pool2d_of_an_all_minus_infinity_window_is_minus_infinity_with_no_na
     assert out.data.tolist() == [[[[-np.inf]]]] and tensor.grad.tolist() == [[[[1.0, 0.0], [0.0, 0.0]]]]
 
 
+@pytest.mark.parametrize("pool", [F.max_pool2d, F.avg_pool2d])
+def test_pooling_keeps_float32(pool):
+    x = Tensor(np.arange(16, dtype=np.float32).reshape(1, 1, 4, 4), requires_grad=True)
+    out = pool(x, 2)
+    out.sum().backward()
+    assert (out.dtype, x.grad.dtype) == (np.float32, np.float32)
+
+
 def test_pooling_second_derivatives_pass_gradgradcheck():
     x = np.random.default_rng(9).permutation(36).reshape(1, 1, 6, 6) / 7.0
     assert gradgradcheck(lambda t: (F.max_pool2d(t, 3, 2) ** 2), x)
