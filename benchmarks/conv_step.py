@@ -45,7 +45,7 @@ TARGET = 3.0
 
 
 def make_problem(dtype, seed=0):
-    """A batch of images (64, 1, 28, 28), labels, and He-initialised weights (conv: (out, in, 3, 3); linear: (in, out))."""
+    """Images (64, 1, 28, 28), labels, He-initialised weights (conv: (out, in, 3, 3); linear: (in, out))."""
     rng = np.random.default_rng(seed)
     X = rng.standard_normal((BATCH, 1, 28, 28)).astype(dtype)
     labels = rng.integers(0, 10, size=BATCH)
@@ -133,7 +133,8 @@ def check_agreement(dtype):
     worst = abs(loss - reference_loss) / abs(reference_loss)
     for grad, reference in zip(grads, reference_grads):
         if grad.dtype != reference.dtype or grad.shape != reference.shape:
-            raise AssertionError(f"a gradient has {grad.dtype} {grad.shape}, PyTorch's {reference.dtype} {reference.shape}")
+            raise AssertionError(f"a gradient has {grad.dtype} {grad.shape}, "
+                                 f"PyTorch's {reference.dtype} {reference.shape}")
         worst = max(worst, float(np.abs(grad - reference).max() / (np.abs(reference).max() + 1e-30)))
     if not worst <= TOLERANCE[dtype]:
         raise AssertionError(f"{dtype.__name__}: ours differs from PyTorch by {worst:.2e} > {TOLERANCE[dtype]}")
@@ -221,7 +222,8 @@ def main(argv=None):
         extra.append(f"WARNING: {' '.join(overrides)} pin an older BLAS kernel; unset both to benchmark")
     for line in harness.environment(extra):
         print(line)
-    print(f"clock: {'wall (time.perf_counter)' if args.clock == 'wall' else 'CPU time of this process (time.process_time)'}")
+    clock_name = "wall (time.perf_counter)" if args.clock == "wall" else "CPU time of this process (time.process_time)"
+    print(f"clock: {clock_name}")
     print(f"step: batch {BATCH}, 1x28x28, conv(1→8, 3)+relu+maxpool2, conv(8→16, 3)+relu+maxpool2, flatten, "
           f"linear(400→10), cross-entropy, backward, SGD lr={LEARNING_RATE}; {args.rounds} rounds\n")
 
@@ -232,7 +234,8 @@ def main(argv=None):
         clock = time.perf_counter if args.clock == "wall" else time.process_time
         times, calls = time_steps(dtype, args.rounds, args.budget, clock)
         ratio = harness.paired_ratio(times, "ours-nn", "torch", calls)
-        rows.append([dtype_name, harness.ms(harness.median(times["ours-nn"])), harness.ms(harness.median(times["torch"])),
+        medians = [harness.ms(harness.median(times[name])) for name in ("ours-nn", "torch")]
+        rows.append([dtype_name, *medians,
                      f"**{ratio:.2f}x**", f"≤{TARGET}x", calls * args.rounds, f"{agreement:.0e}"])
         for name, (user, system, faults) in cost_split(dtype, max(3, calls)).items():
             splits.append([dtype_name, name, f"{user:.2f}", f"{system:.2f}", f"{faults:.0f}"])

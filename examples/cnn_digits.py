@@ -93,7 +93,8 @@ def plot_curves(histories, path):
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--seed", type=int, default=0, help="random seed for the split, weights and shuffling (default 0)")
+    parser.add_argument("--seed", type=int, default=0,
+                        help="random seed for the split, weights and shuffling (default 0)")
     parser.add_argument("--samples", type=int, default=None,
                         help="use only the first N of the 1,797 images (default: all)")
     parser.add_argument("--epochs", type=int, default=15, help="training epochs for each model (default 15)")
