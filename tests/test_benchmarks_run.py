@@ -51,3 +51,8 @@ def test_profile_step_prints_a_table_of_tensor_ops():
 def test_profile_step_prints_a_table_of_scalar_ops():
     out = run("profile_step.py", "--scalar")
     assert "dot" in out and "relu" in out
+
+
+def test_fit_epoch_benchmark_runs_and_reports_the_ratio():
+    output = run("fit_epoch.py")
+    assert "nn.fit / numpy (paired):" in output
