@@ -328,6 +328,9 @@ def binary_cross_entropy_with_logits(logit, target, reduction="mean", *, _where=
     return _elementwise_loss(logit, target, reduction, _where, _binary_cross_entropy_with_logits, check)
 
 
+binary_cross_entropy_with_logits.decision_threshold = 0.0  # logits: the decision is at z = 0
+
+
 def _hinge(score, target):
     return (1.0 - target * score).relu()
 
@@ -350,6 +353,9 @@ def hinge_loss(score, target, reduction="mean", *, _where="hinge_loss"):
 
 
 # --- multi-class classification -------------------------------------------------------
+
+
+hinge_loss.decision_threshold = 0.0  # margins: the decision is at score = 0
 
 
 def _class_targets(target, logits, where, allow_probabilities):

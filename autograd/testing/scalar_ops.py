@@ -16,7 +16,6 @@ from ..node import Node
 from ..optable import INTEGERS
 from ..pointwise import shared
 from .program import (
-    EXP_MAX,
     KINK,
     POSITIVE,
     Op,
