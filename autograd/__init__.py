@@ -11,7 +11,7 @@ from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .node import Node
 from .primitive import Primitive, primitive
 from .profiler import profile
-from .tensor import Tensor, concatenate, maximum, minimum, stack, where
+from .tensor import Tensor, concatenate, linear, maximum, minimum, stack, where
 from .value import Value, dot, sum_values
 from .viz import draw_graph
 
@@ -32,6 +32,7 @@ __all__ = [
     "hvp",
     "is_grad_enabled",
     "jacobian",
+    "linear",
     "maximum",
     "minimum",
     "no_grad",

@@ -10,7 +10,7 @@ import numbers
 
 import numpy as np
 
-from autograd import Tensor, Value
+from autograd import Tensor, Value, linear
 
 from . import functional as F
 from .data.checks import count
@@ -66,8 +66,7 @@ class Linear(Module):
         if not shape or shape[-1] != self.in_features:
             given = "a 0-d input" if not shape else f"{shape[-1]} (input shape {shape})"
             raise ValueError(f"{self!r}: expected {self.in_features} features on the last axis, got {given}")
-        out = x @ self.weight
-        return out if self.bias is None else out + self.bias
+        return linear(x, self.weight, self.bias)
 
     def extra_repr(self):
         return f"in_features={self.in_features}, out_features={self.out_features}, bias={self.bias is not None}"
