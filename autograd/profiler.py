@@ -34,48 +34,13 @@ with an unprofiled run. Profiles may be nested; each records what runs inside it
 """
 
 import functools
-import sys
 import threading
-import types
 from time import perf_counter
 from typing import ClassVar
 
 from . import engine
 from .node import Node
-
-# Operators that build nodes, with the op name shown when the result is a constant.
-_OPERATORS = {
-    "__add__": "+",
-    "__radd__": "+",
-    "__sub__": "-",
-    "__rsub__": "-",
-    "__mul__": "*",
-    "__rmul__": "*",
-    "__truediv__": "/",
-    "__rtruediv__": "/",
-    "__pow__": "**",
-    "__rpow__": "**",
-    "__matmul__": "matmul",
-    "__rmatmul__": "matmul",
-    "__neg__": "neg",
-    "__pos__": "pos",
-    "__abs__": "abs",
-    "__getitem__": "getitem",
-}
-
-# Public methods of node classes that do not build a node (or run the backward pass).
-_NOT_OPS = frozenset({"backward", "detach", "item", "numpy", "tolist", "zero_grad"})
-
-# Names exported by ``autograd`` that build nodes when given nodes.
-_NODE_FUNCTIONS = (
-    "dot",
-    "sum_values",
-    "concatenate",
-    "stack",
-    "where",
-    "maximum",
-    "minimum",
-)
+from .op_methods import Swaps
 
 _SORT_ROW = "(graph order)"
 
@@ -265,10 +230,6 @@ def _timed_op(original, fallback):
     return timed
 
 
-def _primitive_name(args):
-    return getattr(args[0], "name", "primitive") if args else "primitive"
-
-
 def _timed_propagate(original):
     """``engine.propagate`` run one node at a time, each timed and counted under ``node.op``.
 
@@ -308,33 +269,11 @@ def _timed_order(original):
     return topological_order
 
 
-def _node_classes():
-    found, pending = [], [Node]
-    while pending:
-        cls = pending.pop()
-        for sub in cls.__subclasses__():
-            if sub not in found:
-                found.append(sub)
-                pending.append(sub)
-    return found
-
-
-def _op_methods(cls):
-    """(name, function, fallback op name) for each op method defined in ``cls`` itself."""
-    for name, attribute in list(vars(cls).items()):
-        if not isinstance(attribute, types.FunctionType):
-            continue
-        if name in _OPERATORS:
-            yield name, attribute, _OPERATORS[name]
-        elif not name.startswith("_") and name not in _NOT_OPS:
-            yield name, attribute, name
-
-
 class _Patches:
     """The swapped-in wrappers, shared by every running profile; removed when the last one ends."""
 
     active: ClassVar[list] = []  # the running profiles, outermost first
-    undo: ClassVar[list] = []  # (namespace, name, original, replacement), in the order swapped
+    swaps: ClassVar[Swaps] = Swaps()
 
     @classmethod
     def start(cls, prof):
@@ -347,58 +286,16 @@ class _Patches:
         if prof in cls.active:
             cls.active.remove(prof)
         if not cls.active:
-            cls._uninstall()
-
-    @classmethod
-    def _swap(cls, namespace, name, replacement):
-        original = namespace[name] if isinstance(namespace, dict) else vars(namespace)[name]
-        if isinstance(namespace, dict):
-            namespace[name] = replacement
-        else:
-            setattr(namespace, name, replacement)
-        cls.undo.append((namespace, name, original, replacement))
+            cls.swaps.undo()
 
     @classmethod
     def _install(cls):
+        swaps = cls.swaps
         try:
-            cls._swap(engine, "propagate", _timed_propagate(engine.propagate))
+            swaps.swap(engine, "propagate", _timed_propagate(engine.propagate))
             if hasattr(engine, "topological_order"):
-                cls._swap(engine, "topological_order", _timed_order(engine.topological_order))
-            for node_class in _node_classes():
-                for name, method, fallback in _op_methods(node_class):
-                    cls._swap(node_class, name, _timed_op(method, fallback))
-            from .primitive import Primitive
-
-            cls._swap(Primitive, "__call__", _timed_op(Primitive.__call__, _primitive_name))
-            cls._swap_functions()
+                swaps.swap(engine, "topological_order", _timed_order(engine.topological_order))
+            swaps.swap_ops(_timed_op)
         except BaseException:
-            cls._uninstall()
+            swaps.undo()
             raise
-
-    @classmethod
-    def _swap_functions(cls):
-        """Wrap the node-building functions wherever a module binds them by name."""
-        package = sys.modules[__package__]
-        wrappers = {}
-        for name in _NODE_FUNCTIONS:
-            function = getattr(package, name, None)
-            if isinstance(function, types.FunctionType):
-                wrappers[id(function)] = (function, _timed_op(function, name))
-        for module in list(sys.modules.values()):
-            namespace = getattr(module, "__dict__", None)
-            if not isinstance(namespace, dict):
-                continue
-            for name, bound in list(namespace.items()):
-                found = wrappers.get(id(bound))
-                if found is not None and found[0] is bound:
-                    cls._swap(namespace, name, found[1])
-
-    @classmethod
-    def _uninstall(cls):
-        while cls.undo:
-            namespace, name, original, replacement = cls.undo.pop()
-            if isinstance(namespace, dict):
-                if namespace.get(name) is replacement:
-                    namespace[name] = original
-            elif vars(namespace).get(name) is replacement:
-                setattr(namespace, name, original)

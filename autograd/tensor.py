@@ -20,6 +20,7 @@ import numpy as np
 
 from . import engine
 from .engine import GradMode
+from .hooks import register_hook
 from .node import Node, describe as _describe
 
 _new = object.__new__
@@ -96,7 +97,7 @@ class Tensor(Node):
     Operators and ops broadcast as numpy does.
     """
 
-    __slots__ = ("_data", "_grad", "_requires_grad", "_vjp", "label", "op", "parents")
+    __slots__ = ("_data", "_grad", "_hooks", "_requires_grad", "_vjp", "label", "op", "parents")
     __hash__ = object.__hash__  # identity: == builds a boolean tensor, it does not compare nodes
 
     def __init__(self, data, requires_grad=False, dtype=None, label=""):
@@ -234,6 +235,8 @@ class Tensor(Node):
             extras.append(f"label={self.label!r}")
         return f"Tensor({', '.join([body, *extras])})"
 
+    register_hook = register_hook
+
     def backward(self, grad=None, *, create_graph=False):
         """Accumulate d(self)/d(leaf) · grad into every leaf's ``grad``; set every other node's ``grad``.
 
@@ -268,7 +271,8 @@ def seed_for(root, grad, create_graph, where):
         if data.size != 1:
             raise ValueError(
                 f"{where}: grad can be left out only for a tensor of one element; this one has shape "
-                f"{data.shape}, so pass grad= an array of shape {data.shape}"
+                f"{data.shape}: reduce it to one number first (e.g. loss.sum() or loss.mean()), "
+                f"or pass grad= an array of shape {data.shape}"
             )
         seed = np.empty(data.shape, dtype=data.dtype)
         seed.fill(1)

@@ -13,6 +13,7 @@ from operator import add, attrgetter, mul
 from . import engine
 from . import vocabulary as V
 from .engine import GradMode
+from .hooks import register_hook
 from .node import Node, describe as _describe
 
 _new = object.__new__
@@ -35,7 +36,7 @@ class Value(Node):
     ``data`` is always a float; ``grad`` is d(root)/d(self) after ``backward()``.
     """
 
-    __slots__ = ("_data", "_grad", "_requires_grad", "parents", "op", "_vjp", "label")
+    __slots__ = ("_data", "_grad", "_requires_grad", "parents", "op", "_vjp", "label", "_hooks")
 
     def __init__(self, data, label="", requires_grad=True):
         if isinstance(data, Node):
@@ -76,6 +77,8 @@ class Value(Node):
             if create_graph:
                 seed = constant(seed)
         engine.backward(self, seed, create_graph)
+
+    register_hook = register_hook
 
     # comparisons read the data; they are not recorded
     def __lt__(self, other):

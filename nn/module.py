@@ -23,6 +23,8 @@ import numpy as np
 
 from autograd import Tensor, Value
 
+from .forward_hooks import ForwardHooks
+
 
 class Parameter(Tensor):
     """A Tensor that requires grad and that a Module registers: ``Parameter(data, dtype=None, label="")``."""
@@ -73,7 +75,24 @@ class Module:
         raise NotImplementedError(f"{type(self).__name__} has no forward(); define forward(self, ...) in the subclass")
 
     def __call__(self, *args, **kwargs):
-        return self.forward(*args, **kwargs)
+        output = self.forward(*args, **kwargs)
+        if self._forward_hooks:
+            output = self._forward_hooks.run(self, args, output)
+        return output
+
+    _forward_hooks = None
+
+    def register_forward_hook(self, fn):
+        """Call ``fn(module, inputs, output)`` after each forward; a non-None return replaces the output.
+
+        ``inputs`` is the tuple of positional arguments. Returns a handle whose ``remove()`` detaches the hook.
+        """
+        if not callable(fn):
+            raise TypeError(f"{type(self).__name__}.register_forward_hook: expected a function "
+                            f"fn(module, inputs, output), got {type(fn).__name__} {fn!r}")
+        if self._forward_hooks is None:
+            self._forward_hooks = ForwardHooks()
+        return self._forward_hooks.add(fn)
 
     # --- the walk -----------------------------------------------------------------
 

@@ -1,0 +1,268 @@
+"""The training-health monitor behind ``fit(..., monitor=True)``: norms per parameter, units per activation.
+
+Per step it reads what the step already has: each gradient's norm (one dot
+product), the parameter's norm before the step, and ‖Δθ‖ from the data before
+and after the step (copied into a scratch buffer made once per parameter, so a
+step allocates nothing). Per activation module (ReLU, LeakyReLU, Sigmoid, Tanh)
+a forward hook keeps, for each unit, whether any example of the epoch made it
+active (for Sigmoid/Tanh: not saturated, |derivative| >= 1e-3) and the sum and
+sum of squares of the outputs. At the end of an epoch the monitor writes the
+epoch's figures into the History and warns (``TrainingWarning``, once per kind
+and fit) about vanishing or exploding gradients and dead units.
+"""
+
+import math
+import warnings
+
+import numpy as np
+
+from autograd import Tensor
+
+from .layers import LeakyReLU, ReLU, Sigmoid, Tanh
+from .training_warning import TrainingWarning
+
+SATURATED = 1e-3  # |derivative| under which a Sigmoid or Tanh unit counts as saturated
+VANISHING = 1e-3  # first layer's grad norm under this times the last layer's
+EXPLODING = 1e3  # a grad norm over this
+GROWTH = 10.0  # or a layer's grad norm growing this much from one epoch to the next
+DEAD = 0.5  # more than this share of a layer's units dead
+
+
+def _flat(array):
+    return array.reshape(-1)
+
+
+def _square_norm(payload):
+    if isinstance(payload, float):
+        return payload * payload
+    flat = _flat(payload)
+    return float(np.dot(flat, flat))
+
+
+class _ParameterStats:
+    """One parameter's running figures for the current epoch."""
+
+    __slots__ = ("grad_norms", "name", "parameter", "ratio_steps", "ratios", "scratch", "steps", "norm_before")
+
+    def __init__(self, name, parameter):
+        self.name = name
+        self.parameter = parameter
+        data = parameter.data
+        self.scratch = None if isinstance(data, float) else np.empty_like(data)
+        self.reset()
+
+    def reset(self):
+        self.grad_norms = 0.0
+        self.steps = 0
+        self.ratios = 0.0
+        self.ratio_steps = 0
+        self.norm_before = None
+
+
+class _ActivationStats:
+    """One activation module's units over the current epoch, fed by a forward hook."""
+
+    def __init__(self, name, module):
+        self.name = name
+        self.module = module
+        self.saturating = isinstance(module, (Sigmoid, Tanh))
+        self.units = 0
+        self.reset()
+
+    def reset(self):
+        self.ever_active = None
+        self.total = 0.0
+        self.total_square = 0.0
+        self.count = 0
+
+    def __call__(self, module, inputs, output):
+        if not module.training:  # evaluation (val=) is not training
+            return None
+        data = output.data if isinstance(output, Tensor) else None
+        if data is None or data.ndim == 0:
+            return None
+        units = data.reshape(-1, data.shape[-1])
+        if isinstance(module, Sigmoid):
+            active = units * (1.0 - units) >= SATURATED
+        elif isinstance(module, Tanh):
+            active = 1.0 - units * units >= SATURATED
+        else:
+            active = units > 0
+        seen = active.any(axis=0)
+        if self.ever_active is None or self.ever_active.shape != seen.shape:
+            self.ever_active = seen
+        else:
+            self.ever_active |= seen
+        flat = _flat(units)
+        self.total += float(flat.sum())
+        self.total_square += float(np.dot(flat, flat))
+        self.count += flat.size
+        return None
+
+
+class Monitor:
+    """Watches one ``fit``: call ``before_step`` after backward, ``after_step`` after the update, ``end_epoch``."""
+
+    def __init__(self, model, optimizer, history):
+        self.history = history
+        names = {id(parameter): name for name, parameter in _named_parameters(model)}
+        self.parameters = [
+            _ParameterStats(names.get(id(parameter), f"param{index}"), parameter)
+            for index, parameter in enumerate(optimizer.params)
+        ]
+        for stats in self.parameters:
+            history.layers[stats.name] = {"grad_norm": [], "weight_norm": [], "update_ratio": []}
+        self.activations = [
+            _ActivationStats(name, module)
+            for name, module in _named_modules(model)
+            if isinstance(module, (ReLU, LeakyReLU, Sigmoid, Tanh))
+        ]
+        for stats in self.activations:
+            history.activations[stats.name] = {"dead_fraction": [], "mean": [], "std": []}
+        self.handles = [stats.module.register_forward_hook(stats) for stats in self.activations]
+        self.warned = set()
+        self.previous_layer_norms = None
+
+    def close(self):
+        """Remove the forward hooks."""
+        for handle in self.handles:
+            handle.remove()
+        self.handles = []
+
+    def before_step(self):
+        """Gradient norms and the parameters' norms before the update; keep the data to measure the update."""
+        for stats in self.parameters:
+            parameter = stats.parameter
+            grad = parameter.grad
+            if grad is None:
+                stats.norm_before = None
+                continue
+            if not isinstance(grad, (np.ndarray, float)):
+                grad = grad.data  # a node, after backward(create_graph=True)
+            stats.grad_norms += math.sqrt(_square_norm(grad))
+            stats.steps += 1
+            data = parameter.data
+            stats.norm_before = math.sqrt(_square_norm(data))
+            if isinstance(data, float):
+                stats.scratch = data  # immutable: kept as it is
+            else:
+                np.copyto(stats.scratch, data)
+
+    def after_step(self):
+        """‖Δθ‖ / ‖θ‖ for each parameter the step updated."""
+        for stats in self.parameters:
+            norm = stats.norm_before
+            if not norm:
+                continue
+            data = stats.parameter.data
+            if isinstance(data, float):
+                change = abs(data - stats.scratch)
+            else:
+                difference = np.subtract(data, stats.scratch, out=stats.scratch)
+                change = math.sqrt(_square_norm(difference))
+            stats.ratios += change / norm
+            stats.ratio_steps += 1
+
+    def end_epoch(self, epoch):
+        """Write the epoch's figures into the History, warn about what looks wrong, start the next epoch."""
+        layers = self.history.layers
+        for stats in self.parameters:
+            record = layers[stats.name]
+            record["grad_norm"].append(stats.grad_norms / stats.steps if stats.steps else math.nan)
+            record["weight_norm"].append(math.sqrt(_square_norm(stats.parameter.data)))
+            record["update_ratio"].append(stats.ratios / stats.ratio_steps if stats.ratio_steps else math.nan)
+            stats.reset()
+        for stats in self.activations:
+            record = self.history.activations[stats.name]
+            if stats.count:
+                mean = stats.total / stats.count
+                variance = max(stats.total_square / stats.count - mean * mean, 0.0)
+                record["dead_fraction"].append(1.0 - float(np.mean(stats.ever_active)))
+                stats.units = stats.ever_active.size
+                record["mean"].append(mean)
+                record["std"].append(math.sqrt(variance))
+            else:
+                for key in record:
+                    record[key].append(math.nan)
+            stats.reset()
+        self._warn(epoch)
+
+    # --- warnings -------------------------------------------------------------------------
+
+    def _say(self, kind, message):
+        if kind not in self.warned:
+            self.warned.add(kind)
+            warnings.warn(message, TrainingWarning, stacklevel=4)
+
+    def _layer_norms(self):
+        """``[(layer name, grad norm)]`` in parameter order: each layer's parameters' norms combined."""
+        norms = {}
+        for stats in self.parameters:
+            value = self.history.layers[stats.name]["grad_norm"][-1]
+            if math.isnan(value):
+                continue
+            layer = stats.name.rpartition(".")[0] or stats.name
+            norms[layer] = norms.get(layer, 0.0) + value * value
+        return [(layer, math.sqrt(total)) for layer, total in norms.items()]
+
+    def _warn(self, epoch):
+        layer_norms = self._layer_norms()
+        if len(layer_norms) >= 2:
+            (first, first_norm), (last, last_norm) = layer_norms[0], layer_norms[-1]
+            if last_norm > 0 and first_norm < VANISHING * last_norm:
+                self._say("vanishing", (
+                    f"vanishing gradients: in epoch {epoch} the gradient reaching the first layer {first!r} "
+                    f"(norm {first_norm:.2g}) was {first_norm / last_norm:.1g} of the one at the last layer "
+                    f"{last!r} (norm {last_norm:.2g}), so the first layers barely learn. The usual cause is "
+                    "a deep stack of saturating activations (Sigmoid, Tanh) whose derivatives (at most 0.25 "
+                    "for Sigmoid) multiply layer after layer; try ReLU, He or Xavier initialisation, or fewer "
+                    "layers"))
+        for stats in self.parameters:
+            value = self.history.layers[stats.name]["grad_norm"][-1]
+            if value > EXPLODING or math.isinf(value):
+                self._say("exploding", (
+                    f"exploding gradients: in epoch {epoch} the gradient of {stats.name!r} had norm {value:.3g} "
+                    f"(over {EXPLODING:g}). The usual cause is a learning rate too high (each step overshoots "
+                    "and the next gradient is larger), or inputs that are not standardized; try a smaller "
+                    "learning rate or scale the inputs"))
+                break
+        if self.previous_layer_norms is not None:
+            before = dict(self.previous_layer_norms)
+            for layer, norm in layer_norms:
+                old = before.get(layer)
+                if old and norm > GROWTH * old:
+                    self._say("exploding", (
+                        f"exploding gradients: the gradient of layer {layer!r} grew from norm {old:.3g} in "
+                        f"epoch {epoch - 1} to {norm:.3g} in epoch {epoch} (more than {GROWTH:g}x). The "
+                        "usual cause is a learning rate too high (each step overshoots and the next gradient "
+                        "is larger); try a smaller learning rate"))
+                    break
+        self.previous_layer_norms = layer_norms
+        for stats in self.activations:
+            fraction = self.history.activations[stats.name]["dead_fraction"][-1]
+            if fraction > DEAD:
+                units = stats.units
+                dead = round(fraction * units)
+                kind = type(stats.module).__name__
+                if stats.saturating:
+                    detail = (f"{dead} of {units} units of layer {stats.name!r} ({kind}) were saturated "
+                              f"(|derivative| < {SATURATED:g}) for every example of epoch {epoch}, so no "
+                              "gradient flows through them: usually weights or inputs too large; try "
+                              "standardized inputs, Xavier initialisation or a smaller learning rate")
+                else:
+                    detail = (f"{dead} of {units} units of layer {stats.name!r} ({kind}) were inactive for "
+                              f"every example of epoch {epoch}, so they output 0 and get no gradient: usually "
+                              "a learning rate too high or a bias driven negative; try a smaller learning "
+                              "rate, He initialisation or LeakyReLU")
+                self._say("dead", f"dead units: {detail}")
+                break
+
+
+def _named_parameters(model):
+    named = getattr(model, "named_parameters", None)
+    return list(named()) if callable(named) else []
+
+
+def _named_modules(model):
+    named = getattr(model, "named_modules", None)
+    return list(named()) if callable(named) else []
