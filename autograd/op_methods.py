@@ -83,6 +83,23 @@ def primitive_name(args):
     return getattr(args[0], "name", "primitive") if args else "primitive"
 
 
+_scanned = {}  # module name -> (module, names in it that were bound to a node function when scanned)
+
+
+def _bindings(wrappers):
+    """(module namespace, name) pairs that may bind a node function: modules seen before are not scanned again."""
+    for module_name, module in list(sys.modules.items()):
+        namespace = getattr(module, "__dict__", None)
+        if not isinstance(namespace, dict):
+            continue
+        cached = _scanned.get(module_name)
+        if cached is None or cached[0] is not module:
+            names = tuple(name for name, bound in list(namespace.items()) if id(bound) in wrappers)
+            cached = _scanned[module_name] = (module, names)
+        for name in cached[1]:
+            yield namespace, name
+
+
 class Swaps:
     """Replacements put in place of the ops, recorded so that ``undo()`` restores the originals."""
 
@@ -108,14 +125,10 @@ class Swaps:
         self.swap(Primitive, "__call__", wrap(Primitive.__call__, primitive_name))
         wrappers = {id(function): (function, wrap(function, name)) for name, function in node_functions()}
         # wherever a module binds those functions by name (``from autograd import dot``), swap them too
-        for module in list(sys.modules.values()):
-            namespace = getattr(module, "__dict__", None)
-            if not isinstance(namespace, dict):
-                continue
-            for name, bound in list(namespace.items()):
-                found = wrappers.get(id(bound))
-                if found is not None and found[0] is bound:
-                    self.swap(namespace, name, found[1])
+        for namespace, name in _bindings(wrappers):
+            found = wrappers.get(id(namespace.get(name)))
+            if found is not None and found[0] is namespace[name]:
+                self.swap(namespace, name, found[1])
 
     def undo(self):
         """Put every original back, last swapped first (a name rebound since by someone else stays as it is)."""

@@ -19,6 +19,7 @@ import numpy as np
 from autograd import Tensor
 
 from .layers import LeakyReLU, ReLU, Sigmoid, Tanh
+from .optim import SGD
 from .training_warning import TrainingWarning
 
 SATURATED = 1e-3  # |derivative| under which a Sigmoid or Tanh unit counts as saturated
@@ -40,15 +41,16 @@ def _square_norm(payload):
 
 
 class _ParameterStats:
-    """One parameter's running figures for the current epoch."""
+    """One parameter's running figures for the current epoch, and its norm now."""
 
-    __slots__ = ("grad_norms", "name", "parameter", "ratio_steps", "ratios", "scratch", "steps", "norm_before")
+    __slots__ = ("grad_norm", "grad_norms", "name", "norm", "parameter", "ratio_steps", "ratios", "scratch", "steps")
 
     def __init__(self, name, parameter):
         self.name = name
         self.parameter = parameter
-        data = parameter.data
-        self.scratch = None if isinstance(data, float) else np.empty_like(data)
+        self.norm = math.sqrt(_square_norm(parameter.data))  # ‖θ‖, kept current step by step
+        self.scratch = None
+        self.grad_norm = None
         self.reset()
 
     def reset(self):
@@ -56,24 +58,37 @@ class _ParameterStats:
         self.steps = 0
         self.ratios = 0.0
         self.ratio_steps = 0
-        self.norm_before = None
 
 
 class _ActivationStats:
-    """One activation module's units over the current epoch, fed by a forward hook."""
+    """One activation module's units over the current epoch, fed by a forward hook.
+
+    Per unit (last axis) it keeps the column sums of the outputs (ReLU: a unit
+    whose sum stays 0 was never active), or the column maxima (LeakyReLU: never
+    above 0), or how often the unit was not saturated (Sigmoid, Tanh).
+    """
 
     def __init__(self, name, module):
         self.name = name
         self.module = module
         self.saturating = isinstance(module, (Sigmoid, Tanh))
+        self.kind = "sigmoid" if isinstance(module, Sigmoid) else "tanh" if isinstance(module, Tanh) else (
+            "leaky" if isinstance(module, LeakyReLU) else "relu")
         self.units = 0
+        self.ones = None
         self.reset()
 
     def reset(self):
-        self.ever_active = None
+        self.per_unit = None
         self.total = 0.0
         self.total_square = 0.0
         self.count = 0
+
+    def dead(self):
+        """Per unit: True where the unit was never active (or always saturated) this epoch."""
+        if self.kind == "leaky":
+            return self.per_unit <= 0
+        return self.per_unit == 0
 
     def __call__(self, module, inputs, output):
         if not module.training:  # evaluation (val=) is not training
@@ -82,19 +97,30 @@ class _ActivationStats:
         if data is None or data.ndim == 0:
             return None
         units = data.reshape(-1, data.shape[-1])
-        if isinstance(module, Sigmoid):
-            active = units * (1.0 - units) >= SATURATED
-        elif isinstance(module, Tanh):
-            active = 1.0 - units * units >= SATURATED
+        flat = units.reshape(-1)
+        kind = self.kind
+        if kind == "relu":
+            ones = self.ones
+            if ones is None or ones.shape[0] != units.shape[0] or ones.dtype != units.dtype:
+                ones = self.ones = np.ones(units.shape[0], dtype=units.dtype)
+            seen = ones @ units  # column sums; outputs are >= 0, so a sum stays 0 only if the unit never fired
+            total = 0.0  # the epoch's total is the sum of the column sums
         else:
-            active = units > 0
-        seen = active.any(axis=0)
-        if self.ever_active is None or self.ever_active.shape != seen.shape:
-            self.ever_active = seen
+            total = float(flat.sum())
+            if kind == "leaky":
+                seen = units.max(axis=0)
+            elif kind == "sigmoid":
+                seen = np.count_nonzero(units * (1.0 - units) >= SATURATED, axis=0)
+            else:
+                seen = np.count_nonzero(1.0 - units * units >= SATURATED, axis=0)
+        per_unit = self.per_unit
+        if per_unit is None or per_unit.shape != seen.shape:
+            self.per_unit = seen
+        elif kind == "leaky":
+            np.maximum(per_unit, seen, out=per_unit)
         else:
-            self.ever_active |= seen
-        flat = _flat(units)
-        self.total += float(flat.sum())
+            per_unit += seen
+        self.total += total
         self.total_square += float(np.dot(flat, flat))
         self.count += flat.size
         return None
@@ -105,6 +131,7 @@ class Monitor:
 
     def __init__(self, model, optimizer, history):
         self.history = history
+        self.optimizer = optimizer
         names = {id(parameter): name for name, parameter in _named_parameters(model)}
         self.parameters = [
             _ParameterStats(names.get(id(parameter), f"param{index}"), parameter)
@@ -129,39 +156,51 @@ class Monitor:
             handle.remove()
         self.handles = []
 
+    def _plain_sgd(self):
+        """True when the step is θ ← θ − lr·∇ exactly, so ‖Δθ‖ = lr·‖∇‖ needs no copy of θ."""
+        optimizer = self.optimizer
+        return type(optimizer) is SGD and not optimizer.momentum and not optimizer.weight_decay
+
     def before_step(self):
-        """Gradient norms and the parameters' norms before the update; keep the data to measure the update."""
+        """Each gradient's norm; unless the update is lr·∇, the data before the update (into a scratch buffer)."""
+        copy = not self._plain_sgd()
         for stats in self.parameters:
-            parameter = stats.parameter
-            grad = parameter.grad
+            grad = stats.parameter.grad
             if grad is None:
-                stats.norm_before = None
+                stats.grad_norm = None
                 continue
             if not isinstance(grad, (np.ndarray, float)):
                 grad = grad.data  # a node, after backward(create_graph=True)
-            stats.grad_norms += math.sqrt(_square_norm(grad))
+            stats.grad_norm = norm = math.sqrt(_square_norm(grad))
+            stats.grad_norms += norm
             stats.steps += 1
-            data = parameter.data
-            stats.norm_before = math.sqrt(_square_norm(data))
-            if isinstance(data, float):
-                stats.scratch = data  # immutable: kept as it is
-            else:
-                np.copyto(stats.scratch, data)
+            if copy:
+                data = stats.parameter.data
+                if isinstance(data, float):
+                    stats.scratch = data
+                elif stats.scratch is None or stats.scratch.shape != data.shape:
+                    stats.scratch = data.copy()
+                else:
+                    np.copyto(stats.scratch, data)
 
     def after_step(self):
-        """‖Δθ‖ / ‖θ‖ for each parameter the step updated."""
+        """‖Δθ‖ / ‖θ‖ (θ before the step) for each parameter the step updated; ‖θ‖ after it, for the next."""
+        lr = self.optimizer.lr if self._plain_sgd() else None
         for stats in self.parameters:
-            norm = stats.norm_before
-            if not norm:
+            grad_norm = stats.grad_norm
+            if grad_norm is None:
                 continue
             data = stats.parameter.data
-            if isinstance(data, float):
+            if lr is not None:
+                change = lr * grad_norm
+            elif isinstance(data, float):
                 change = abs(data - stats.scratch)
             else:
-                difference = np.subtract(data, stats.scratch, out=stats.scratch)
-                change = math.sqrt(_square_norm(difference))
-            stats.ratios += change / norm
-            stats.ratio_steps += 1
+                change = math.sqrt(_square_norm(np.subtract(data, stats.scratch, out=stats.scratch)))
+            if stats.norm:
+                stats.ratios += change / stats.norm
+                stats.ratio_steps += 1
+            stats.norm = math.sqrt(_square_norm(data))
 
     def end_epoch(self, epoch):
         """Write the epoch's figures into the History, warn about what looks wrong, start the next epoch."""
@@ -169,16 +208,19 @@ class Monitor:
         for stats in self.parameters:
             record = layers[stats.name]
             record["grad_norm"].append(stats.grad_norms / stats.steps if stats.steps else math.nan)
-            record["weight_norm"].append(math.sqrt(_square_norm(stats.parameter.data)))
+            stats.norm = math.sqrt(_square_norm(stats.parameter.data))
+            record["weight_norm"].append(stats.norm)
             record["update_ratio"].append(stats.ratios / stats.ratio_steps if stats.ratio_steps else math.nan)
             stats.reset()
         for stats in self.activations:
             record = self.history.activations[stats.name]
             if stats.count:
-                mean = stats.total / stats.count
+                total = float(stats.per_unit.sum()) if stats.kind == "relu" else stats.total
+                mean = total / stats.count
                 variance = max(stats.total_square / stats.count - mean * mean, 0.0)
-                record["dead_fraction"].append(1.0 - float(np.mean(stats.ever_active)))
-                stats.units = stats.ever_active.size
+                dead = stats.dead()
+                record["dead_fraction"].append(float(np.count_nonzero(dead)) / dead.size)
+                stats.units = dead.size
                 record["mean"].append(mean)
                 record["std"].append(math.sqrt(variance))
             else:

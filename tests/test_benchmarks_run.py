@@ -51,3 +51,9 @@ def test_profile_step_prints_a_table_of_tensor_ops():
 def test_profile_step_prints_a_table_of_scalar_ops():
     out = run("profile_step.py", "--scalar")
     assert "dot" in out and "relu" in out
+
+
+def test_health_overhead_reports_the_three_costs():
+    out = run("health_overhead.py")
+    for fragment in ("ours before hooks", "inside detect_anomaly()", "monitor=True", "detect_anomaly=True"):
+        assert fragment in out

@@ -29,15 +29,16 @@ def tiny_problem():
     return model, X, y
 
 
-def test_monitor_figures_equal_hand_computed_norms_on_a_tiny_model():
+@pytest.mark.parametrize("momentum", [0.0, 0.9])
+def test_monitor_figures_equal_hand_computed_norms_on_a_tiny_model(momentum):
     model, X, y = tiny_problem()
     replay = copy.deepcopy(model)
-    history, _ = fit_quietly(model, nn.MSELoss(), SGD(model.parameters(), lr=0.1), X, y,
+    replay_optimizer = SGD(replay.parameters(), lr=0.1, momentum=momentum)
+    history, _ = fit_quietly(model, nn.MSELoss(), SGD(model.parameters(), lr=0.1, momentum=momentum), X, y,
                              epochs=2, batch_size=2, shuffle=False, metrics=(), monitor=True)
     names = [name for name, _ in replay.named_parameters()]
     expected = {name: {"grad_norm": [], "weight_norm": [], "update_ratio": []} for name in names}
     hidden = {"dead_fraction": [], "mean": [], "std": []}
-    lr = 0.1
     for _ in range(2):
         grads = {name: [] for name in names}
         ratios = {name: [] for name in names}
@@ -50,12 +51,12 @@ def test_monitor_figures_equal_hand_computed_norms_on_a_tiny_model():
             active |= (h.data > 0).any(axis=0)
             loss = ((h @ replay[2].weight + replay[2].bias - y[rows]) ** 2).mean()
             loss.backward()
+            before = {name: p.data.copy() for name, p in replay.named_parameters()}
+            replay_optimizer.step()
             for name, p in replay.named_parameters():
                 grads[name].append(np.linalg.norm(p.grad))
-                before = np.linalg.norm(p.data)
-                step = lr * p.grad
-                p.data = p.data - step
-                ratios[name].append(np.linalg.norm(step) / before if before else None)
+                size = np.linalg.norm(before[name])
+                ratios[name].append(np.linalg.norm(p.data - before[name]) / size if size else None)
         for name, p in replay.named_parameters():
             expected[name]["grad_norm"].append(np.mean(grads[name]))
             expected[name]["weight_norm"].append(np.linalg.norm(p.data))
