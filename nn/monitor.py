@@ -234,7 +234,7 @@ class Monitor:
     def _say(self, kind, message):
         if kind not in self.warned:
             self.warned.add(kind)
-            warnings.warn(message, TrainingWarning, stacklevel=4)
+            warnings.warn(message, TrainingWarning, stacklevel=5)
 
     def _layer_norms(self):
         """``[(layer name, grad norm)]`` in parameter order: each layer's parameters' norms combined."""
