@@ -251,7 +251,7 @@ class Monitor:
         layer_norms = self._layer_norms()
         if len(layer_norms) >= 2:
             (first, first_norm), (last, last_norm) = layer_norms[0], layer_norms[-1]
-            if last_norm > 0 and first_norm < VANISHING * last_norm:
+            if 0 < first_norm < VANISHING * last_norm:  # exactly 0 is blocked (dead units), not vanishing
                 self._say("vanishing", (
                     f"vanishing gradients: in epoch {epoch} the gradient reaching the first layer {first!r} "
                     f"(norm {first_norm:.2g}) was {first_norm / last_norm:.1g} of the one at the last layer "
@@ -280,24 +280,30 @@ class Monitor:
                         "is larger); try a smaller learning rate"))
                     break
         self.previous_layer_norms = layer_norms
-        for stats in self.activations:
-            fraction = self.history.activations[stats.name]["dead_fraction"][-1]
-            if fraction > DEAD:
-                units = stats.units
-                dead = round(fraction * units)
-                kind = type(stats.module).__name__
-                if stats.saturating:
-                    detail = (f"{dead} of {units} units of layer {stats.name!r} ({kind}) were saturated "
-                              f"(|derivative| < {SATURATED:g}) for every example of epoch {epoch}, so no "
-                              "gradient flows through them: usually weights or inputs too large; try "
-                              "standardized inputs, Xavier initialisation or a smaller learning rate")
-                else:
-                    detail = (f"{dead} of {units} units of layer {stats.name!r} ({kind}) were inactive for "
-                              f"every example of epoch {epoch}, so they output 0 and get no gradient: usually "
-                              "a learning rate too high or a bias driven negative; try a smaller learning "
-                              "rate, He initialisation or LeakyReLU")
-                self._say("dead", f"dead units: {detail}")
-                break
+        if "dead" in self.warned:
+            return
+        dead_layers = [stats for stats in self.activations
+                       if self.history.activations[stats.name]["dead_fraction"][-1] > DEAD]
+        if dead_layers:
+            stats, others = dead_layers[0], dead_layers[1:]
+            units = stats.units
+            dead = round(self.history.activations[stats.name]["dead_fraction"][-1] * units)
+            kind = type(stats.module).__name__
+            if stats.saturating:
+                detail = (f"{dead} of {units} units of layer {stats.name!r} ({kind}) were saturated "
+                          f"(|derivative| < {SATURATED:g}) for every example of epoch {epoch}, so no "
+                          "gradient flows through them: usually weights or inputs too large; try "
+                          "standardized inputs, Xavier initialisation or a smaller learning rate")
+            else:
+                detail = (f"{dead} of {units} units of layer {stats.name!r} ({kind}) were inactive for "
+                          f"every example of epoch {epoch}, so they output 0 and get no gradient: usually "
+                          "a learning rate too high or a bias driven negative; try a smaller learning "
+                          "rate, He initialisation or LeakyReLU")
+            if others:
+                detail += ". Also over half dead: " + ", ".join(
+                    f"layer {other.name!r} ({self.history.activations[other.name]['dead_fraction'][-1]:.0%})"
+                    for other in others)
+            self._say("dead", f"dead units: {detail}")
 
 
 def _named_parameters(model):
