@@ -56,8 +56,8 @@ def execute(notebook, workdir):
     return notebook
 
 
-def test_the_course_has_its_ten_notebooks():
-    assert [path.name[:2] for path in NOTEBOOKS] == [f"{number:02d}" for number in range(1, 11)]
+def test_the_course_has_its_eleven_notebooks():
+    assert [path.name[:2] for path in NOTEBOOKS] == [f"{number:02d}" for number in range(1, 12)]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.stem)
