@@ -4,23 +4,23 @@
 class ForwardHooks:
     """A module's forward hooks in registration order (not a list or dict, so the parameter walk skips it)."""
 
-    __slots__ = ("_hooks",)
+    __slots__ = ("hooks",)  # {key: fn}, read by Module.__call__
 
     def __init__(self):
-        self._hooks = {}
+        self.hooks = {}
 
     def __bool__(self):
-        return bool(self._hooks)
+        return bool(self.hooks)
 
     def add(self, fn):
         """Register ``fn``; returns its ``HookHandle``."""
         key = object()
-        self._hooks[key] = fn
-        return HookHandle(self._hooks, key)
+        self.hooks[key] = fn
+        return HookHandle(self.hooks, key)
 
     def run(self, module, inputs, output):
         """``output`` after every hook: a hook's non-None return replaces it for the hooks after it too."""
-        for fn in list(self._hooks.values()):
+        for fn in tuple(self.hooks.values()):
             replaced = fn(module, inputs, output)
             if replaced is not None:
                 output = replaced

@@ -76,8 +76,9 @@ class Module:
 
     def __call__(self, *args, **kwargs):
         output = self.forward(*args, **kwargs)
-        if self._forward_hooks:
-            output = self._forward_hooks.run(self, args, output)
+        hooks = self._forward_hooks
+        if hooks is not None and hooks.hooks:
+            output = hooks.run(self, args, output)
         return output
 
     _forward_hooks = None

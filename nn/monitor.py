@@ -17,6 +17,7 @@ import warnings
 import numpy as np
 
 from autograd import Tensor
+from autograd.node import Node
 
 from .layers import LeakyReLU, ReLU, Sigmoid, Tanh
 from .optim import SGD
@@ -29,28 +30,22 @@ GROWTH = 10.0  # or a layer's grad norm growing this much from one epoch to the 
 DEAD = 0.5  # more than this share of a layer's units dead
 
 
-def _flat(array):
-    return array.reshape(-1)
-
-
 def _square_norm(payload):
-    if isinstance(payload, float):
+    if payload.__class__ is float:
         return payload * payload
-    flat = _flat(payload)
-    return float(np.dot(flat, flat))
+    return float(np.vdot(payload, payload))
 
 
 class _ParameterStats:
     """One parameter's running figures for the current epoch, and its norm now."""
 
-    __slots__ = ("grad_norm", "grad_norms", "name", "norm", "parameter", "ratio_steps", "ratios", "scratch", "steps")
+    __slots__ = ("grad_norms", "name", "norm", "parameter", "ratio_steps", "ratios", "scratch", "steps")
 
     def __init__(self, name, parameter):
         self.name = name
         self.parameter = parameter
         self.norm = math.sqrt(_square_norm(parameter.data))  # ‖θ‖, kept current step by step
         self.scratch = None
-        self.grad_norm = None
         self.reset()
 
     def reset(self):
@@ -91,28 +86,27 @@ class _ActivationStats:
         return self.per_unit == 0
 
     def __call__(self, module, inputs, output):
-        if not module.training:  # evaluation (val=) is not training
+        if not module.training or not isinstance(output, Tensor):  # evaluation (val=) is not training
             return None
-        data = output.data if isinstance(output, Tensor) else None
-        if data is None or data.ndim == 0:
-            return None
-        units = data.reshape(-1, data.shape[-1])
-        flat = units.reshape(-1)
+        data = output.data
+        if len(data.shape) != 2:
+            if data.ndim == 0:
+                return None
+            data = data.reshape(-1, data.shape[-1])
         kind = self.kind
         if kind == "relu":
             ones = self.ones
-            if ones is None or ones.shape[0] != units.shape[0] or ones.dtype != units.dtype:
-                ones = self.ones = np.ones(units.shape[0], dtype=units.dtype)
-            seen = ones @ units  # column sums; outputs are >= 0, so a sum stays 0 only if the unit never fired
-            total = 0.0  # the epoch's total is the sum of the column sums
+            if ones is None or len(ones) != len(data) or ones.dtype is not data.dtype:
+                ones = self.ones = np.ones(len(data), dtype=data.dtype)
+            seen = ones @ data  # column sums; outputs are >= 0, so a sum stays 0 only if the unit never fired
         else:
-            total = float(flat.sum())
+            self.total += float(data.sum())
             if kind == "leaky":
-                seen = units.max(axis=0)
+                seen = data.max(axis=0)
             elif kind == "sigmoid":
-                seen = np.count_nonzero(units * (1.0 - units) >= SATURATED, axis=0)
+                seen = np.count_nonzero(data * (1.0 - data) >= SATURATED, axis=0)
             else:
-                seen = np.count_nonzero(1.0 - units * units >= SATURATED, axis=0)
+                seen = np.count_nonzero(1.0 - data * data >= SATURATED, axis=0)
         per_unit = self.per_unit
         if per_unit is None or per_unit.shape != seen.shape:
             self.per_unit = seen
@@ -120,9 +114,8 @@ class _ActivationStats:
             np.maximum(per_unit, seen, out=per_unit)
         else:
             per_unit += seen
-        self.total += total
-        self.total_square += float(np.dot(flat, flat))
-        self.count += flat.size
+        self.total_square += np.vdot(data, data)
+        self.count += data.size
         return None
 
 
@@ -149,6 +142,7 @@ class Monitor:
         self.handles = [stats.module.register_forward_hook(stats) for stats in self.activations]
         self.warned = set()
         self.previous_layer_norms = None
+        self.plain = False
 
     def close(self):
         """Remove the forward hooks."""
@@ -162,45 +156,49 @@ class Monitor:
         return type(optimizer) is SGD and not optimizer.momentum and not optimizer.weight_decay
 
     def before_step(self):
-        """Each gradient's norm; unless the update is lr·∇, the data before the update (into a scratch buffer)."""
-        copy = not self._plain_sgd()
+        """Unless the update is lr·∇, keep each parameter's data before the update (in a scratch buffer)."""
+        self.plain = self._plain_sgd()
+        if self.plain:
+            return  # everything is read after the step: the gradient is unchanged and Δθ = lr·∇
         for stats in self.parameters:
-            grad = stats.parameter.grad
-            if grad is None:
-                stats.grad_norm = None
-                continue
-            if not isinstance(grad, (np.ndarray, float)):
-                grad = grad.data  # a node, after backward(create_graph=True)
-            stats.grad_norm = norm = math.sqrt(_square_norm(grad))
-            stats.grad_norms += norm
-            stats.steps += 1
-            if copy:
-                data = stats.parameter.data
-                if isinstance(data, float):
-                    stats.scratch = data
-                elif stats.scratch is None or stats.scratch.shape != data.shape:
-                    stats.scratch = data.copy()
-                else:
-                    np.copyto(stats.scratch, data)
-
-    def after_step(self):
-        """‖Δθ‖ / ‖θ‖ (θ before the step) for each parameter the step updated; ‖θ‖ after it, for the next."""
-        lr = self.optimizer.lr if self._plain_sgd() else None
-        for stats in self.parameters:
-            grad_norm = stats.grad_norm
-            if grad_norm is None:
+            if stats.parameter.grad is None:
                 continue
             data = stats.parameter.data
+            if isinstance(data, float):
+                stats.scratch = data
+            elif stats.scratch is None or stats.scratch.shape != data.shape:
+                stats.scratch = data.copy()
+            else:
+                np.copyto(stats.scratch, data)
+
+    def after_step(self):
+        """Each gradient's norm, and ‖Δθ‖ / ‖θ‖ (θ before the step) for each parameter the step updated."""
+        lr = self.optimizer.lr if self.plain else None
+        sqrt, vdot, ndarray = math.sqrt, np.vdot, np.ndarray
+        for stats in self.parameters:
+            parameter = stats.parameter
+            grad = parameter.grad
+            if grad is None:
+                continue
+            data = parameter.data
+            if grad.__class__ is ndarray and data.__class__ is ndarray:
+                grad_norm = sqrt(vdot(grad, grad))
+                norm = sqrt(vdot(data, data))
+            else:
+                grad_norm = sqrt(_square_norm(getattr(grad, "data", grad) if isinstance(grad, Node) else grad))
+                norm = sqrt(_square_norm(data))
+            stats.grad_norms += grad_norm
+            stats.steps += 1
             if lr is not None:
                 change = lr * grad_norm
-            elif isinstance(data, float):
+            elif data.__class__ is float:
                 change = abs(data - stats.scratch)
             else:
-                change = math.sqrt(_square_norm(np.subtract(data, stats.scratch, out=stats.scratch)))
+                change = sqrt(_square_norm(np.subtract(data, stats.scratch, out=stats.scratch)))
             if stats.norm:
                 stats.ratios += change / stats.norm
                 stats.ratio_steps += 1
-            stats.norm = math.sqrt(_square_norm(data))
+            stats.norm = norm
 
     def end_epoch(self, epoch):
         """Write the epoch's figures into the History, warn about what looks wrong, start the next epoch."""
