@@ -9,6 +9,7 @@ from .anomaly import AnomalyError, detect_anomaly, is_anomaly_enabled
 from .engine import enable_grad, is_grad_enabled, no_grad
 from .functional import grad, hessian, hvp, jacobian, value_and_grad
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
+from .node import Node
 from .primitive import Primitive, primitive
 from .profiler import profile
 from .tensor import Tensor, concatenate, maximum, minimum, stack, where
@@ -18,6 +19,7 @@ from .viz import draw_graph
 __all__ = [
     "AnomalyError",
     "GradcheckError",
+    "Node",
     "Primitive",
     "Tensor",
     "Value",

@@ -10,8 +10,8 @@ a checking rule that knows the op and the line that created the node, so a
 backward anomaly names the line of the forward pass, not of ``backward()``.
 
 Outside the block nothing checks anything: entering swaps checking wrappers
-into the op methods and functions (the list ``autograd.op_methods`` keeps, the
-one ``profile`` uses), and leaving the last block puts the originals back.
+into the op methods and functions of the op table (``autograd.op_swaps``, as
+``profile`` does), and leaving the last block puts the originals back.
 The mode is per thread: while one thread is inside a block, ops of other
 threads pass straight through the wrappers, unchecked. The limits of
 ``profile``'s swap hold here too: references to op functions taken before the
@@ -28,7 +28,7 @@ import threading
 import numpy as np
 
 from .node import Node
-from .op_methods import Swaps
+from .op_swaps import Swaps
 
 _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
 

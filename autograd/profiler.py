@@ -9,11 +9,10 @@ Nothing in the ops or the engine checks whether a profile is running. Entering
 ``profile()`` swaps timing wrappers in, and leaving it (also through an
 exception) puts the originals back:
 
-- forward: the op methods of every node class (``Value``, ``Tensor`` and their
-  subclasses: operators, reflected operators and public methods that build
-  nodes), ``Primitive.__call__`` (user-defined ops), and the functions that
-  ``autograd`` exports to build nodes (``dot``, ``sum_values``, ``concatenate``,
-  ``stack``, ``where``, ...). Module-level names bound to those functions in any
+- forward: every method and function the op table lists (``autograd.optable``:
+  Value's and Tensor's operators and methods, and the functions ``dot``,
+  ``sum_values``, ``concatenate``, ``stack``, ``where``, ...), and
+  ``Primitive.__call__`` (user-defined ops). Module-level names bound to those functions in any
   imported module (``from autograd import dot`` done before the profile started)
   are swapped too. Only the outermost op call is timed, so a composite op (one
   whose forward calls other ops) counts once, under the op name of the node it
@@ -40,7 +39,7 @@ from typing import ClassVar
 
 from . import engine
 from .node import Node
-from .op_methods import Swaps
+from .op_swaps import Swaps
 
 _SORT_ROW = "(graph order)"
 

@@ -16,8 +16,7 @@ import warnings
 
 import numpy as np
 
-from autograd import Tensor
-from autograd.node import Node
+from autograd import Node, Tensor
 
 from .layers import LeakyReLU, ReLU, Sigmoid, Tanh
 from .optim import SGD

@@ -57,3 +57,8 @@ def test_health_overhead_reports_the_three_costs():
     out = run("health_overhead.py")
     for fragment in ("ours before hooks", "inside detect_anomaly()", "monitor=True", "detect_anomaly=True"):
         assert fragment in out
+
+
+def test_fit_epoch_benchmark_runs_and_reports_the_ratio():
+    output = run("fit_epoch.py")
+    assert "nn.fit / numpy (paired):" in output
