@@ -102,9 +102,7 @@ def _checked(node, replacement, grad):
             raise TypeError(f"{where}: the hook on {_name(node)} must return a number or None, "
                             f"got {describe(replacement)}") from None
         if isinstance(grad, Node):
-            from .value import constant
-
-            return constant(number)
+            return type(grad)(number, requires_grad=False)  # a constant Value, like the gradient's kind
         return number
     if isinstance(replacement, Node):
         shape = replacement._data.shape
@@ -124,9 +122,7 @@ def _checked(node, replacement, grad):
     if isinstance(grad, Node):
         if isinstance(payload, Node):
             return payload if payload._data.dtype == data.dtype else payload.astype(data.dtype)
-        from .tensor import constant
-
-        return constant(np.array(payload, dtype=data.dtype))
+        return type(grad)(np.array(payload, dtype=data.dtype))  # a constant Tensor, like the gradient's kind
     if isinstance(payload, Node):
         payload = payload._data
     return np.array(payload, dtype=data.dtype)

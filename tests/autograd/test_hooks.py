@@ -157,3 +157,22 @@ def test_removing_every_hook_brings_the_count_back():
     assert HookCount.live == before
     (x * 2.0).sum().backward()
     np.testing.assert_array_equal(x.grad, [2.0])
+
+
+def test_a_hook_returning_an_array_under_create_graph_gives_a_constant_tensor():
+    x = Tensor([2.0], requires_grad=True)
+    y = x * x
+    handle = y.register_hook(lambda g: np.array([5.0]))
+    y.sum().backward(create_graph=True)
+    handle.remove()
+    assert isinstance(x.grad, Tensor)
+    np.testing.assert_allclose(x.grad.data, [20.0])  # 5 · 2x
+
+
+def test_a_value_hook_returning_a_number_under_create_graph():
+    a = Value(3.0)
+    b = a * a
+    handle = b.register_hook(lambda g: 2.0)
+    b.backward(create_graph=True)
+    handle.remove()
+    assert isinstance(a.grad, Value) and a.grad.data == 12.0
