@@ -69,7 +69,11 @@ def step_before(self):
         g = parameter.grad
         if g is None:
             continue
-        data = parameter._data
+        if g.__class__ is not np.ndarray:
+            g = g.data
+        data = parameter.data
+        if g.shape != data.shape:
+            raise ValueError("step_before: shape mismatch")
         updated = self.update(data, g, state)
         if updated is not data:
             data[...] = updated

@@ -151,10 +151,10 @@ class Optimizer:
         the loss: it is named in a ``TrainingWarning`` (once) and left unchanged.
         """
         missing = None
-        for index, (parameter, state) in enumerate(zip(self.params, self.state)):
+        for parameter, state in zip(self.params, self.state):
             g = parameter.grad
             if g is None:
-                missing = [index] if missing is None else [*missing, index]
+                missing = [parameter] if missing is None else [*missing, parameter]
                 continue
             if g.__class__ is not np.ndarray:
                 g = _gradient_payload(g)
@@ -171,7 +171,9 @@ class Optimizer:
         if missing is not None and len(missing) < len(self.params):
             self._warn_no_gradient(missing)
 
-    def _warn_no_gradient(self, missing):
+    def _warn_no_gradient(self, missing_parameters):
+        missing = [index for index, parameter in enumerate(self.params)
+                   if any(parameter is other for other in missing_parameters)]
         warned = self.__dict__.setdefault("_warned_no_gradient", set())
         fresh = [index for index in missing if index not in warned]
         if not fresh:
