@@ -220,3 +220,24 @@ def test_fit_with_detect_anomaly_names_the_first_layers_matmul_and_updates_nothi
     assert caught.value.location.split(":")[0].endswith("layers.py")
     for name, array in model.state_dict().items():
         np.testing.assert_array_equal(array, state[name])
+
+
+@pytest.mark.parametrize("activation, dead_of", [
+    (nn.LeakyReLU(0.1), lambda z: z <= 0),
+    (nn.Tanh(), lambda z: 1.0 - np.tanh(z) ** 2 < 1e-3),
+])
+def test_dead_fraction_of_leaky_relu_and_tanh_by_hand(activation, dead_of):
+    rng = np.random.default_rng(0)
+    X = rng.standard_normal((8, 2))
+    y = rng.standard_normal((8, 1))
+    first = nn.Linear(2, 4, rng=0)
+    first.bias.data[:] = [-50.0, 50.0, 0.0, -50.0]  # units 0 and 3 never positive; 0, 1, 3 saturate a tanh
+    model = nn.Sequential(first, activation, nn.Linear(4, 1, rng=1))
+    z = X @ first.weight.data + first.bias.data  # the inputs the activation sees (lr=0: nothing moves)
+    history, _ = fit_quietly(model, nn.MSELoss(), SGD(model.parameters(), lr=0.0), X, y, epochs=1, batch_size=4,
+                             shuffle=False, metrics=(), monitor=True)
+    expected = np.mean(np.all(dead_of(z), axis=0))
+    out = activation(Tensor(z)).data
+    assert history.activations["1"]["dead_fraction"] == [expected]
+    np.testing.assert_allclose(history.activations["1"]["mean"], [out.mean()])
+    np.testing.assert_allclose(history.activations["1"]["std"], [out.std()])
