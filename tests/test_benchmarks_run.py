@@ -59,6 +59,13 @@ def test_health_overhead_reports_the_three_costs():
         assert fragment in out
 
 
+def test_conv_benchmark_reports_a_float32_ratio_to_pytorch():
+    if importlib.util.find_spec("torch") is None:
+        pytest.skip("the conv benchmark compares with PyTorch, which is not installed")
+    rows = [line for line in run("conv_step.py").splitlines() if line.startswith("| float32")]
+    assert rows[0].split("|")[4].strip().endswith("x**")
+
+
 def test_fit_epoch_benchmark_runs_and_reports_the_ratio():
     output = run("fit_epoch.py")
     assert "nn.fit / numpy (paired):" in output
