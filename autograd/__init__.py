@@ -13,7 +13,7 @@ from .node import Node
 from .primitive import Primitive, primitive
 from .profiler import profile
 from .tensor import Tensor, concatenate, maximum, minimum, stack, where
-from .value import Value, dot, sum_values
+from .value import Value, dot, neuron, sum_values
 from .viz import draw_graph
 
 __all__ = [
@@ -38,6 +38,7 @@ __all__ = [
     "jacobian",
     "maximum",
     "minimum",
+    "neuron",
     "no_grad",
     "primitive",
     "profile",
