@@ -153,7 +153,7 @@ def test_ops_left_out_of_the_tensor_strategies_are_in_the_catalogue():
 
 def value_points(spec, count=3):
     rng = np.random.default_rng(len(spec.name))
-    return [tuple(float(d.sample(rng, ())) for d in spec.domain) for _ in range(count)]
+    return [tuple(float(x) for x in optable.sample_operands(spec.domain, rng, [()] * spec.arity)) for _ in range(count)]
 
 
 SHARED = [pytest.param(spec, id=spec.name) for spec in shared()]

@@ -17,11 +17,13 @@ The sin makes the second derivative run every rule on recorded nodes, linear ops
 
 import operator
 from dataclasses import dataclass, field
+from functools import partial
 
 import numpy as np
 import pytest
 
 from autograd import Tensor, concatenate, maximum, minimum, stack, where
+from autograd.optable import sample_operands
 from autograd.pointwise import shared
 
 from tests.finite_differences import (
@@ -63,10 +65,12 @@ class Case:
     function: object  # on Tensors
     reference: object  # on ndarrays
     shapes: tuple
-    draws: tuple = field(default=())
+    draws: tuple = field(default=())  # one draw(rng, shape) per input, or a joint draw(rng, shapes) of all
 
     def inputs(self, seed=0):
         rng = np.random.default_rng(seed)
+        if callable(self.draws):
+            return [np.asarray(x, dtype=np.float64) for x in self.draws(rng, self.shapes)]
         draws = self.draws or (smooth,) * len(self.shapes)
         return [np.asarray(draw(rng, shape), dtype=np.float64) for draw, shape in zip(draws, self.shapes)]
 
@@ -140,7 +144,7 @@ for name, function, reference, draw in UNARY:
 BINARY_SHAPES = [((2, 3), (2, 3)), ((2, 3), (3,)), ((2, 1), (1, 3)), ((), (2, 3)), ((3, 1, 2), (4, 1)), ((2, 3), ())]
 BINARY = [
     *(
-        (spec.name, getattr(operator, spec.dunder), spec.reference, tuple(d.sample for d in spec.domain))
+        (spec.name, getattr(operator, spec.dunder), spec.reference, partial(sample_operands, spec.domain))
         for spec in shared()
         if spec.arity == 2
     ),
