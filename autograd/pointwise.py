@@ -408,3 +408,5 @@ unary("ceil", _whole(math.ceil), np.ceil, _zero_vjp,
 
 
 declare(OpSpec("sum", "Σ of the elements (Tensor: over axes; Values: sum_values, one node); d/dxᵢ = 1", "reduction"))
+declare(OpSpec("dot", "Σ wᵢxᵢ: autograd.dot(weights, inputs, bias) over Values as one node (d/dwᵢ = xᵢ, d/dxᵢ = wᵢ, "
+               "d/db = 1); t.dot(u) numpy's dot of Tensors (d/dt, d/du by einsum)", "linear algebra", arity=-1))

@@ -15,7 +15,6 @@ from . import engine, optable
 from .engine import GradMode
 from .node import Node, init_node, new_node
 from .node import describe as _describe
-from .optable import OpSpec
 from . import pointwise
 from .pointwise import bind_params
 
@@ -263,7 +262,6 @@ def dot(weights, inputs, bias=None):
 
 
 optable.attach("sum", functions={"sum_values": sum_values})
-optable.declare(OpSpec("dot", "Σ wᵢxᵢ (+ b) over Values, one node; d/dwᵢ = xᵢ, d/dxᵢ = wᵢ, d/db = 1", "fused", arity=-1))
 optable.attach("dot", functions={"dot": dot})
 
 _data_of = attrgetter("_data")
