@@ -16,7 +16,6 @@ from ..node import Node
 from ..optable import INTEGERS, Domain
 from ..pointwise import shared
 from .program import (
-    EXP_MAX,
     KINK,
     POSITIVE,
     Op,

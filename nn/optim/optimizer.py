@@ -16,8 +16,7 @@ import numbers
 
 import numpy as np
 
-from autograd import Value
-from autograd import Node
+from autograd import Node, Value
 
 
 class Hyperparameter:
@@ -110,6 +109,14 @@ class Optimizer:
 
     lr = Hyperparameter(non_negative)
     hyperparameter_names = ("lr",)
+    """The names of the class's ``Hyperparameter`` settings, base class first: derived, never written by hand."""
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        names = {}
+        for klass in reversed(cls.__mro__):
+            names.update((name, None) for name, value in vars(klass).items() if isinstance(value, Hyperparameter))
+        cls.hyperparameter_names = tuple(names)
 
     def __init__(self, params):
         self.params = parameter_list(params, type(self).__name__)
