@@ -241,7 +241,13 @@ def dot(weights, inputs, bias=None):
     """Σ wᵢxᵢ (+ bias) as one node; d/dwᵢ = xᵢ, d/dxᵢ = wᵢ, d/dbias = 1.
 
     A neuron's weighted sum: one node instead of 2n. Numbers are constants.
+    Given a Tensor, it is numpy's dot of the two operands (``weights.dot(inputs)``, plus ``bias``).
     """
+    tensor = next((x for x in (weights, inputs) if isinstance(x, Node) and not isinstance(x, Value)), None)
+    if tensor is not None:
+        first, second = (x if isinstance(x, Node) else type(tensor)(x) for x in (weights, inputs))
+        out = first.dot(second)
+        return out if bias is None else out + bias
     if len(weights) != len(inputs):
         raise ValueError(f"dot: weights and inputs differ in length: {len(weights)} and {len(inputs)}")
     if bias is None:

@@ -357,6 +357,15 @@ def test_diag_goes_both_ways_and_trace_is_the_sum_of_diag():
     assert m.trace().item() == m.diag().sum().item() == 12.0
 
 
+def test_autograd_dot_given_tensors_is_numpys_dot_with_its_graph():
+    w, x = leaf([1.0, 2.0]), leaf([[3.0], [4.0]])
+    out = autograd.dot(w, x, bias=0.5)
+    assert isinstance(out, Tensor) and out.data.tolist() == [11.5]
+    out.sum().backward()
+    assert w.grad.tolist() == [3.0, 4.0] and x.grad.tolist() == [[1.0], [2.0]]
+    assert autograd.dot(np.array([1.0, 2.0]), Tensor([3.0, 4.0])).item() == 11.0
+
+
 def test_the_new_functions_are_exported_by_autograd():
     for name in ("einsum", "tensordot", "outer", "logaddexp", "split", "vstack", "hstack"):
         assert name in autograd.__all__ and callable(getattr(autograd, name))
