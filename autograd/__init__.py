@@ -5,6 +5,7 @@ forward, written in ops that floats, ndarrays, Values and Tensors all understand
 so gradients of gradients come for free.
 """
 
+from .anomaly import AnomalyError, detect_anomaly, is_anomaly_enabled
 from .engine import enable_grad, is_grad_enabled, no_grad
 from .functional import grad, hessian, hvp, jacobian, value_and_grad
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
@@ -30,12 +31,14 @@ from .value import Value, dot, sum_values
 from .viz import draw_graph
 
 __all__ = [
+    "AnomalyError",
     "GradcheckError",
     "Node",
     "Primitive",
     "Tensor",
     "Value",
     "concatenate",
+    "detect_anomaly",
     "dot",
     "draw_graph",
     "einsum",
@@ -46,6 +49,7 @@ __all__ = [
     "hessian",
     "hstack",
     "hvp",
+    "is_anomaly_enabled",
     "is_grad_enabled",
     "jacobian",
     "logaddexp",
