@@ -11,13 +11,12 @@ import numbers
 from functools import partial, reduce
 from operator import add, attrgetter, mul
 
-from . import engine, optable
+from . import engine, optable, pointwise
 from .engine import GradMode
 from .hooks import register_hook
 from .node import Node, init_node, new_node
 from .node import describe as _describe
 from .optable import OpSpec
-from . import pointwise
 from .pointwise import bind_params
 
 
@@ -269,7 +268,13 @@ def dot(weights, inputs, bias=None):
     """Σ wᵢxᵢ (+ bias) as one node; d/dwᵢ = xᵢ, d/dxᵢ = wᵢ, d/dbias = 1.
 
     A neuron's weighted sum: one node instead of 2n. Numbers are constants.
+    Given a Tensor, it is numpy's dot of the two operands (``weights.dot(inputs)``, plus ``bias``).
     """
+    tensor = next((x for x in (weights, inputs) if isinstance(x, Node) and not isinstance(x, Value)), None)
+    if tensor is not None:
+        first, second = (x if isinstance(x, Node) else type(tensor)(x) for x in (weights, inputs))
+        out = first.dot(second)
+        return out if bias is None else out + bias
     return _weighted_sum(weights, inputs, bias, "dot", _dot_vjp, False)
 
 
@@ -291,7 +296,6 @@ def neuron(weights, inputs, bias=None):
 
 
 optable.attach("sum", functions={"sum_values": sum_values})
-optable.declare(OpSpec("dot", "Σ wᵢxᵢ (+ b) over Values, one node; d/dwᵢ = xᵢ, d/dxᵢ = wᵢ, d/db = 1", "fused", arity=-1))
 optable.attach("dot", functions={"dot": dot})
 optable.declare(OpSpec("neuron", "relu(Σ wᵢxᵢ + b) over Values, one node; d/dwᵢ = xᵢ, d/dxᵢ = wᵢ, d/db = 1 where the "
                        "sum is > 0, else 0", "fused", arity=-1))
