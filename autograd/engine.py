@@ -20,40 +20,64 @@ node's ``grad`` holds the gradient of the last pass.
 """
 
 import contextlib
+import threading
 
 
-class GradMode:
-    """Whether ops record a graph: read as ``GradMode.enabled`` on every op."""
+class _GradMode(threading.local):
+    """Whether ops record a graph, per thread: read as ``GradMode.enabled`` on every op.
+
+    A ``threading.local`` whose class attribute is the default, so every new thread
+    starts with grad mode on and ``no_grad()`` in one thread never touches another.
+    """
 
     enabled = True
 
 
+GradMode = _GradMode()
+
+
 class _SetGradMode(contextlib.ContextDecorator):
-    """Context manager and decorator that sets grad mode, restoring it on exit."""
+    """Context manager and decorator that sets grad mode, restoring it on exit.
+
+    Works as ``with no_grad():``, ``@no_grad()`` and ``@no_grad`` (no parentheses).
+    Each entry saves the calling thread's mode and each exit restores it in the
+    thread that entered, so blocks in several threads may overlap in any order.
+    """
 
     mode = True
 
-    def __init__(self):
-        self._saved = []
+    def __new__(cls, func=None):
+        if func is None:
+            return super().__new__(cls)
+        if not callable(func):
+            raise TypeError(f"{cls.__name__}: takes no arguments, or a function to decorate; got {func!r}")
+        return cls()(func)  # @no_grad without parentheses: decorate func at once
+
+    def __init__(self, func=None):
+        self._saved = threading.local()
 
     def __enter__(self):
-        self._saved.append(GradMode.enabled)
+        stack = self._saved.__dict__.setdefault("stack", [])
+        stack.append(GradMode.enabled)
         GradMode.enabled = self.mode
         return self
 
     def __exit__(self, *exc_info):
-        GradMode.enabled = self._saved.pop()
+        GradMode.enabled = self._saved.stack.pop()
         return False
 
 
 class no_grad(_SetGradMode):
-    """Inside ``with no_grad():`` (or a function decorated ``@no_grad()``) no graph is recorded."""
+    """Inside ``with no_grad():`` (or a function decorated ``@no_grad`` / ``@no_grad()``) no graph is recorded.
+
+    Per thread, as PyTorch's: other threads keep recording.
+    """
 
     mode = False
 
 
 class enable_grad(_SetGradMode):
-    """Record graphs again, even inside ``no_grad()``."""
+    """Record graphs again, even inside ``no_grad()`` (this thread only)."""
 
     mode = True
 
