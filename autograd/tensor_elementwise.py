@@ -18,7 +18,7 @@ from .tensor import (
     lift,
     record,
 )
-from .tensor_arithmetic import apply_binary, binary_rules
+from .tensor_arithmetic import apply_binary, binary_rules, floating_operands
 from .vocabulary import sum_to
 
 _ndarray = np.ndarray
@@ -262,7 +262,7 @@ def where(cond, a, b):
         cond = as_array(cond, None, "where(cond, ...)")
     if cond.dtype != bool:
         cond = cond != 0
-    a, b = _lift_pair(a, b, "where")
+    a, b = floating_operands(*_lift_pair(a, b, "where"))
     try:
         data = np.where(cond, a._data, b._data)
     except ValueError:
