@@ -196,9 +196,13 @@ Tensor.__truediv__, Tensor.__rtruediv__ = _binary("/", np.true_divide, _div_grad
 Tensor.__truediv__.__doc__ = "a / b (broadcasting); d/da = 1/b, d/db = -a/b²"
 
 
-# a ** b;  d/da = b·a^(b-1), d/db = a^b·ln a (taken as 0 where a = 0)
+# a ** b;  d/da = b·a^(b-1) (0 where b = 0), d/db = a^b·ln a (taken as 0 where a = 0)
 def _pow_grad_a(g, out, a, b):
-    return g * b * a ** (b - 1)
+    exponent = b
+    pole = np.asarray(((a._data if isinstance(a, Node) else a) == 0) & ((b._data if isinstance(b, Node) else b) == 0))
+    if pole.any():  # 0^0 is the constant 1: d/da = 0 there, not 0·∞ = NaN; b·a^(1-1) is 0 exactly
+        exponent = V.where(pole, 1.0, b)
+    return g * b * a ** (exponent - 1)
 
 
 def _pow_grad_b(g, out, a, b):

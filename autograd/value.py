@@ -230,7 +230,7 @@ def _div_vjp(g, out, a, b):
 Value.__truediv__, Value.__rtruediv__ = _binary("/", "truediv", _div, _div_vjp, "a / b; d/da = 1/b, d/db = -a/b²")
 
 
-# a ** b;  d/da = b·a^(b-1), d/db = a^b·ln a
+# a ** b;  d/da = b·a^(b-1) (0 where b = 0), d/db = a^b·ln a (0 where a = 0)
 def _pow(a, b):
     try:
         out = a**b
@@ -243,16 +243,29 @@ def _pow(a, b):
     return out
 
 
+def _number(x):
+    """The payload of ``x``: rules run on floats and, under create_graph, on Values."""
+    return x._data if x.__class__ is Value else x
+
+
 def _pow_grad_base(g, out, a, b):
+    # b·a^(b-1), with IEEE's answers where a^(b-1) is a pole (a = 0, b < 1): a^0 is the
+    # constant 1, so d/da = 0 wherever b == 0 (also at a = 0); at a = 0 with 0 < b < 1 it is ±∞
+    exponent, base = _number(b), _number(a)
+    if base == 0.0 and exponent < 1.0:  # forward refused b < 0 at a = 0, so here 0 <= b < 1
+        return g * 0.0 if exponent == 0.0 else g * b * math.inf
     return g * b * a ** (b - 1)
 
 
 def _pow_grad_exponent(g, out, a, b):
-    if a > 0:
+    # a^b·ln a; 0 at a = 0 (PyTorch's convention, where a^b is 0 or 1); NaN for a < 0
+    # (ln a is not real: a^b exists there only for integer b), as PyTorch gives
+    base = _number(a)
+    if base > 0.0:
         return g * out * V.log(a)
-    if a >= 0:
+    if base == 0.0:
         return g * 0.0
-    raise ValueError(f"Value **: the gradient with respect to the exponent needs a base >= 0, got {float(a)!r}")
+    return g * math.nan
 
 
 def _pow_vjp(g, out, a, b):
@@ -344,7 +357,7 @@ def _log_vjp(g, out, a):
 Value.log = _unary("log", _log, _log_vjp, "ln(a); d/da = 1/a")
 
 
-# sqrt a;  d/da = 1/(2·sqrt a) = 0.5/out
+# sqrt a;  d/da = 1/(2·sqrt a) = 0.5/out, +∞ at a = 0
 def _sqrt(a):
     if a >= 0.0:
         return math.sqrt(a)
@@ -352,6 +365,8 @@ def _sqrt(a):
 
 
 def _sqrt_vjp(g, out, a):
+    if _number(out) == 0.0:  # the pole at 0: d√a/da = +∞ (times g), as IEEE and PyTorch say
+        return (g * math.inf,)
     return (0.5 * g / out,)
 
 
