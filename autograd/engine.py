@@ -171,16 +171,18 @@ def backward(root, seed, create_graph=False):
     _seed_and_propagate(root, topological_order(root), seed, create_graph)
 
 
-def gradients(root, inputs, seed, create_graph=False):
+def gradients(root, inputs, seed, create_graph=False, order=None):
     """The gradients of ``root`` with respect to ``inputs``, leaving every node's ``grad`` as it was.
 
     Like ``torch.autograd.grad``: nothing accumulates into leaves and no
     intermediate ``grad`` changes. Returns one entry per input, ``None`` for an
-    input that ``root`` does not depend on.
+    input that ``root`` does not depend on. ``order``: ``topological_order(root)``
+    when the caller already has it.
     """
     if not root._requires_grad:
         return [None for _ in inputs]
-    order = topological_order(root)
+    if order is None:
+        order = topological_order(root)
     reached = set(order)
     reached.add(root)
     touched = order[:] if order else [root]
