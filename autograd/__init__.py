@@ -6,6 +6,7 @@ so gradients of gradients come for free.
 """
 
 from .engine import enable_grad, is_grad_enabled, no_grad
+from .forward import jacfwd, jacrev, jvp
 from .functional import grad, hessian, hvp, jacobian, value_and_grad
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .primitive import Primitive, primitive
@@ -29,7 +30,10 @@ __all__ = [
     "hessian",
     "hvp",
     "is_grad_enabled",
+    "jacfwd",
     "jacobian",
+    "jacrev",
+    "jvp",
     "maximum",
     "minimum",
     "no_grad",
