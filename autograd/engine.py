@@ -177,7 +177,8 @@ def gradients(root, inputs, seed, create_graph=False, order=None):
     Like ``torch.autograd.grad``: nothing accumulates into leaves and no
     intermediate ``grad`` changes. Returns one entry per input, ``None`` for an
     input that ``root`` does not depend on. ``order``: ``topological_order(root)``
-    when the caller already has it.
+    when the caller already has it, or the part of it whose rules must run (the
+    nodes on a path from an input to ``root``).
     """
     if not root._requires_grad:
         return [None for _ in inputs]
@@ -188,7 +189,7 @@ def gradients(root, inputs, seed, create_graph=False, order=None):
     touched = order[:] if order else [root]
     for node in order:
         for parent in node.parents:
-            if not parent.parents and parent._requires_grad and parent not in reached:
+            if parent._requires_grad and parent not in reached:  # leaves, and nodes a pruned order left out
                 reached.add(parent)
                 touched.append(parent)
     saved = [node._grad for node in touched]

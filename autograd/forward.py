@@ -76,6 +76,24 @@ class _Linearized:
         self.cotangents = cotangents
         self.transposed = transposed
         self.made_here = made_here
+        self._orders = {}
+
+    def order(self, root):
+        """The nodes of ``root``'s graph on a path from a cotangent, parents first (cached per root).
+
+        The second pass needs only those: the rest of the graph (f's own forward
+        nodes, which Jᵀu reads but which do not depend on u) is never visited.
+        """
+        order = self._orders.get(id(root))
+        if order is None:
+            on_path = {id(u) for u in self.cotangents}
+            order = []
+            for node in engine.topological_order(root):
+                if any(id(parent) in on_path for parent in node.parents):
+                    on_path.add(id(node))
+                    order.append(node)
+            self._orders[id(root)] = order
+        return order
 
     @property
     def recording(self):
@@ -159,7 +177,8 @@ def _push(lin, seeds):
                 term = g * _as_seed(v, g, True) if isinstance(g, Value) else (g * _as_seed(v, g, True)).sum()
                 root = term if root is None else root + term
             seed = _as_seed(1.0 if isinstance(root, Value) else np.ones((), dtype=root.dtype), root, lin.recording)
-        return engine.gradients(root, lin.cotangents, seed, create_graph=lin.recording)
+        order = lin.order(root) if len(live) == 1 else None
+        return engine.gradients(root, lin.cotangents, seed, create_graph=lin.recording, order=order)
 
 
 def _as_seed(v, like, as_node):

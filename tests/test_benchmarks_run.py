@@ -51,3 +51,9 @@ def test_profile_step_prints_a_table_of_tensor_ops():
 def test_profile_step_prints_a_table_of_scalar_ops():
     out = run("profile_step.py", "--scalar")
     assert "dot" in out and "relu" in out
+
+
+def test_jacobians_benchmark_reports_both_sides_with_equal_jacobians():
+    rows = [line for line in run("jacobians.py", "--without-torch").splitlines() if line.startswith(("| tall", "| wide"))]
+    assert [row.split("|")[1].split()[0] for row in rows] == ["tall", "wide"]
+    assert all(row.rstrip(" |").endswith("yes") for row in rows)
