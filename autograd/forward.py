@@ -41,7 +41,6 @@ from .functional import (
     _is_plain_number,
     _named,
     _positions,
-    _scalar_output,
     _shape_of,
     _substitute,
     graph_order,
@@ -240,9 +239,9 @@ def _check_tangent(tangent, primal, position, name):
             tangent = np.asarray(tangent, dtype=np.float64)
         except (ValueError, TypeError):
             raise TypeError(f"{name}: tangents[{position}] is not a number, an array or a node: {_describe(tangent)}") from None
-    if not (isinstance(tangent, (Value, Tensor)) or _is_plain_number(tangent)):
-        if not (isinstance(tangent, np.ndarray) and tangent.dtype.kind in "biuf"):
-            raise TypeError(
+    is_array = isinstance(tangent, np.ndarray) and tangent.dtype.kind in "biuf"
+    if not (isinstance(tangent, (Value, Tensor)) or _is_plain_number(tangent) or is_array):
+        raise TypeError(
                 f"{name}: tangents[{position}] must be a number, an array, a Value or a Tensor, got {_describe(tangent)}"
             )
     given, expected = _shape_of(tangent), _shape_of(primal)

@@ -12,7 +12,6 @@ is installed.
 import argparse
 
 import numpy as np
-
 from harness import environment, format_table, median, ms, run_interleaved
 
 import autograd
@@ -94,8 +93,9 @@ def main():
             tx = torch.tensor(x)
             reference = torch.func.jacrev(torch_f[side])(tx).numpy()
             agree = agree and np.allclose(forward, reference, rtol=1e-10, atol=1e-12)
-            setups["torch.func.jacfwd"] = lambda g=torch_f[side], tx=tx: lambda k: torch.func.jacfwd(g)(tx)
-            setups["torch.func.jacrev"] = lambda g=torch_f[side], tx=tx: lambda k: torch.func.jacrev(g)(tx)
+            func = torch.func
+            setups["torch.func.jacfwd"] = lambda g=torch_f[side], tx=tx, func=func: lambda k: func.jacfwd(g)(tx)
+            setups["torch.func.jacrev"] = lambda g=torch_f[side], tx=tx, func=func: lambda k: func.jacrev(g)(tx)
         times = run_interleaved(setups, args.rounds, args.calls)
         medians = {name: median(values) for name, values in times.items()}
         shape = f"R^{x.size} → R^{np.size(f(Tensor(x)).data)}"

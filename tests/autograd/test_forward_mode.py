@@ -152,13 +152,13 @@ def test_tensors_in_give_tensors_out_and_leave_their_grad_alone():
 
 
 def test_tangents_may_be_lists_and_ints():
-    out, tangent = jvp(lambda x: x * 2.0, ([1.0, 2.0],), ([1, 0],))
+    _, tangent = jvp(lambda x: x * 2.0, ([1.0, 2.0],), ([1, 0],))
     np.testing.assert_array_equal(tangent, [2.0, 0.0])
 
 
 def test_a_constant_function_has_a_zero_tangent():
     assert jvp(lambda x: 5.0, (2.0,), (1.0,)) == (5.0, 0.0)
-    out, tangent = jvp(lambda x: Tensor(np.ones(3)), (np.ones(2),), (np.ones(2),))
+    _, tangent = jvp(lambda x: Tensor(np.ones(3)), (np.ones(2),), (np.ones(2),))
     np.testing.assert_array_equal(tangent, np.zeros(3))
 
 
@@ -186,7 +186,7 @@ def test_jvp_of_a_grad_is_the_second_derivative():
 
 def test_backward_through_a_jvp_that_closes_over_a_value():
     x = Value(2.0)
-    out, tangent = jvp(lambda y: x * y * y, (3.0,), (1.0,))  # x·y², 2xy
+    _, tangent = jvp(lambda y: x * y * y, (3.0,), (1.0,))  # x·y², 2xy
     assert isinstance(tangent, Value) and tangent.data == 12.0
     tangent.backward()
     assert x.grad == 6.0
