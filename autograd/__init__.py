@@ -9,6 +9,7 @@ from .engine import enable_grad, is_grad_enabled, no_grad
 from .forward import jacfwd, jacrev, jvp
 from .functional import grad, hessian, hvp, jacobian, value_and_grad
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
+from .node import Node
 from .primitive import Primitive, primitive
 from .profiler import profile
 from .tensor import Tensor, concatenate, maximum, minimum, stack, where
@@ -17,6 +18,7 @@ from .viz import draw_graph
 
 __all__ = [
     "GradcheckError",
+    "Node",
     "Primitive",
     "Tensor",
     "Value",
