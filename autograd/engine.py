@@ -40,30 +40,31 @@ class _SetGradMode(contextlib.ContextDecorator):
     """Context manager and decorator that sets grad mode, restoring it on exit.
 
     Works as ``with no_grad():``, ``@no_grad()`` and ``@no_grad`` (no parentheses).
-    Each entry saves the calling thread's mode and each exit restores it in the
-    thread that entered, so blocks in several threads may overlap in any order.
+    Each entry pushes the calling thread's mode on that thread's own stack and each
+    exit pops it there, so blocks in several threads may overlap in any order, and
+    one object (a decorator) may be in use in several threads at once.
     """
 
     mode = True
 
     def __new__(cls, func=None):
         if func is None:
-            return super().__new__(cls)
+            return object.__new__(cls)
         if not callable(func):
             raise TypeError(f"{cls.__name__}: takes no arguments, or a function to decorate; got {func!r}")
         return cls()(func)  # @no_grad without parentheses: decorate func at once
 
-    def __init__(self, func=None):
-        self._saved = threading.local()
-
     def __enter__(self):
-        stack = self._saved.__dict__.setdefault("stack", [])
-        stack.append(GradMode.enabled)
-        GradMode.enabled = self.mode
+        state = GradMode
+        try:
+            state.saved.append(state.enabled)
+        except AttributeError:  # this thread's first block: its own stack of saved modes
+            state.saved = [state.enabled]
+        state.enabled = self.mode
         return self
 
     def __exit__(self, *exc_info):
-        GradMode.enabled = self._saved.stack.pop()
+        GradMode.enabled = GradMode.saved.pop()
         return False
 
 
