@@ -20,29 +20,41 @@ node's ``grad`` holds the gradient of the last pass.
 """
 
 import contextlib
-import threading
+import contextvars
 
 
-class _GradMode(threading.local):
-    """Whether ops record a graph, per thread: read as ``GradMode.enabled`` on every op.
+_grad_enabled = contextvars.ContextVar("autograd_grad_enabled", default=True)
+_saved_modes = contextvars.ContextVar("autograd_saved_grad_modes", default=())
 
-    A ``threading.local`` whose class attribute is the default, so every new thread
-    starts with grad mode on and ``no_grad()`` in one thread never touches another.
-    """
+grad_enabled = _grad_enabled.get  # () -> True when ops record a graph, in this thread (and asyncio task)
+# Every op reads grad mode as ``grad_enabled()``: one call of a C method, as cheap as
+# reading a class attribute. A context variable is per thread (a new thread starts
+# with grad mode on) and, beyond what PyTorch's thread-local mode does, per asyncio
+# task, so no_grad() in one task does not leak into another at an ``await``.
 
-    enabled = True
+
+class _GradModeView:
+    """``GradMode.enabled``: grad mode read and set as an attribute (the ops call ``grad_enabled()``)."""
+
+    @property
+    def enabled(self):
+        return _grad_enabled.get()
+
+    @enabled.setter
+    def enabled(self, flag):
+        _grad_enabled.set(bool(flag))
 
 
-GradMode = _GradMode()
+GradMode = _GradModeView()
 
 
 class _SetGradMode(contextlib.ContextDecorator):
     """Context manager and decorator that sets grad mode, restoring it on exit.
 
     Works as ``with no_grad():``, ``@no_grad()`` and ``@no_grad`` (no parentheses).
-    Each entry pushes the calling thread's mode on that thread's own stack and each
-    exit pops it there, so blocks in several threads may overlap in any order, and
-    one object (a decorator) may be in use in several threads at once.
+    Each entry pushes the current mode on a stack of the calling thread (and task)
+    and each exit pops it there, so blocks in several threads may overlap in any
+    order, and one object (a decorator) may be in use in several threads at once.
     """
 
     mode = True
@@ -55,16 +67,14 @@ class _SetGradMode(contextlib.ContextDecorator):
         return cls()(func)  # @no_grad without parentheses: decorate func at once
 
     def __enter__(self):
-        state = GradMode
-        try:
-            state.saved.append(state.enabled)
-        except AttributeError:  # this thread's first block: its own stack of saved modes
-            state.saved = [state.enabled]
-        state.enabled = self.mode
+        _saved_modes.set((*_saved_modes.get(), _grad_enabled.get()))
+        _grad_enabled.set(self.mode)
         return self
 
     def __exit__(self, *exc_info):
-        GradMode.enabled = GradMode.saved.pop()
+        saved = _saved_modes.get()
+        _grad_enabled.set(saved[-1])
+        _saved_modes.set(saved[:-1])
         return False
 
 
@@ -84,8 +94,8 @@ class enable_grad(_SetGradMode):
 
 
 def is_grad_enabled():
-    """True when ops record a computation graph."""
-    return GradMode.enabled
+    """True when ops record a computation graph (in this thread)."""
+    return _grad_enabled.get()
 
 
 def topological_order(root):

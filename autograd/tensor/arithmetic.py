@@ -13,7 +13,7 @@ from functools import partial
 import numpy as np
 
 from .. import optable, pointwise
-from ..engine import GradMode
+from ..engine import grad_enabled
 from ..node import Node, new_node
 from ..optable import OpSpec
 from ..vocabulary import sum_to
@@ -99,7 +99,7 @@ def apply_binary(op, forward, rules, a, b, passes_g=False):
         raise _numpy_error(op, x, y, error) from None
     need_a = a._requires_grad
     need_b = b._requires_grad
-    if (need_a or need_b) and GradMode.enabled:
+    if (need_a or need_b) and grad_enabled():
         rule = rules[need_a, need_b, x.shape != y.shape]
         if (
             data.__class__ is not _ndarray
@@ -217,7 +217,7 @@ def _apply_matmul(a, b):
         raise TypeError(f"matmul: numpy refused operands of dtypes {x.dtype} and {y.dtype}: {error}") from None
     need_a = a._requires_grad
     need_b = b._requires_grad
-    if not ((need_a or need_b) and GradMode.enabled):
+    if not ((need_a or need_b) and grad_enabled()):
         return constant(data if data.__class__ is _ndarray else np.asarray(data))
     if x.ndim == 2 and y.ndim == 2:
         rule = _MATRIX_RULES[need_a, need_b]

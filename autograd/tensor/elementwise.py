@@ -8,7 +8,7 @@ import numpy as np
 
 from .. import optable
 from .. import vocabulary as V
-from ..engine import GradMode
+from ..engine import grad_enabled
 from ..node import new_node
 from ..optable import NONZERO, OpSpec
 from .. import pointwise
@@ -41,7 +41,7 @@ def _unary_method(spec):
                 data = forward(self._data)
             except TypeError as error:
                 raise failed(self, error) from None
-            if self._requires_grad and GradMode.enabled and data.__class__ is _ndarray and data.ndim:
+            if self._requires_grad and grad_enabled() and data.__class__ is _ndarray and data.ndim:
                 return new_node(Tensor, data, None, True, (self,), op, vjp)  # activations are hot: no checks
             return record(data, (self,), vjp, op)
 

@@ -188,3 +188,28 @@ def test_a_profile_counts_only_the_ops_of_its_own_thread():
     thread.join(5)
     assert {op: entry.calls for op, entry in prof.stats.items() if entry.calls} == {"*": 1}
     assert "exp" not in prof.stats and "tanh" not in prof.stats
+
+
+def test_no_grad_in_one_asyncio_task_does_not_leak_into_another_at_an_await():
+    import asyncio
+
+    seen = {}
+
+    async def quiet(inside, checked):
+        with no_grad():
+            inside.set()
+            await checked.wait()
+            seen["quiet"] = is_grad_enabled()
+
+    async def busy(inside, checked):
+        await inside.wait()
+        seen["busy"] = is_grad_enabled()
+        checked.set()
+
+    async def main():
+        inside, checked = asyncio.Event(), asyncio.Event()
+        await asyncio.gather(quiet(inside, checked), busy(inside, checked))
+
+    asyncio.run(main())
+    assert seen == {"quiet": False, "busy": True}
+    assert is_grad_enabled()
