@@ -53,6 +53,18 @@ def test_profile_step_prints_a_table_of_scalar_ops():
     assert "dot" in out and "relu" in out
 
 
+def test_conv_benchmark_reports_a_float32_ratio_to_pytorch():
+    if importlib.util.find_spec("torch") is None:
+        pytest.skip("the conv benchmark compares with PyTorch, which is not installed")
+    rows = [line for line in run("conv_step.py").splitlines() if line.startswith("| float32")]
+    assert rows[0].split("|")[4].strip().endswith("x**")
+
+
+def test_fit_epoch_benchmark_runs_and_reports_the_ratio():
+    output = run("fit_epoch.py")
+    assert "nn.fit / numpy (paired):" in output
+
+
 def test_jacobians_benchmark_reports_both_sides_with_equal_jacobians():
     rows = [line for line in run("jacobians.py", "--without-torch").splitlines() if line.startswith(("| tall", "| wide"))]
     assert [row.split("|")[1].split()[0] for row in rows] == ["tall", "wide"]
