@@ -5,6 +5,7 @@ forward, written in ops that floats, ndarrays, Values and Tensors all understand
 so gradients of gradients come for free.
 """
 
+from .anomaly import AnomalyError, detect_anomaly, is_anomaly_enabled
 from .engine import enable_grad, is_grad_enabled, no_grad
 from .forward import jacfwd, jacrev, jvp
 from .functional import grad, hessian, hvp, jacobian, value_and_grad
@@ -12,17 +13,19 @@ from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .node import Node
 from .primitive import Primitive, primitive
 from .profiler import profile
-from .tensor import Tensor, concatenate, maximum, minimum, stack, where
+from .tensor import Tensor, concatenate, linear, maximum, minimum, stack, where
 from .value import Value, dot, sum_values
 from .viz import draw_graph
 
 __all__ = [
+    "AnomalyError",
     "GradcheckError",
     "Node",
     "Primitive",
     "Tensor",
     "Value",
     "concatenate",
+    "detect_anomaly",
     "dot",
     "draw_graph",
     "enable_grad",
@@ -31,11 +34,13 @@ __all__ = [
     "gradgradcheck",
     "hessian",
     "hvp",
+    "is_anomaly_enabled",
     "is_grad_enabled",
     "jacfwd",
     "jacobian",
     "jacrev",
     "jvp",
+    "linear",
     "maximum",
     "minimum",
     "no_grad",
