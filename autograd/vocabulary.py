@@ -170,7 +170,7 @@ def broadcast_to(x, shape):
     try:
         if isinstance(x, (np.ndarray, np.generic)):
             out = np.empty(shape, dtype=x.dtype)
-            np.copyto(out, x)
+            out[...] = x  # numpy.copyto minus its Python-level wrapper
             return out
         return np.broadcast_to(x, shape).copy()
     except ValueError:

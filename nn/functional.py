@@ -424,7 +424,8 @@ def _pick(log_probabilities, labels):
 
 
 def _class_logits(logits, where, what="logits"):
-    logits = _tensor(logits, where)
+    if logits.__class__ is not Tensor:
+        logits = _tensor(logits, where)
     data = logits.data
     if data.ndim == 0:
         raise ValueError(f"{where}: the {what} need a class axis (the last one), got a 0-d tensor")
@@ -442,14 +443,36 @@ def cross_entropy(logits, target, reduction="mean", *, _where="cross_entropy"):
     probability rows of the logits' shape. "mean" averages over the samples, so
     the gradient with respect to the logits is (softmax(z) - Y) / N.
     """
-    _check_reduction(reduction, _where)
+    if reduction.__class__ is not str or reduction not in REDUCTIONS:
+        _check_reduction(reduction, _where)
     logits = _class_logits(logits, _where)
+    labels = _integer_labels(target, logits)
+    if labels is not None:
+        # Tensor.cross_entropy checks the labels' range itself: nn checks them again only to word the error
+        try:
+            losses = logits.cross_entropy(labels)  # one node: d/dz = softmax(z) − onehot
+        except ValueError:
+            _class_targets(target, logits, _where, allow_probabilities=True)
+            raise
+        return _reduce(losses, reduction)
     target = _class_targets(target, logits, _where, allow_probabilities=True)
     if isinstance(target, np.ndarray) and target.dtype.kind in "iu":
-        losses = logits.cross_entropy(target)  # one node: d/dz = softmax(z) − onehot
+        losses = logits.cross_entropy(target)
     else:
         losses = -(logits.log_softmax(axis=-1) * target).sum(axis=-1)
     return _reduce(losses, reduction)
+
+
+def _integer_labels(target, logits):
+    """The integer ndarray of a target that plainly holds class labels (a Tensor or ndarray of an integer
+    dtype and of the logits' shape without the class axis), else None: the other targets take the full check."""
+    if isinstance(target, Tensor):
+        target = target.data
+    elif target.__class__ is not np.ndarray:
+        return None
+    if target.dtype.kind in "iu" and target.shape == logits.shape[:-1]:
+        return target
+    return None
 
 
 def nll_loss(log_probabilities, target, reduction="mean", *, _where="nll_loss"):

@@ -63,13 +63,21 @@ class Linear(Module):
 
     def forward(self, x):
         """x @ weight + bias for x of shape (..., in_features)."""
-        x = _as_tensor_input(x, self.weight.data.dtype, self)
-        shape = x.data.shape
-        if not shape or shape[-1] != self.in_features:
-            given = "a 0-d input" if not shape else f"{shape[-1]} (input shape {shape})"
-            raise ValueError(f"{self!r}: expected {self.in_features} features on the last axis, got {given}")
-        out = x @ self.weight
-        return out if self.bias is None else out + self.bias
+        weight = self.weight
+        if x.__class__ is not Tensor and not isinstance(x, Tensor):
+            x = _as_tensor_input(x, weight.data.dtype, self)
+        try:
+            out = x @ weight  # an integer Tensor x takes the weight's dtype (autograd's promotion)
+        except ValueError:
+            shape = x.data.shape
+            if not shape or shape[-1] != self.in_features:
+                given = "a 0-d input" if not shape else f"{shape[-1]} (input shape {shape})"
+                raise ValueError(
+                    f"{self!r}: expected {self.in_features} features on the last axis, got {given}"
+                ) from None
+            raise
+        bias = self.bias
+        return out if bias is None else out + bias
 
     def extra_repr(self):
         return f"in_features={self.in_features}, out_features={self.out_features}, bias={self.bias is not None}"
@@ -79,7 +87,7 @@ class ReLU(Module):
     """max(x, 0) elementwise."""
 
     def forward(self, x):
-        return F.relu(x)
+        return x.relu() if x.__class__ is Tensor else F.relu(x)
 
 
 class LeakyReLU(Module):

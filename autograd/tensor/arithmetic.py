@@ -122,7 +122,7 @@ def binary_methods(op, forward, rules, passes_g=False):
     """The methods ``self <op> other`` and its reflection ``other <op> self``, recorded with ``rules``."""
 
     def method(self, other):
-        if other.__class__ is not Tensor:
+        if other.__class__ is not Tensor and not isinstance(other, Tensor):  # a Parameter needs no lift
             other = lift(other, op, self)
         return apply_binary(op, forward, rules, self, other, passes_g)
 
@@ -133,7 +133,10 @@ def binary_methods(op, forward, rules, passes_g=False):
 
 
 def _add_vjp_summed(g, out, a, b):  # the bias add: written out, it is on every layer's path
-    return sum_to(g, a.shape), sum_to(g, b.shape)
+    shape = g.shape
+    a_shape = a.shape
+    b_shape = b.shape
+    return (g if a_shape == shape else sum_to(g, a_shape)), (g if b_shape == shape else sum_to(g, b_shape))
 
 
 _TUNED_RULES = {"+": {(True, True, True): _add_vjp_summed}}
@@ -233,7 +236,7 @@ def _apply_matmul(a, b):
 
 def _matmul(self, other):
     """A @ B, numpy's matmul; dA = G Bᵀ, dB = Aᵀ G (summed over broadcast batch axes)."""
-    if other.__class__ is not Tensor:
+    if other.__class__ is not Tensor and not isinstance(other, Tensor):
         other = lift(other, "matmul", self)
     return _apply_matmul(self, other)
 

@@ -231,7 +231,8 @@ class Tensor(Node):
         for a tensor of one element. With ``create_graph=True`` the gradients
         are Tensors with a graph of their own, to be differentiated again.
         """
-        create_graph = _as_flag(create_graph, "backward(create_graph=...)")
+        if create_graph is not False:
+            create_graph = _as_flag(create_graph, "backward(create_graph=...)")
         engine.backward(self, seed_for(self, grad, create_graph, "backward"), create_graph)
 
 

@@ -16,6 +16,7 @@ import numpy as np
 from .. import optable
 from .. import vocabulary as V
 from ..engine import grad_enabled
+from ..node import Node
 from ..optable import OpSpec
 from .core import Tensor, _as_flag, _describe, constant, record
 from .numpy_protocol import numpy_method
@@ -23,6 +24,8 @@ from .numpy_protocol import numpy_method
 _all_axes = {}
 _add_reduce = np.add.reduce  # ndarray.sum and .max without numpy's Python-level wrappers
 _max_reduce = np.maximum.reduce
+_ndarray = np.ndarray
+_UINTP_SIZE = np.dtype(np.uintp).itemsize
 
 
 def normalize_axes(axis, shape, op):
@@ -58,7 +61,7 @@ def _kept_shape(shape, axes):
 
 
 def _count(shape, axes, op):
-    count = math.prod(shape[i] for i in axes)
+    count = shape[axes[0]] if len(axes) == 1 else math.prod([shape[i] for i in axes])
     if count == 0:
         raise ValueError(f"{op}: cannot reduce over an empty axis (the tensor has shape {shape})")
     return count
@@ -98,8 +101,21 @@ def _mean_vjp(shape, kept, count, g, out, a):
     return (V.broadcast_to(g / count, shape),)
 
 
+def _mean_all_vjp(shape, count, g, out, a):
+    if not isinstance(g, Node):  # the first-order pass: g is 0-d; spread g/n over a's shape in one fill
+        grad = np.empty(shape, dtype=g.dtype)
+        grad.fill(g / count)
+        return (grad,)
+    return (V.broadcast_to(g / count, shape),)
+
+
 def _mean(self, axis=None, keepdims=False):
     """The mean over ``axis`` (all by default); d/da = 1/n for the n elements averaged."""
+    x = self._data
+    if axis is None and keepdims is False and x.dtype.kind == "f" and x.dtype.itemsize >= 4 and x.size:
+        # the loss: numpy's mean, minus its Python layer
+        data = _add_reduce(x, None) / x.size
+        return record(data, (self,), partial(_mean_all_vjp, x.shape, x.size), "mean")
     shape, axes, keepdims, kept = _reduction_args(self, axis, keepdims, "mean")
     count = _count(shape, axes, "mean")
     x = self._data
@@ -219,6 +235,8 @@ optable.attach("softmax", Tensor, {"softmax": _softmax})
 
 # log_softmax a = a - logsumexp a (along axis);  d/da: g ↦ g - softmax(a)·Σ g = g - e^out·Σ g
 def _log_softmax_vjp(axes, g, out, a):
+    if g.__class__ is _ndarray and out.__class__ is _ndarray:  # first order: numpy directly
+        return (g - np.exp(out) * _add_reduce(g, axes, None, None, True),)
     return (g - V.exp(out) * g.sum(axis=axes, keepdims=True),)
 
 
@@ -238,10 +256,10 @@ optable.attach("log_softmax", Tensor, {"log_softmax": _log_softmax})
 
 # cross_entropy(a, labels) = -log softmax(a)[label] along the last axis;
 # d/da: g ↦ g·(softmax(a) - onehot(labels)), the notes' Ŷ − Y
-def _cross_entropy_vjp(picked, residual, g, out, a):
+def _cross_entropy_vjp(flat, residual, g, out, a):
     if isinstance(a, Tensor):  # create_graph: the residual as a function of a, so it differentiates again
         one_hot = np.zeros(a.shape, dtype=a.dtype)
-        one_hot.reshape(-1, a.shape[-1])[picked] = 1
+        one_hot.reshape(-1)[flat] = 1
         residual = V.softmax(a, axis=-1) - one_hot
     return (residual * g[..., None],)
 
@@ -259,29 +277,37 @@ def cross_entropy_of_labels(logits, labels):
     """``logits.cross_entropy(labels)`` for labels already checked: an integer ndarray of shape
     ``logits.shape[:-1]`` with every entry in 0 .. classes − 1 (callers that validated them skip a second check)."""
     x = logits._data
-    rows = x.reshape(-1, x.shape[-1])
-    picked = (np.arange(rows.shape[0]), labels.reshape(-1))
+    classes = x.shape[-1]
+    rows = x if x.ndim == 2 else x.reshape(-1, classes)
+    indices = labels if labels.ndim == 1 else labels.reshape(-1)
+    if indices.dtype.kind == "u":
+        indices = indices.astype(np.intp)  # uint64 + intp would be float64
+    flat = np.arange(0, rows.shape[0] * classes, classes or 1) + indices  # each label's place in the flat rows
     shifted = rows - _max_reduce(rows, 1, None, None, True)
     residual = np.exp(shifted)
     totals = _add_reduce(residual, 1, None, None, True)
-    data = (np.log(totals[:, 0]) - shifted[picked]).reshape(labels.shape)
+    data = np.log(totals[:, 0]) - shifted.take(flat)
     residual /= totals
-    residual[picked] -= 1  # softmax(a) − onehot(labels)
-    return record(data, (logits,), partial(_cross_entropy_vjp, picked, residual.reshape(x.shape)), "cross_entropy")
+    residual.ravel()[flat] -= 1  # softmax(a) − onehot(labels); residual is a fresh C-contiguous array
+    if x.ndim != 2:
+        data = data.reshape(labels.shape)
+        residual = residual.reshape(x.shape)
+    return record(data, (logits,), partial(_cross_entropy_vjp, flat, residual), "cross_entropy")
 
 
 def _class_labels(labels, x):
-    if isinstance(labels, Tensor):
-        labels = labels._data
-    labels = np.asarray(labels)
-    if labels.dtype.kind not in "iu":
+    if labels.__class__ is not _ndarray:
+        labels = np.asarray(labels._data if isinstance(labels, Tensor) else labels)
+    dtype = labels.dtype
+    if dtype.kind not in "iu":
         raise TypeError(f"cross_entropy: labels must be integers, got dtype {labels.dtype}")
     if x.ndim == 0 or labels.shape != x.shape[:-1]:
         raise ValueError(
             f"cross_entropy: logits of shape {x.shape} need labels of shape {x.shape[:-1]}, got {labels.shape}"
         )
     classes = x.shape[-1]
-    if labels.size and _max_reduce(labels.astype(np.uintp), None, None, None, False) >= classes:  # negatives wrap
+    unsigned = labels.view(np.uintp) if dtype.itemsize == _UINTP_SIZE else labels.astype(np.uintp)  # negatives wrap
+    if labels.size and _max_reduce(unsigned, None, None, None, False) >= classes:
         bad = labels[(labels < 0) | (labels >= classes)].flat[0]
         raise ValueError(f"cross_entropy: class label {bad} is out of range for {classes} classes (0 .. {classes - 1})")
     return labels

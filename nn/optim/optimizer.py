@@ -144,6 +144,17 @@ class Optimizer:
             value = 0.0 if isinstance(theta, float) else np.zeros_like(theta)
         return value
 
+    def update_all(self, thetas, gs, states):
+        """Update the array parameters ``thetas`` (in place) from their gradients ``gs``, in one pass.
+
+        The default applies ``update`` to each; a subclass may do all of them at once.
+        """
+        update = self.update
+        for theta, g, state in zip(thetas, gs, states):
+            updated = update(theta, g, state)
+            if updated is not theta:
+                theta[...] = updated
+
     def step(self):
         """Update every parameter whose ``grad`` is not None by the optimizer's rule.
 
@@ -151,6 +162,7 @@ class Optimizer:
         the loss: it is named in a ``TrainingWarning`` (once) and left unchanged.
         """
         missing = None
+        thetas, gs, states = [], [], []
         for parameter, state in zip(self.params, self.state):
             g = parameter.grad
             if g is None:
@@ -160,14 +172,16 @@ class Optimizer:
                 g = _gradient_payload(g)
             if isinstance(parameter, Value):
                 parameter.data = float(self.update(parameter.data, float(g), state))
-            else:
-                data = parameter.data
-                if g.shape != data.shape:
-                    raise ValueError(f"{type(self).__name__}.step: a parameter of shape {data.shape} "
-                                     f"has a grad of shape {np.shape(g)}")
-                updated = self.update(data, g, state)
-                if updated is not data:
-                    data[...] = updated
+                continue
+            data = parameter.data
+            if g.shape != data.shape:
+                raise ValueError(f"{type(self).__name__}.step: a parameter of shape {data.shape} "
+                                 f"has a grad of shape {np.shape(g)}")
+            thetas.append(data)
+            gs.append(g)
+            states.append(state)
+        if thetas:
+            self.update_all(thetas, gs, states)
         if missing is not None and len(missing) < len(self.params):
             self._warn_no_gradient(missing)
 

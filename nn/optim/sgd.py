@@ -73,3 +73,11 @@ class SGD(Optimizer):
         else:
             theta += velocity  # θ ← θ + v
         return theta
+
+    def update_all(self, thetas, gs, states):
+        """Plain SGD (no momentum, no weight decay): θ −= α∇ for every array in one loop; else the general rule."""
+        if self.momentum or self.weight_decay or type(self).update is not SGD.update:
+            return super().update_all(thetas, gs, states)
+        lr = self.lr
+        for theta, g in zip(thetas, gs):
+            theta -= lr * g
