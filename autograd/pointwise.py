@@ -255,11 +255,23 @@ def _float_relu(a):
     return a if a > 0.0 else 0.0
 
 
+_zeros = {}  # dtype -> a 0-d zero of it: numpy compares an array with a 0-d array of its dtype faster than with 0
+
+
+def _zero(dtype):
+    zero = _zeros.get(dtype)
+    if zero is None:
+        zero = _zeros[dtype] = np.zeros((), dtype=dtype)
+    return zero
+
+
 def _array_relu(x):
-    return np.maximum(x, 0)
+    return np.maximum(x, _zero(x.dtype))
 
 
 def _relu_vjp(g, out, a):
+    if a.__class__ is np.ndarray:
+        return (g * (a > _zero(a.dtype)),)
     return (g * (a > 0),)
 
 

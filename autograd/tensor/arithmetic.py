@@ -20,6 +20,7 @@ from ..vocabulary import sum_to
 from .core import Tensor, broadcast_error, constant, lift, record
 
 _ndarray = np.ndarray
+_add_reduce = np.add.reduce
 
 
 def binary_rules(grad_a, grad_b):
@@ -136,6 +137,8 @@ def _add_vjp_summed(g, out, a, b):  # the bias add: written out, it is on every 
     shape = g.shape
     a_shape = a.shape
     b_shape = b.shape
+    if a_shape == shape and b_shape == shape[1:] and g.__class__ is _ndarray:  # X @ W + b: db = Σ over the batch
+        return g, _add_reduce(g, 0)
     return (g if a_shape == shape else sum_to(g, a_shape)), (g if b_shape == shape else sum_to(g, b_shape))
 
 
@@ -238,6 +241,18 @@ def _matmul(self, other):
     """A @ B, numpy's matmul; dA = G Bᵀ, dB = Aᵀ G (summed over broadcast batch axes)."""
     if other.__class__ is not Tensor and not isinstance(other, Tensor):
         other = lift(other, "matmul", self)
+    x = self._data
+    y = other._data
+    if x.ndim == 2 and y.ndim == 2 and x.dtype is y.dtype:  # a layer's X @ W: the general path, inlined
+        try:
+            data = x @ y
+        except ValueError:
+            raise _matmul_error(x, y) from None
+        need_a = self._requires_grad
+        need_b = other._requires_grad
+        if (need_a or need_b) and grad_enabled():
+            return new_node(Tensor, data, None, True, (self, other), "matmul", _MATRIX_RULES[need_a, need_b])
+        return constant(data)
     return _apply_matmul(self, other)
 
 

@@ -16,7 +16,7 @@ import numpy as np
 from .. import optable
 from .. import vocabulary as V
 from ..engine import grad_enabled
-from ..node import Node
+from ..node import Node, new_node
 from ..optable import OpSpec
 from .core import Tensor, _as_flag, _describe, constant, record
 from .numpy_protocol import numpy_method
@@ -273,6 +273,16 @@ def _cross_entropy(self, labels):
     return cross_entropy_of_labels(self, _class_labels(labels, self._data))
 
 
+_ones = {}  # dtype -> a 0-d one of it: numpy subtracts that from an array faster than the Python int 1
+
+
+def _one(dtype):
+    one = _ones.get(dtype)
+    if one is None:
+        one = _ones[dtype] = np.ones((), dtype=dtype)
+    return one
+
+
 def cross_entropy_of_labels(logits, labels):
     """``logits.cross_entropy(labels)`` for labels already checked: an integer ndarray of shape
     ``logits.shape[:-1]`` with every entry in 0 .. classes − 1 (callers that validated them skip a second check)."""
@@ -288,11 +298,14 @@ def cross_entropy_of_labels(logits, labels):
     totals = _add_reduce(residual, 1, None, None, True)
     data = np.log(totals[:, 0]) - shifted.take(flat)
     residual /= totals
-    residual.ravel()[flat] -= 1  # softmax(a) − onehot(labels); residual is a fresh C-contiguous array
+    residual.ravel()[flat] -= _one(residual.dtype)  # softmax(a) − onehot(labels); residual is fresh, C-contiguous
     if x.ndim != 2:
         data = data.reshape(labels.shape)
         residual = residual.reshape(x.shape)
-    return record(data, (logits,), partial(_cross_entropy_vjp, flat, residual), "cross_entropy")
+    rule = partial(_cross_entropy_vjp, flat, residual)
+    if logits._requires_grad and logits.parents and grad_enabled():  # a model's logits: no adjustment to make
+        return new_node(Tensor, data, None, True, (logits,), "cross_entropy", rule)
+    return record(data, (logits,), rule, "cross_entropy")
 
 
 def _class_labels(labels, x):

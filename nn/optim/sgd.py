@@ -1,5 +1,7 @@
 """Stochastic gradient descent, with the course notes' momentum and Nesterov look-ahead."""
 
+import numpy as np
+
 from .optimizer import Hyperparameter, Optimizer, decay_rate, non_negative
 
 
@@ -79,5 +81,9 @@ class SGD(Optimizer):
         if self.momentum or self.weight_decay or type(self).update is not SGD.update:
             return super().update_all(thetas, gs, states)
         lr = self.lr
+        rates = {}  # dtype -> lr as a 0-d array of it: numpy multiplies by that faster than by a Python float
         for theta, g in zip(thetas, gs):
-            theta -= lr * g
+            rate = rates.get(g.dtype)
+            if rate is None:
+                rate = rates[g.dtype] = np.array(lr, dtype=g.dtype)  # lr * g computes in g's dtype too
+            theta -= rate * g
