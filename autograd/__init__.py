@@ -5,23 +5,26 @@ forward, written in ops that floats, ndarrays, Values and Tensors all understand
 so gradients of gradients come for free.
 """
 
+from .anomaly import AnomalyError, detect_anomaly, is_anomaly_enabled
 from .engine import enable_grad, is_grad_enabled, no_grad
 from .functional import grad, hessian, hvp, jacobian, value_and_grad
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .node import Node
 from .primitive import Primitive, primitive
 from .profiler import profile
-from .tensor import Tensor, concatenate, maximum, minimum, stack, where
+from .tensor import Tensor, concatenate, linear, maximum, minimum, stack, where
 from .value import Value, dot, sum_values
 from .viz import draw_graph
 
 __all__ = [
+    "AnomalyError",
     "GradcheckError",
     "Node",
     "Primitive",
     "Tensor",
     "Value",
     "concatenate",
+    "detect_anomaly",
     "dot",
     "draw_graph",
     "enable_grad",
@@ -30,8 +33,10 @@ __all__ = [
     "gradgradcheck",
     "hessian",
     "hvp",
+    "is_anomaly_enabled",
     "is_grad_enabled",
     "jacobian",
+    "linear",
     "maximum",
     "minimum",
     "no_grad",
