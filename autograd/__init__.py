@@ -12,7 +12,7 @@ from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .node import Node
 from .primitive import Primitive, primitive
 from .profiler import profile
-from .tensor import Tensor, concatenate, linear, maximum, minimum, stack, where
+from .tensor import Tensor, concatenate, maximum, minimum, stack, where
 from .value import Value, dot, sum_values
 from .viz import draw_graph
 
@@ -36,7 +36,6 @@ __all__ = [
     "is_anomaly_enabled",
     "is_grad_enabled",
     "jacobian",
-    "linear",
     "maximum",
     "minimum",
     "no_grad",

@@ -11,7 +11,7 @@ import warnings
 
 import numpy as np
 
-from autograd import Primitive, Tensor, Value, is_grad_enabled, linear
+from autograd import Primitive, Tensor, Value, is_grad_enabled
 
 from . import functional as F
 from .data.checks import count
@@ -68,7 +68,8 @@ class Linear(Module):
         if not shape or shape[-1] != self.in_features:
             given = "a 0-d input" if not shape else f"{shape[-1]} (input shape {shape})"
             raise ValueError(f"{self!r}: expected {self.in_features} features on the last axis, got {given}")
-        return linear(x, self.weight, self.bias)
+        out = x @ self.weight
+        return out if self.bias is None else out + self.bias
 
     def extra_repr(self):
         return f"in_features={self.in_features}, out_features={self.out_features}, bias={self.bias is not None}"

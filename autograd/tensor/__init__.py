@@ -10,10 +10,9 @@ indexing, concatenate, stack, ...); ``numpy_protocol`` lets ``np.sum(t)``,
 ndarrays for the fast first-order pass and on Tensors under ``create_graph=True``.
 """
 
-from . import affine, arithmetic, elementwise, reduce, shape  # noqa: F401  (each attaches its ops to Tensor)
+from . import arithmetic, elementwise, reduce, shape  # noqa: F401  (each attaches its ops to Tensor)
 from .core import Tensor, as_array, constant, lift, record, result
 from .elementwise import maximum, minimum, where
-from .affine import linear
 from .numpy_protocol import array_function
 from .shape import concatenate, stack
 
@@ -25,7 +24,6 @@ __all__ = [
     "concatenate",
     "constant",
     "lift",
-    "linear",
     "maximum",
     "minimum",
     "record",

@@ -12,7 +12,6 @@ from hypothesis import strategies as st
 
 from ..node import Node
 from ..tensor import concatenate as tensor_concatenate
-from ..tensor import linear as tensor_linear
 from ..tensor import maximum as tensor_maximum
 from ..tensor import minimum as tensor_minimum
 from ..tensor import stack as tensor_stack
@@ -269,23 +268,6 @@ def _render_matmul_constant(n, p):
     return f"{matrix} @ {n[0]}" if p["reflected"] else f"{n[0]} @ {matrix}"
 
 
-def _plan_linear(draw, operands):
-    x = operands[0]
-    if np.ndim(x) == 0:
-        return None
-    inner, k = np.shape(x)[-1], draw(st.integers(1, 3))
-    entries = draw(st.lists(st.floats(-1.5, 1.5), min_size=inner * k + k, max_size=inner * k + k))
-    values = np.round(np.array(entries), 2)
-    out = np.shape(x)[:-1] + (k,)
-    return {"weight": values[: inner * k].reshape(inner, k), "bias": values[inner * k :]} if _fits(out) else None
-
-
-def _apply_linear(x, p):
-    if isinstance(x[0], Node):
-        return tensor_linear(x[0], p["weight"], p["bias"])
-    return x[0] @ p["weight"] + p["bias"]
-
-
 def _plan_reshape(draw, operands):
     shape = np.shape(operands[0])
     size = int(np.prod(shape, dtype=np.int64))
@@ -416,13 +398,6 @@ TENSOR_OPS = [
         pick=pick_where(_nonempty),
     ),
     Op(
-        "linear",
-        _plan_linear,
-        _apply_linear,
-        lambda n, p: f"linear({n[0]}, {array_text(p['weight'])}, {array_text(p['bias'])})",
-        pick=pick_where(_nonempty),
-    ),
-    Op(
         "reshape",
         _plan_reshape,
         lambda x, p: x[0].reshape(p["shape"]),
@@ -486,7 +461,6 @@ softmax family and shape ops."""
 
 NAMESPACE = {
     "np": np,
-    "linear": lambda x, w, b: tensor_linear(x, w, b) if isinstance(x, Node) else x @ w + b,
     "logsumexp": logsumexp,
     "softmax": softmax,
     "log_softmax": log_softmax,

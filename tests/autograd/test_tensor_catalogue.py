@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pytest
 
-from autograd import Tensor, concatenate, linear, maximum, minimum, stack, where
+from autograd import Tensor, concatenate, maximum, minimum, stack, where
 from autograd.pointwise import shared
 
 from tests.finite_differences import (
@@ -335,14 +335,6 @@ CASES += [
         ((4, 3),),
     ),
     Case("astype_longdouble", lambda a: a.astype(np.longdouble), lambda a: a.astype(np.longdouble), ((2, 3),)),
-]
-
-# the fused layer op x @ w + b, on a batch and on batches of batches, with and without a bias
-CASES += [
-    Case("linear", lambda x, w, b: linear(x, w, b), lambda x, w, b: x @ w + b, ((4, 3), (3, 2), (2,))),
-    Case("linear_batched", lambda x, w, b: linear(x, w, b), lambda x, w, b: x @ w + b, ((2, 4, 3), (3, 2), (2,))),
-    Case("linear_no_bias", lambda x, w: linear(x, w), lambda x, w: x @ w, ((4, 3), (3, 5))),
-    Case("linear_vector", lambda x, w, b: linear(x, w, b), lambda x, w, b: x @ w + b, ((3,), (3, 2), (2,))),
 ]
 
 # a small network: matmul, broadcasting bias, relu, log_softmax, indexing, mean
