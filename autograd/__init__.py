@@ -12,8 +12,22 @@ from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .node import Node
 from .primitive import Primitive, primitive
 from .profiler import profile
-from .tensor import Tensor, concatenate, maximum, minimum, stack, where
-from .value import Value, dot, sum_values
+from .tensor import (
+    Tensor,
+    concatenate,
+    einsum,
+    hstack,
+    logaddexp,
+    maximum,
+    minimum,
+    outer,
+    split,
+    stack,
+    tensordot,
+    vstack,
+    where,
+)
+from .value import Value, dot, neuron, sum_values
 from .viz import draw_graph
 
 __all__ = [
@@ -27,22 +41,30 @@ __all__ = [
     "detect_anomaly",
     "dot",
     "draw_graph",
+    "einsum",
     "enable_grad",
     "grad",
     "gradcheck",
     "gradgradcheck",
     "hessian",
+    "hstack",
     "hvp",
     "is_anomaly_enabled",
     "is_grad_enabled",
     "jacobian",
+    "logaddexp",
     "maximum",
     "minimum",
+    "neuron",
     "no_grad",
+    "outer",
     "primitive",
     "profile",
+    "split",
     "stack",
     "sum_values",
+    "tensordot",
     "value_and_grad",
+    "vstack",
     "where",
 ]

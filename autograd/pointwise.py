@@ -17,7 +17,7 @@ import operator
 import numpy as np
 
 from . import vocabulary as V
-from .optable import EVERYWHERE, NONZERO, POSITIVE, TABLE, Domain, OpSpec, declare
+from .optable import EVERYWHERE, INTEGERS, NONZERO, POSITIVE, TABLE, Domain, OpSpec, declare
 
 
 def unary(name, on_float, on_array, rule, doc, domain=EVERYWHERE, params=None, attributes=None):
@@ -130,6 +130,23 @@ binary("/", "truediv", _float_div, np.true_divide, (_over_b, _div_grad_b), "a / 
        domains=(EVERYWHERE, NONZERO))
 binary("**", "pow", _float_pow, np.power, (_pow_grad_a, _pow_grad_b),
        "a ** b; d/da = b·a^(b-1) (0 where b = 0), d/db = a^b·ln a", domains=(POSITIVE, EVERYWHERE))
+
+
+def _float_mod(a, b):
+    """numpy's remainder on floats (the sign of b, as Python's %); ValueError for b = 0."""
+    if b == 0.0:
+        raise ValueError(f"Value %: remainder of division by zero ({a!r} % {b!r})")
+    return a % b
+
+
+def _mod_grad_b(g, out, a, b):
+    """-floor(a/b): a % b = a - b·floor(a/b), and floor is piecewise constant."""
+    return -g * V.floor(V.divide(a, b))
+
+
+binary("%", "mod", _float_mod, np.remainder, (_pass, _mod_grad_b),
+       "a % b, numpy's remainder (the sign of b); d/da = 1, d/db = -floor(a/b)",
+       domains=(Domain(kinks=INTEGERS, over=1), NONZERO), passes_gradient=True)
 
 
 # --------------------------------------------------------------------------- one operand
@@ -269,4 +286,129 @@ unary("sign", _float_sign, np.sign, _zero_vjp, "-1, 0 or 1 by the sign of a; d/d
       NONZERO)
 
 
+def _real_or_error(op, compute, a, accepted):
+    """``compute(a)`` for Value's forward: a ValueError naming ``op`` where it has no real answer or overflows."""
+    try:
+        return compute(a)
+    except (ValueError, OverflowError):
+        raise ValueError(f"Value.{op}: no finite real answer for {a!r} (accepted: {accepted})") from None
+
+
+def _sinh_vjp(g, out, a):
+    return (g * V.cosh(a),)
+
+
+def _cosh_vjp(g, out, a):
+    return (g * V.sinh(a),)
+
+
+unary("sinh", lambda a: _real_or_error("sinh", math.sinh, a, "|x| < 710"), np.sinh, _sinh_vjp,
+      "sinh a; d/da = cosh a", Domain(low=-4.0, high=4.0, margin=0.0))
+unary("cosh", lambda a: _real_or_error("cosh", math.cosh, a, "|x| < 710"), np.cosh, _cosh_vjp,
+      "cosh a; d/da = sinh a", Domain(low=-4.0, high=4.0, margin=0.0))
+
+
+def _tan_vjp(g, out, a):
+    return (g * (1 + out * out),)
+
+
+unary("tan", math.tan, np.tan, _tan_vjp, "tan a; d/da = 1 + tan² a", Domain(low=-1.2, high=1.2, margin=0.1))
+
+
+def _float_arcsin(a):
+    if -1.0 <= a <= 1.0:
+        return math.asin(a)
+    raise ValueError(f"Value.arcsin: the input must be in [-1, 1], got {a!r}")
+
+
+def _float_arccos(a):
+    if -1.0 <= a <= 1.0:
+        return math.acos(a)
+    raise ValueError(f"Value.arccos: the input must be in [-1, 1], got {a!r}")
+
+
+def _arcsin_vjp(g, out, a):
+    return (V.divide(g, V.sqrt(1 - a * a)),)  # inf at ±1
+
+
+def _arccos_vjp(g, out, a):
+    return (V.divide(-g, V.sqrt(1 - a * a)),)
+
+
+def _arctan_vjp(g, out, a):
+    return (g / (1 + a * a),)
+
+
+UNIT = Domain(low=-1.0, high=1.0, margin=0.1)
+unary("arcsin", _float_arcsin, np.arcsin, _arcsin_vjp, "arcsin a; d/da = 1/√(1 - a²) (inf at ±1)", UNIT)
+unary("arccos", _float_arccos, np.arccos, _arccos_vjp, "arccos a; d/da = -1/√(1 - a²) (-inf at ±1)", UNIT)
+unary("arctan", math.atan, np.arctan, _arctan_vjp, "arctan a; d/da = 1/(1 + a²)")
+
+
+def _float_log1p(a):
+    if a > -1.0:
+        return math.log1p(a)
+    raise ValueError(f"Value.log1p: the input must be > -1, got {a!r}")
+
+
+def _log1p_vjp(g, out, a):
+    return (V.divide(g, 1 + a),)
+
+
+unary("log1p", _float_log1p, np.log1p, _log1p_vjp, "ln(1 + a), accurate for small a; d/da = 1/(1 + a)",
+      Domain(low=-1.0))
+
+
+def _expm1_vjp(g, out, a):
+    return (g * V.exp(a),)
+
+
+unary("expm1", lambda a: _real_or_error("expm1", math.expm1, a, "x < 709"), np.expm1, _expm1_vjp,
+      "e^a - 1, accurate for small a; d/da = e^a", Domain(high=4.0, margin=0.0))
+
+
+def _float_log_base(name, function):
+    def forward(a):
+        if a > 0.0:
+            return function(a)
+        raise ValueError(f"Value.{name}: the input must be > 0, got {a!r}")
+
+    return forward
+
+
+def _log2_vjp(g, out, a):
+    return (V.divide(g, a * math.log(2.0)),)
+
+
+def _log10_vjp(g, out, a):
+    return (V.divide(g, a * math.log(10.0)),)
+
+
+unary("log2", _float_log_base("log2", math.log2), np.log2, _log2_vjp, "log₂ a; d/da = 1/(a ln 2)", POSITIVE)
+unary("log10", _float_log_base("log10", math.log10), np.log10, _log10_vjp, "log₁₀ a; d/da = 1/(a ln 10)", POSITIVE)
+
+
+def _exp2_vjp(g, out, a):
+    return (g * out * math.log(2.0),)
+
+
+unary("exp2", lambda a: _real_or_error("exp2", lambda x: 2.0**x, a, "x < 1024"), np.exp2, _exp2_vjp,
+      "2^a; d/da = 2^a ln 2", Domain(high=4.0, margin=0.0))
+
+
+def _whole(rounding):
+    def forward(a):
+        return float(rounding(a)) if math.isfinite(a) else a  # inf and nan stay as they are
+
+    return forward
+
+
+unary("floor", _whole(math.floor), np.floor, _zero_vjp,
+      "the largest integer <= a; d/da = 0 (recorded, as in PyTorch)", Domain(kinks=INTEGERS))
+unary("ceil", _whole(math.ceil), np.ceil, _zero_vjp,
+      "the smallest integer >= a; d/da = 0 (recorded, as in PyTorch)", Domain(kinks=INTEGERS))
+
+
 declare(OpSpec("sum", "Σ of the elements (Tensor: over axes; Values: sum_values, one node); d/dxᵢ = 1", "reduction"))
+declare(OpSpec("dot", "Σ wᵢxᵢ: autograd.dot(weights, inputs, bias) over Values as one node (d/dwᵢ = xᵢ, d/dxᵢ = wᵢ, "
+               "d/db = 1); t.dot(u) numpy's dot of Tensors (d/dt, d/du by einsum)", "linear algebra", arity=-1))

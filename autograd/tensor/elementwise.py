@@ -191,5 +191,28 @@ optable.declare(OpSpec("minimum", "the elementwise smaller of a and b; d/da = 1 
 optable.attach("minimum", functions={"minimum": minimum})
 optable.declare(OpSpec("where", "a where cond else b; d/da = cond, d/db = not cond", "elementwise", arity=2))
 optable.attach("where", functions={"where": where}, numpy={np.where: _numpy_where})
+
+
+# logaddexp(a, b) = log(e^a + e^b), numpy's, stable;  d/da = σ(a - b), d/db = σ(b - a)
+def _logaddexp_grad_a(g, out, a, b):
+    return g * V.sigmoid(a - b)
+
+
+def _logaddexp_grad_b(g, out, a, b):
+    return g * V.sigmoid(b - a)
+
+
+_LOGADDEXP_RULES = binary_rules(_logaddexp_grad_a, _logaddexp_grad_b)
+
+
+def logaddexp(a, b):
+    """log(e^a + e^b) elementwise with broadcasting, finite for inputs of any size; d/da = σ(a - b), d/db = σ(b - a)."""
+    a, b = _lift_pair(a, b, "logaddexp")
+    return apply_binary("logaddexp", np.logaddexp, _LOGADDEXP_RULES, a, b)
+
+
+optable.declare(OpSpec("logaddexp", "log(e^a + e^b), stable; d/da = σ(a - b), d/db = σ(b - a)", "elementwise",
+                       arity=2, reference=np.logaddexp))
+optable.attach("logaddexp", functions={"logaddexp": logaddexp})
 V.provide("where", where)
 _attach_unary()

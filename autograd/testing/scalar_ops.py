@@ -13,7 +13,7 @@ import numpy as np
 from hypothesis import strategies as st
 
 from ..node import Node
-from ..optable import INTEGERS
+from ..optable import INTEGERS, Domain
 from ..pointwise import shared
 from .program import (
     KINK,
@@ -28,7 +28,7 @@ from .program import (
     shift_to_at_most,
     squeeze_into,
 )
-from ..value import dot, sum_values
+from ..value import dot, neuron, sum_values
 
 # --------------------------------------------------------------------------- functions on every kind of operand
 
@@ -132,28 +132,46 @@ def table_unary(spec):
 
 
 def table_binary(spec):
-    """A step ``a <op> b`` of the two-operand op ``spec``, each operand moved into its smooth domain."""
-    plans = [domain_plan(domain) for domain in spec.domain]
+    """A step ``a <op> b`` of the two-operand op ``spec``, each operand moved into its smooth domain.
+
+    An operand whose kinks are those of its ratio to the other (``Domain.over``, as for ``%``) is
+    written as ratio × other, the ratio moved between two integers k + 0.15 and k + 0.85 (k drawn).
+    """
+    plans = [domain_plan(Domain(kinks=d.kinks) if d.over is not None else d) for d in spec.domain]
+    ratio = next((i for i, d in enumerate(spec.domain) if d.over is not None), None)
     forward = spec.on_float
 
     def plan(draw, operands):
-        return {"moves": [plan_domain(values) for plan_domain, values in zip(plans, operands)]}
+        moves = [plan_domain(values) for plan_domain, values in zip(plans, operands)]
+        if ratio is not None:
+            scale, shift = moves[ratio]
+            moves[ratio] = (scale, round(shift + draw(st.integers(-2, 1)), 2))
+        return {"moves": moves}
+
+    def operands(x, p):
+        moved = [_moved(value, scale, shift) for value, (scale, shift) in zip(x, p["moves"])]
+        if ratio is not None:
+            moved[ratio] = moved[ratio] * moved[spec.domain[ratio].over]
+        return moved
 
     def apply(x, p):
-        (sa, ta), (sb, tb) = p["moves"]
-        a, b = _moved(x[0], sa, ta), _moved(x[1], sb, tb)
+        a, b = operands(x, p)
         if isinstance(a, (Node, np.ndarray)) or isinstance(b, (Node, np.ndarray)):
             return _OPERATORS[spec.name](a, b)
         return forward(a, b)
 
     def render(n, p):
-        (sa, ta), (sb, tb) = p["moves"]
-        return f"{affine(n[0], sa, ta)} {spec.name} {affine(n[1], sb, tb)}"
+        names = [affine(name, scale, shift) for name, (scale, shift) in zip(n, p["moves"])]
+        if ratio is not None:
+            names[ratio] = f"({names[ratio]} * {names[spec.domain[ratio].over]})"
+        return f"{names[0]} {spec.name} {names[1]}"
 
-    return Op(spec.dunder.replace("true", ""), plan, apply, render, arity=2)  # add, sub, mul, div, pow
+    return Op(spec.dunder.replace("true", ""), plan, apply, render, arity=2)  # add, sub, mul, div, pow, mod
 
 
-_OPERATORS = {"+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv, "**": operator.pow}
+_OPERATORS = {
+    "+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv, "**": operator.pow, "%": operator.mod,
+}
 
 
 def _with_number(name, symbol, function, low, high, margin=0.0):
@@ -223,6 +241,29 @@ def _render_dot(n, p):
     return f"dot([{', '.join(n[:half])}], [{', '.join(n[half : 2 * half])}]{bias})"
 
 
+def _plan_neuron(draw, operands):
+    """The constant added to the sum so that it stays KINK away from the ReLU's kink at 0."""
+    half = len(operands) // 2
+    total = sum(float(w) * float(x) for w, x in zip(operands[:half], operands[half : 2 * half]))
+    total += float(operands[-1]) if len(operands) % 2 else 0.0
+    return {"shift": shift_away_from_zero([total], KINK)}
+
+
+def _apply_neuron(x, p):
+    half = len(x) // 2
+    bias = x[-1] + p["shift"] if len(x) % 2 else p["shift"]
+    weights, inputs = x[:half], x[half : 2 * half]
+    if any(isinstance(v, Node) for v in (*weights, *inputs, bias)):
+        return neuron(weights, inputs, bias)
+    return max(weighted_sum(weights, inputs, bias), 0.0)
+
+
+def _render_neuron(n, p):
+    half = len(n) // 2
+    bias = plus(n[-1], p["shift"]) if len(n) % 2 else repr(p["shift"])
+    return f"neuron([{', '.join(n[:half])}], [{', '.join(n[half : 2 * half])}], {bare(bias)})"
+
+
 def _apply_dot(x, p):
     half = len(x) // 2
     return weighted_sum(x[:half], x[half : 2 * half], x[-1] if len(x) % 2 else None)
@@ -263,6 +304,7 @@ SCALAR_OPS = [
     *ELEMENTWISE_UNARY_OPS,
     SUM_VALUES,
     Op("dot", no_params, _apply_dot, _render_dot, arity=(2, 7)),
+    Op("neuron", _plan_neuron, _apply_neuron, _render_neuron, arity=(2, 7)),
 ]
 """Every op ``scalar_expressions`` draws from: Value's operators (with Values and with numbers, on
 either side), its methods, ``sum_values`` and ``dot``."""
@@ -271,5 +313,6 @@ NAMESPACE = {
     **{spec.name: applying(spec) for spec in shared() if spec.arity == 1},
     "sum_values": total,
     "dot": weighted_sum,
+    "neuron": lambda weights, inputs, bias: _apply_neuron([*weights, *inputs, bias], {"shift": 0.0}),
 }
 """The functions a scalar expression's repr calls, by the names it uses."""

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from autograd import Value, dot, hessian, no_grad, sum_values
+from autograd import Value, dot, hessian, neuron, no_grad, sum_values
 
 EPS = 1e-6
 
@@ -91,6 +91,29 @@ CASES = [
     ),
     Case("sin", lambda a: a.sin(), math.sin, lambda a: (math.cos(a),), [(0.3,), (-1.7,)]),
     Case("cos", lambda a: a.cos(), math.cos, lambda a: (-math.sin(a),), [(0.3,), (-1.7,)]),
+    Case("sinh", lambda a: a.sinh(), math.sinh, lambda a: (math.cosh(a),), [(0.3,), (-1.7,)]),
+    Case("cosh", lambda a: a.cosh(), math.cosh, lambda a: (math.sinh(a),), [(0.3,), (-1.7,)]),
+    Case("tan", lambda a: a.tan(), math.tan, lambda a: (1 / math.cos(a) ** 2,), [(0.3,), (-1.1,)]),
+    Case("arcsin", lambda a: a.arcsin(), math.asin, lambda a: (1 / math.sqrt(1 - a * a),), [(0.3,), (-0.8,)]),
+    Case("arccos", lambda a: a.arccos(), math.acos, lambda a: (-1 / math.sqrt(1 - a * a),), [(0.3,), (-0.8,)]),
+    Case("arctan", lambda a: a.arctan(), math.atan, lambda a: (1 / (1 + a * a),), [(0.3,), (-1.7,)]),
+    Case("log1p", lambda a: a.log1p(), math.log1p, lambda a: (1 / (1 + a),), [(1e-9,), (-0.7,), (4.2,)]),
+    Case("expm1", lambda a: a.expm1(), math.expm1, lambda a: (math.exp(a),), [(1e-9,), (-1.7,)]),
+    Case("log2", lambda a: a.log2(), math.log2, lambda a: (1 / (a * math.log(2)),), [(0.3,), (4.2,)]),
+    Case("log10", lambda a: a.log10(), math.log10, lambda a: (1 / (a * math.log(10)),), [(0.3,), (4.2,)]),
+    Case("exp2", lambda a: a.exp2(), lambda a: 2**a, lambda a: (2**a * math.log(2),), [(0.3,), (-1.7,)]),
+    Case("floor", lambda a: a.floor(), lambda a: float(math.floor(a)), lambda a: (0.0,), [(0.3,), (-1.7,)]),
+    Case("ceil", lambda a: a.ceil(), lambda a: float(math.ceil(a)), lambda a: (0.0,), [(0.3,), (-1.7,)]),
+    Case("sign", lambda a: a.sign(), lambda a: math.copysign(1.0, a), lambda a: (0.0,), [(0.3,), (-1.7,)]),
+    Case(
+        "mod",
+        lambda a, b: a % b,
+        lambda a, b: a % b,
+        lambda a, b: (1.0, -math.floor(a / b)),
+        [(7.5, 2.0), (-7.5, 2.0), (7.5, -2.0), (0.3, 1.1)],
+    ),
+    Case("mod_number", lambda a: a % 2.0, lambda a: a % 2.0, lambda a: (1.0,), [(7.5,), (-0.3,)]),
+    Case("rmod_number", lambda a: 7.5 % a, lambda a: 7.5 % a, lambda a: (-math.floor(7.5 / a),), [(2.0,), (-1.3,)]),
     Case(
         "dot",
         lambda w0, w1, x0, x1: dot([w0, w1], [x0, x1]),
@@ -109,6 +132,27 @@ CASES = [
         "dot_of_products",  # dot's rule under create_graph: its second derivative is not all zeros
         lambda w, x: dot([w * w], [x * w]),
         lambda w, x: w**3 * x,
+        lambda w, x: (3 * w**2 * x, w**3),
+        [(0.5, 2.0)],
+    ),
+    Case(
+        "neuron_active",
+        lambda w0, w1, x0, x1, b: neuron([w0, w1], [x0, x1], b),
+        lambda w0, w1, x0, x1, b: max(w0 * x0 + w1 * x1 + b, 0.0),
+        lambda w0, w1, x0, x1, b: (x0, x1, w0, w1, 1.0),
+        [(0.5, -1.2, 2.0, 0.7, 0.3)],
+    ),
+    Case(
+        "neuron_inactive",
+        lambda w0, x0, b: neuron([w0], [x0], b),
+        lambda w0, x0, b: max(w0 * x0 + b, 0.0),
+        lambda w0, x0, b: (0.0, 0.0, 0.0),
+        [(0.5, -2.0, 0.3)],
+    ),
+    Case(
+        "neuron_of_products",  # the rule under create_graph: second derivatives through the active branch
+        lambda w, x: neuron([w * w], [x * w]),
+        lambda w, x: max(w**3 * x, 0.0),
         lambda w, x: (3 * w**2 * x, w**3),
         [(0.5, 2.0)],
     ),
