@@ -7,6 +7,7 @@ so gradients of gradients come for free.
 
 from .anomaly import AnomalyError, detect_anomaly, is_anomaly_enabled
 from .engine import enable_grad, is_grad_enabled, no_grad
+from .forward import jacfwd, jacrev, jvp
 from .functional import grad, hessian, hvp, jacobian, value_and_grad
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .node import Node
@@ -51,7 +52,10 @@ __all__ = [
     "hvp",
     "is_anomaly_enabled",
     "is_grad_enabled",
+    "jacfwd",
     "jacobian",
+    "jacrev",
+    "jvp",
     "logaddexp",
     "maximum",
     "minimum",

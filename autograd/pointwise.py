@@ -17,6 +17,7 @@ import operator
 import numpy as np
 
 from . import vocabulary as V
+from .node import Node
 from .optable import EVERYWHERE, INTEGERS, NONZERO, POSITIVE, TABLE, Domain, OpSpec, declare
 
 
@@ -113,14 +114,36 @@ def _div_grad_b(g, out, a, b):
     return -g * out / b
 
 
+def _payload(x):
+    """A rule's operand as a float or an ndarray: rules run on payloads and, under create_graph, on nodes."""
+    return x.data if isinstance(x, Node) else x
+
+
 def _pow_grad_a(g, out, a, b):
-    """b·a^(b-1), and 0 wherever b == 0 (x⁰ is the constant 1); IEEE's inf at a = 0 for 0 < b < 1."""
-    return V.where(b == 0, g * 0, g * b * V.power(a, b - 1))
+    """b·a^(b-1), and 0 wherever b == 0 (x⁰ is the constant 1); IEEE's inf at a = 0 for 0 < b < 1.
+
+    The pole a = 0, b < 1 is answered before a^(b-1) is formed, so the rule runs on
+    Values too (a Value refuses 0 ** -1); elsewhere the formula stays whole, so
+    second derivatives flow through it.
+    """
+    base, exponent = _payload(a), _payload(b)
+    if not isinstance(base, np.ndarray) and not isinstance(exponent, np.ndarray):
+        if base == 0 and exponent < 1:  # forward refused b < 0 at a = 0 for a Value, so 0 <= b < 1 here
+            return g * 0 if exponent == 0 else g * b * math.inf
+        return g * b * V.power(a, b - 1)
+    pole = np.asarray((base == 0) & (exponent == 0))
+    if pole.any():  # 0^0 is the constant 1: b·a^(1-1) = 0 there exactly, not 0·inf = nan
+        b_safe = V.where(pole, 1.0, b)
+        return g * b * V.power(a, b_safe - 1)
+    return g * b * V.power(a, b - 1)
 
 
 def _pow_grad_b(g, out, a, b):
     """a^b·ln a, taken as 0 where a = 0 (the limit for b > 0); nan for a negative base."""
-    return g * out * V.log(V.where(a == 0, 1, a))
+    base = _payload(a)
+    if not isinstance(base, np.ndarray):  # a Value refuses log of a number <= 0: answer those first
+        return g * out * V.log(a) if base > 0 else g * (0.0 if base == 0 else math.nan)
+    return g * out * V.log(V.where(base == 0, 1, a))
 
 
 binary("+", "add", operator.add, np.add, (_pass, _pass), "a + b; d/da = 1, d/db = 1", passes_gradient=True)
@@ -193,6 +216,8 @@ def _float_sqrt(a):
 
 
 def _sqrt_vjp(g, out, a):
+    if not isinstance(_payload(out), np.ndarray) and _payload(out) == 0:  # the pole: +inf·g (a Value refuses 1/0)
+        return (g * math.inf,)
     return (V.divide(0.5 * g, out),)
 
 

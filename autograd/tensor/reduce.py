@@ -15,7 +15,7 @@ import numpy as np
 
 from .. import optable
 from .. import vocabulary as V
-from ..engine import GradMode
+from ..engine import grad_enabled
 from ..optable import OpSpec
 from .core import Tensor, _as_flag, _describe, constant, record
 from .numpy_protocol import numpy_method
@@ -147,7 +147,7 @@ def _extreme(op, reduce):
         _count(shape, axes, op)
         data = reduce(x, axis=axes, keepdims=True)
         weights = None
-        if GradMode.enabled and self._requires_grad:
+        if grad_enabled() and self._requires_grad:
             ties = x == data
             weights = (ties / ties.sum(axis=axes, keepdims=True)).astype(x.dtype, copy=False)
         if not keepdims:
