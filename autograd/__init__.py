@@ -10,6 +10,7 @@ from .functional import grad, hessian, hvp, jacobian, value_and_grad
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .primitive import Primitive, primitive
 from .profiler import profile
+from .steps import backward_steps
 from .tensor import Tensor, concatenate, maximum, minimum, stack, where
 from .value import Value, dot, sum_values
 from .viz import draw_graph
@@ -19,6 +20,7 @@ __all__ = [
     "Primitive",
     "Tensor",
     "Value",
+    "backward_steps",
     "concatenate",
     "dot",
     "draw_graph",
