@@ -24,6 +24,7 @@ from collections.abc import Mapping
 import numpy as np
 
 from .graph_layout import layered_positions
+from .graph_shading import GradShading, mean_abs_grad
 
 DEFAULT_MAX_NODES = 500
 """How many nodes ``draw_graph`` draws unless told otherwise; the rest are counted in a note."""
@@ -69,6 +70,9 @@ def draw_graph(
     highlight_params=True,
     precision=4,
     names=None,
+    model=None,
+    collapse=False,
+    color_by=None,
 ):
     """The computation graph that produced ``root``, as a ``graphviz.Digraph`` (a ``ComputationGraph``).
 
@@ -93,6 +97,16 @@ def draw_graph(
     - ``names``: names for unlabelled nodes, such as a model's parameters: a
       ``{name: node}`` mapping, ``(name, node)`` pairs, or anything with
       ``named_parameters()`` (``draw_graph(model(x), names=model)``).
+    - ``model``: the model that computed ``root``; its parameters are named after
+      ``model.named_parameters()`` (``names`` wins where both name a node).
+    - ``collapse``: with ``model``, one box per module call (``Linear(2→16)``,
+      ``ReLU``) holding its parameters, and the ops after the last module as one
+      box (the loss), so a deep net fits a screen. It reads each module's
+      ``last_call()``: draw right after the forward pass you mean. ``max_nodes``
+      then counts boxes.
+    - ``color_by``: None, or "grad" to fill each box by log10 of its mean |grad|
+      (a collapsed box: the gradient at its output), pale for the smallest and
+      red for the largest, with a legend: vanishing gradients show as fading colour.
 
     Rendering (``.pipe()``, ``.render()``, Jupyter display) needs Graphviz's ``dot``
     program; the DOT source (``.source``) does not.
@@ -107,9 +121,27 @@ def draw_graph(
         raise ValueError(f"draw_graph: precision must be between 1 and 17 significant digits, got {precision}")
     parameter_fill = _parameter_fill(highlight_params)
     names_by_id = _names_by_id(names)
+    if model is not None:
+        if not hasattr(model, "named_parameters"):
+            raise TypeError(f"draw_graph: model must be a Module (with named_parameters()), got {type(model).__name__}")
+        names_by_id = {**_names_by_id(model), **names_by_id}
+    if not isinstance(collapse, bool):
+        raise TypeError(f"draw_graph: collapse must be True or False, got {type(collapse).__name__}")
+    if collapse and model is None:
+        raise ValueError("draw_graph: collapse=True needs model=, the Module whose calls become boxes "
+                         "(draw_graph(loss, model=model, collapse=True))")
+    shading = _shading(color_by, roots)
     graph_class = _graph_class()
 
     nodes = breadth_first_order(roots)
+    if collapse:
+        from .viz_collapsed import collapsed_shapes
+
+        number = _number_format(precision)
+        shapes, edges = collapsed_shapes(roots, nodes, model, names_by_id, shading, number, max_nodes, True)
+        if shading:
+            shapes.append(_legend(shading))
+        return _assemble(graph_class, shapes, edges, rankdir, len(shapes) > DOT_LAYOUT_MAX_NODES)
     drawn = nodes if max_nodes is None else nodes[:max_nodes]
     place = {id(node): index for index, node in enumerate(drawn)}
     root_ids = {id(node) for node in roots}
@@ -122,7 +154,9 @@ def draw_graph(
     # inputs first: dot then orders each rank the way the expression reads
     for index in range(len(drawn) - 1, -1, -1):
         node = drawn[index]
-        if id(node) in root_ids:
+        if shading:
+            fill = shading.colour(mean_abs_grad(node))
+        elif id(node) in root_ids:
             fill = _ROOT_FILL
         elif node.parents:
             fill = _RESULT_FILL
@@ -150,7 +184,13 @@ def draw_graph(
     hidden = len(nodes) - len(drawn)
     if hidden:
         _add_cut_note(shapes, edges, hidden, max_nodes, cut)
+    if shading:
+        shapes.append(_legend(shading))
+    return _assemble(graph_class, shapes, edges, rankdir, preset_layout)
 
+
+def _assemble(graph_class, shapes, edges, rankdir, preset_layout):
+    """The ``ComputationGraph`` of named shapes and edges, laid out by ``dot`` or, when big, by us."""
     if not preset_layout:
         graph = graph_class(
             name="computation_graph",
@@ -162,7 +202,7 @@ def draw_graph(
     else:
         graph = graph_class(
             name="computation_graph",
-            comment=f"{len(drawn)} boxes, laid out by autograd.viz: render with `neato -n2`, not `dot`",
+            comment=f"{len(shapes)} shapes, laid out by autograd.viz: render with `neato -n2`, not `dot`",
             engine="neato",
             graph_attr={**_GRAPH_ATTR, **_PRESET_LAYOUT_ATTR},
             node_attr=_NODE_ATTR,
@@ -183,6 +223,27 @@ def draw_graph(
         for tail, head, attributes in edges
     )
     return graph
+
+
+def _shading(color_by, roots):
+    if color_by is None:
+        return None
+    if not isinstance(color_by, str):
+        raise TypeError(f"draw_graph: color_by must be None or a str such as \"grad\", got {type(color_by).__name__}")
+    if color_by != "grad":
+        raise ValueError(f"draw_graph: color_by must be None or \"grad\" (shade by log |grad|), got {color_by!r}")
+    return GradShading([mean_abs_grad(node) for node in breadth_first_order(roots)])
+
+
+def _legend(shading):
+    """The legend node of a shaded graph: which colour means which mean |grad|."""
+    cells = ['<TR><TD COLSPAN="2" CELLPADDING="4"><B>mean |grad|</B><BR/>'
+             f'<FONT COLOR="{_DIM}" POINT-SIZE="9">log scale</FONT></TD></TR>']
+    cells += [f'<TR><TD BGCOLOR="{colour}" WIDTH="18" BORDER="1"> </TD><TD ALIGN="LEFT">{_text(text)}</TD></TR>'
+              for colour, text in shading.legend_rows()]
+    table = (f'<TABLE BORDER="1" CELLBORDER="0" CELLSPACING="2" CELLPADDING="2" COLOR="{_BORDER}" '
+             f'BGCOLOR="white">{"".join(cells)}</TABLE>')
+    return "legend", f"label=<{table}>", (110.0, 24.0 * 8)
 
 
 def breadth_first_order(roots):

@@ -14,6 +14,7 @@ optional.
 """
 
 import os
+import weakref
 import zipfile
 import zlib
 from collections.abc import Mapping
@@ -37,6 +38,10 @@ class Parameter(Tensor):
     def __repr__(self):
         body = np.array2string(self.data, separator=", ", prefix="Parameter(")
         return f"Parameter({body}, dtype={self.data.dtype})"
+
+
+_last_calls = weakref.WeakKeyDictionary()
+"""Each module's latest ``(args, output)``: one entry per module, kept outside it so the parameter walk never sees it."""
 
 
 def _is_parameter(obj):
@@ -73,7 +78,13 @@ class Module:
         raise NotImplementedError(f"{type(self).__name__} has no forward(); define forward(self, ...) in the subclass")
 
     def __call__(self, *args, **kwargs):
-        return self.forward(*args, **kwargs)
+        output = self.forward(*args, **kwargs)
+        _last_calls[self] = (args, output)
+        return output
+
+    def last_call(self):
+        """``(args, output)`` of this module's latest call, or None: what ``draw_graph(collapse=True)`` boxes."""
+        return _last_calls.get(self)
 
     # --- the walk -----------------------------------------------------------------
 
