@@ -132,3 +132,14 @@ def test_a_hostile_label_is_displayed_not_run(browser, tmp_path):
     browser.find_element(By.CSS_SELECTOR, ".cr-next").click()
     assert "<script>document.title='pwned'</script>" in browser.find_element(By.CSS_SELECTOR, ".cr-lines").text
     assert browser.find_elements(By.CSS_SELECTOR, ".cr-viewer img") == []
+
+
+def test_the_stepping_benchmark_runs():
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = Path(__file__).resolve().parents[2] / "benchmarks" / "viewer_stepping.py"
+    completed = subprocess.run([sys.executable, str(script), "--quick"], capture_output=True, text=True, timeout=300)
+    assert completed.returncode == 0, completed.stderr
+    assert "| viewer (graph drawn once)" in completed.stdout and "| redraw the SVG each step" in completed.stdout
