@@ -8,7 +8,7 @@ import math
 
 import numpy as np
 
-_STOPS = ("#ffffcc", "#ffeda0", "#fed976", "#feb24c", "#fd8d3c", "#fc4e2a")
+_STOPS = ("#ffffcc", "#ffeda0", "#fed976", "#feb24c", "#fd9a4a", "#f8763a")
 NO_GRAD_FILL = "#ffffff"
 _LEGEND_ROWS = 5
 

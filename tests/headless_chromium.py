@@ -19,7 +19,7 @@ def find_browser():
     return browser, driver
 
 
-def start_chromium(width=1100, height=800):
+def start_chromium(width=1100, height=800, scale=1):
     """A headless Chromium WebDriver that keeps the console log; RuntimeError naming what is missing."""
     found = find_browser()
     if found is None:
@@ -36,7 +36,7 @@ def start_chromium(width=1100, height=800):
     options = webdriver.ChromeOptions()
     options.binary_location = browser
     for argument in ("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                     f"--window-size={width},{height}", "--hide-scrollbars", "--force-device-scale-factor=1"):
+                     f"--window-size={width},{height}", "--hide-scrollbars", f"--force-device-scale-factor={scale}"):
         options.add_argument(argument)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     return webdriver.Chrome(service=Service(driver), options=options)
