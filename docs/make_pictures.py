@@ -1,11 +1,12 @@
-"""Regenerate the README's pictures: the backprop viewer mid-way through f = 3(a + bc), and a collapsed, shaded MLP.
+"""Regenerate the README's pictures: the graph of J = 3(a + bc), the backprop viewer mid-way through it, and an MLP.
 
     python docs/make_pictures.py
 
 The viewer picture is a screenshot by headless Chromium (Debian's ``chromium``
 and ``chromium-driver``, through selenium) of the page ``backward_steps(J).save()``
 writes; the MLP picture is Graphviz's PNG of ``draw_graph(..., collapse=True,
-color_by="grad")``. Both are written beside this script.
+color_by="grad")``; the graph of J is ``draw_graph(J)``'s PNG. All are written
+beside this script.
 """
 
 import sys
@@ -53,10 +54,20 @@ def mlp_picture(path):
     path.write_bytes(graph.pipe(format="png"))
 
 
+def chain_rule_picture(path):
+    """draw_graph of J = 3(a + bc) after backward: data and grad in every box."""
+    a, b, c = Value(5.0, "a"), Value(3.0, "b"), Value(2.0, "c")
+    J = 3 * (a + b * c)
+    J.backward()
+    path.write_bytes(draw_graph(J).pipe(format="png"))
+
+
 def main():
-    viewer_picture(DOCS / "backprop_viewer.png")
-    mlp_picture(DOCS / "mlp_collapsed_grad.png")
-    print(f"wrote {DOCS / 'backprop_viewer.png'} and {DOCS / 'mlp_collapsed_grad.png'}")
+    pictures = {"backprop_viewer.png": viewer_picture, "mlp_collapsed_grad.png": mlp_picture,
+                "chain_rule_graph.png": chain_rule_picture}
+    for name, make in pictures.items():
+        make(DOCS / name)
+        print(f"wrote {DOCS / name}")
 
 
 if __name__ == "__main__":
