@@ -146,6 +146,12 @@ class BackwardSteps(Sequence):
         kind = type(self.root).__name__
         return f"<BackwardSteps: {len(self)} steps of the backward pass of a {kind}>"
 
+    def text(self):
+        """Every step's chain rule in numbers, as plain text (what the viewer's panel shows, step after step)."""
+        from .viewer import steps_text
+
+        return steps_text(self)
+
     def html(self, max_nodes=None):
         """The viewer as an HTML fragment (what Jupyter shows): graph, controls and chain-rule panel."""
         from .viewer import viewer_html

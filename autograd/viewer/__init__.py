@@ -6,6 +6,7 @@ or network, so it runs in Jupyter, VS Code, nbviewer and a saved file alike.
 Every id carries a per-viewer prefix, so several viewers share a page.
 """
 
+import html
 import itertools
 import json
 import re
@@ -51,7 +52,10 @@ def viewer_html(steps, max_nodes=None, page=False):
     if len(drawn) < len(order):
         data["note"] = (f"The graph is cut at max_nodes={max_nodes:,}: {len(drawn):,} of {len(order):,} nodes are "
                         f"drawn, and {len(steps) - len(shown):,} steps of nodes not drawn are left out.")
+    first = data["steps"][0] if data["steps"] else {"title": "No steps: the root is a leaf", "lines": []}
     parts = {
+        "TITLE": html.escape(first["title"]),
+        "LINES": "".join(f"<li>{html.escape(line)}</li>" for line in first["lines"]),
         "STYLE": _template("viewer.css"),
         "SVG": svg,
         "DATA": _script_json(data),
@@ -67,6 +71,17 @@ def viewer_html(steps, max_nodes=None, page=False):
     return ('<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
             '<link rel="icon" href="data:,">\n<title>Backprop, step by step</title>\n</head>\n'
             f'<body style="margin:16px;background:white">\n{fragment}\n</body>\n</html>\n')
+
+
+def steps_text(steps):
+    """Every step's chain rule as the viewer's panel writes it, as plain text: a title line, then indented lines."""
+    order = breadth_first_order([steps.root])
+    names = Names(steps.root, order)
+    blocks = []
+    for index, step in enumerate(steps):
+        title, lines = step_text(step, index, len(steps), names, steps._totals[index])
+        blocks.append("\n".join([title, *(f"    {line}" for line in lines)]))
+    return "\n".join(blocks)
 
 
 def _template(name):

@@ -93,3 +93,16 @@ def test_max_nodes_is_checked():
         notes_steps().html(max_nodes=0)
     with pytest.raises(TypeError, match="BackwardSteps.save: path must be a str or pathlib.Path"):
         notes_steps().save(3)
+
+
+def test_without_scripts_the_page_still_shows_the_first_step():
+    html = notes_steps().html()
+    assert '<div class="cr-title">Step 1 of 3: the rule of J (op *)</div>' in html
+    assert "<li>∂J/∂(a + bc) = ∂J/∂J · ∂J/∂(a + bc) = 1 · 3 = 3</li>" in html
+
+
+def test_text_writes_every_step_as_the_panel_does():
+    text = notes_steps().text().splitlines()
+    assert text[0] == "Step 1 of 3: the rule of J (op *)"
+    assert text[-1] == "    ∂J/∂c = ∂J/∂(bc) · ∂(bc)/∂c = 3 · 3 = 9"
+    assert len(text) == 3 + 3 * 3
