@@ -1,7 +1,9 @@
 """Colours for ``draw_graph(color_by="grad")``: each box filled by log10 of its mean |grad|, with a legend.
 
-Pale for the smallest gradient in the graph, orange-red for the largest, so
-gradients that vanish through a deep net show as colour fading towards the inputs.
+Orange-red for the largest gradient in the graph, pale for the smallest (or for
+gradients a thousandth of the largest, whichever is smaller), so gradients that
+vanish through a deep net show as colour fading towards the inputs, and graphs
+whose gradients are all of one size are not painted as if they differed.
 """
 
 import math
@@ -11,6 +13,8 @@ import numpy as np
 _STOPS = ("#ffffcc", "#ffeda0", "#fed976", "#feb24c", "#fd9a4a", "#f8763a")
 NO_GRAD_FILL = "#ffffff"
 _LEGEND_ROWS = 5
+MIN_DECADES = 3.0
+"""The scale spans at least this many powers of ten below the largest gradient, so gradients of one size look alike."""
 
 
 def mean_abs_grad(node):
@@ -29,8 +33,8 @@ class GradShading:
 
     def __init__(self, sizes):
         logs = [math.log10(size) for size in sizes if size is not None and size > 0 and math.isfinite(size)]
-        self.low = min(logs) if logs else 0.0
         self.high = max(logs) if logs else 0.0
+        self.low = min(min(logs), self.high - MIN_DECADES) if logs else self.high - MIN_DECADES
 
     def colour(self, size):
         """``#rrggbb`` for a mean |grad|; white for None (no gradient)."""

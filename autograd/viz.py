@@ -105,8 +105,10 @@ def draw_graph(
       ``last_call()``: draw right after the forward pass you mean. ``max_nodes``
       then counts boxes.
     - ``color_by``: None, or "grad" to fill each box by log10 of its mean |grad|
-      (a collapsed box: the gradient at its output), pale for the smallest and
-      red for the largest, with a legend: vanishing gradients show as fading colour.
+      (a collapsed box: the gradient at its output), orange-red for the largest
+      and pale for the smallest (the scale spans at least three powers of ten,
+      and leaves out the root, which holds the seed), with a legend: vanishing
+      gradients show as fading colour.
 
     Rendering (``.pipe()``, ``.render()``, Jupyter display) needs Graphviz's ``dot``
     program; the DOT source (``.source``) does not.
@@ -138,7 +140,7 @@ def draw_graph(
         from .viz_collapsed import collapsed_shapes
 
         number = _number_format(precision)
-        shapes, edges = collapsed_shapes(roots, nodes, model, names_by_id, shading, number, max_nodes, True)
+        shapes, edges, shading = collapsed_shapes(roots, nodes, model, names_by_id, shading, number, max_nodes, True)
         if shading:
             shapes.append(_legend(shading))
         return _assemble(graph_class, shapes, edges, rankdir, len(shapes) > DOT_LAYOUT_MAX_NODES)
@@ -232,7 +234,10 @@ def _shading(color_by, roots):
         raise TypeError(f"draw_graph: color_by must be None or a str such as \"grad\", got {type(color_by).__name__}")
     if color_by != "grad":
         raise ValueError(f"draw_graph: color_by must be None or \"grad\" (shade by log |grad|), got {color_by!r}")
-    return GradShading([mean_abs_grad(node) for node in breadth_first_order(roots)])
+    # the roots hold the seed (1 for a loss): fitting the scale to it would wash out every other box
+    root_ids = {id(node) for node in roots}
+    nodes = [node for node in breadth_first_order(roots) if id(node) not in root_ids]
+    return GradShading([mean_abs_grad(node) for node in nodes or roots])
 
 
 def _legend(shading):

@@ -3,7 +3,7 @@
 import numbers
 
 from .graph_collapse import group_by_module_call
-from .graph_shading import mean_abs_grad
+from .graph_shading import GradShading, mean_abs_grad
 from .viz import (
     _BORDER, _DIM, _INPUT_FILL, _PARAMETER_FILL, _ROOT_FILL, _add_cut_note, _attribute, _measure,
     _shape_and_dtype, _text,
@@ -15,9 +15,16 @@ _LISTED_PARAMETERS = 4
 
 
 def collapsed_shapes(roots, nodes, model, names_by_id, shading, number, max_nodes, measure):
-    """``(shapes, edges)`` as ``draw_graph`` assembles them: boxes named ``b0``, ``b1``, ... in breadth-first order."""
+    """``(shapes, edges, shading)``: boxes named ``b0``, ``b1``, ... in breadth-first order.
+
+    A ``shading`` given is refitted to the gradients the boxes show (at their
+    outputs, the root's seed left out) and returned for the legend.
+    """
     root_ids = {id(node) for node in roots}
     groups, box_of = group_by_module_call(nodes, root_ids, model, names_by_id)
+    if shading:
+        shading = GradShading([mean_abs_grad(group.outputs[0]) for group in groups
+                               if id(group.outputs[0]) not in root_ids])
     first_seen = {}
     for node in nodes:
         first_seen.setdefault(box_of[id(node)], len(first_seen))
@@ -58,7 +65,7 @@ def collapsed_shapes(roots, nodes, model, names_by_id, shading, number, max_node
     hidden = len(groups) - len(drawn)
     if hidden:
         _add_cut_note(shapes, edges, hidden, max_nodes, cut)
-    return shapes, edges
+    return shapes, edges, shading
 
 
 def _rows(group, names_by_id, number, shading):
