@@ -8,6 +8,7 @@ so gradients of gradients come for free.
 from .engine import enable_grad, is_grad_enabled, no_grad
 from .functional import grad, hessian, hvp, jacobian, value_and_grad
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
+from .node import Node
 from .primitive import Primitive, primitive
 from .profiler import profile
 from .steps import backward_steps
@@ -17,6 +18,7 @@ from .viz import draw_graph
 
 __all__ = [
     "GradcheckError",
+    "Node",
     "Primitive",
     "Tensor",
     "Value",

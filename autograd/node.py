@@ -1,10 +1,19 @@
-"""The base class every graph node derives from, so the vocabulary can tell nodes from payloads."""
+"""The base class of every graph node, and the one place a node's slots are filled.
+
+A node records ``_data`` (its payload), ``_grad`` (where gradients accumulate),
+``_requires_grad``, ``parents`` (the nodes it was computed from), ``op`` (the name
+of the op that made it), ``_vjp`` (its derivative rule) and ``label``. Value and
+Tensor add no slots of their own: a new slot is added here, and filled by
+``new_node`` and ``init_node`` below.
+"""
+
+_new = object.__new__
 
 
 class Node:
     """A value in a computation graph: ``data``, ``grad``, ``requires_grad``, ``parents``, ``op``, ``label``."""
 
-    __slots__ = ()
+    __slots__ = ("_data", "_grad", "_requires_grad", "parents", "op", "_vjp", "label")
     __array_ufunc__ = None  # numpy defers to our reflected operators: ``array + node`` is a node
 
     def _repr_mimebundle_(self, include=None, exclude=None, **kwargs):
@@ -12,6 +21,30 @@ class Node:
         from .viz import repr_mimebundle
 
         return repr_mimebundle(self, include, exclude)
+
+
+def new_node(cls, data, grad, requires_grad, parents, op, vjp):
+    """A node of class ``cls`` with every slot set and no checks: the constructor of every op's result."""
+    node = _new(cls)
+    node._data = data
+    node._grad = grad
+    node._requires_grad = requires_grad
+    node.parents = parents
+    node.op = op
+    node._vjp = vjp
+    node.label = ""
+    return node
+
+
+def init_node(node, data, grad, requires_grad, label):
+    """Fill the slots of a leaf made by a class's checked ``__init__``."""
+    node._data = data
+    node._grad = grad
+    node._requires_grad = requires_grad
+    node.parents = ()
+    node.op = ""
+    node._vjp = None
+    node.label = label
 
 
 def describe(x):

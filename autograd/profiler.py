@@ -9,11 +9,10 @@ Nothing in the ops or the engine checks whether a profile is running. Entering
 ``profile()`` swaps timing wrappers in, and leaving it (also through an
 exception) puts the originals back:
 
-- forward: the op methods of every node class (``Value``, ``Tensor`` and their
-  subclasses: operators, reflected operators and public methods that build
-  nodes), ``Primitive.__call__`` (user-defined ops), and the functions that
-  ``autograd`` exports to build nodes (``dot``, ``sum_values``, ``concatenate``,
-  ``stack``, ``where``, ...). Module-level names bound to those functions in any
+- forward: every method and function the op table lists (``autograd.optable``:
+  Value's and Tensor's operators and methods, and the functions ``dot``,
+  ``sum_values``, ``concatenate``, ``stack``, ``where``, ...), and
+  ``Primitive.__call__`` (user-defined ops). Module-level names bound to those functions in any
   imported module (``from autograd import dot`` done before the profile started)
   are swapped too. Only the outermost op call is timed, so a composite op (one
   whose forward calls other ops) counts once, under the op name of the node it
@@ -36,46 +35,11 @@ with an unprofiled run. Profiles may be nested; each records what runs inside it
 import functools
 import sys
 import threading
-import types
 from time import perf_counter
 from typing import ClassVar
 
-from . import engine
+from . import engine, optable
 from .node import Node
-
-# Operators that build nodes, with the op name shown when the result is a constant.
-_OPERATORS = {
-    "__add__": "+",
-    "__radd__": "+",
-    "__sub__": "-",
-    "__rsub__": "-",
-    "__mul__": "*",
-    "__rmul__": "*",
-    "__truediv__": "/",
-    "__rtruediv__": "/",
-    "__pow__": "**",
-    "__rpow__": "**",
-    "__matmul__": "matmul",
-    "__rmatmul__": "matmul",
-    "__neg__": "neg",
-    "__pos__": "pos",
-    "__abs__": "abs",
-    "__getitem__": "getitem",
-}
-
-# Public methods of node classes that do not build a node (or run the backward pass).
-_NOT_OPS = frozenset({"backward", "detach", "item", "numpy", "tolist", "zero_grad"})
-
-# Names exported by ``autograd`` that build nodes when given nodes.
-_NODE_FUNCTIONS = (
-    "dot",
-    "sum_values",
-    "concatenate",
-    "stack",
-    "where",
-    "maximum",
-    "minimum",
-)
 
 _SORT_ROW = "(graph order)"
 
@@ -308,28 +272,6 @@ def _timed_order(original):
     return topological_order
 
 
-def _node_classes():
-    found, pending = [], [Node]
-    while pending:
-        cls = pending.pop()
-        for sub in cls.__subclasses__():
-            if sub not in found:
-                found.append(sub)
-                pending.append(sub)
-    return found
-
-
-def _op_methods(cls):
-    """(name, function, fallback op name) for each op method defined in ``cls`` itself."""
-    for name, attribute in list(vars(cls).items()):
-        if not isinstance(attribute, types.FunctionType):
-            continue
-        if name in _OPERATORS:
-            yield name, attribute, _OPERATORS[name]
-        elif not name.startswith("_") and name not in _NOT_OPS:
-            yield name, attribute, name
-
-
 class _Patches:
     """The swapped-in wrappers, shared by every running profile; removed when the last one ends."""
 
@@ -364,9 +306,8 @@ class _Patches:
             cls._swap(engine, "propagate", _timed_propagate(engine.propagate))
             if hasattr(engine, "topological_order"):
                 cls._swap(engine, "topological_order", _timed_order(engine.topological_order))
-            for node_class in _node_classes():
-                for name, method, fallback in _op_methods(node_class):
-                    cls._swap(node_class, name, _timed_op(method, fallback))
+            for node_class, attribute, op in optable.op_methods():
+                cls._swap(node_class, attribute, _timed_op(vars(node_class)[attribute], op))
             from .primitive import Primitive
 
             cls._swap(Primitive, "__call__", _timed_op(Primitive.__call__, _primitive_name))
@@ -378,12 +319,7 @@ class _Patches:
     @classmethod
     def _swap_functions(cls):
         """Wrap the node-building functions wherever a module binds them by name."""
-        package = sys.modules[__package__]
-        wrappers = {}
-        for name in _NODE_FUNCTIONS:
-            function = getattr(package, name, None)
-            if isinstance(function, types.FunctionType):
-                wrappers[id(function)] = (function, _timed_op(function, name))
+        wrappers = {id(function): (function, _timed_op(function, op)) for _, function, op in optable.op_functions()}
         for module in list(sys.modules.values()):
             namespace = getattr(module, "__dict__", None)
             if not isinstance(namespace, dict):

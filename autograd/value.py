@@ -1,21 +1,23 @@
-"""Value: a scalar node. Each op's forward, then its derivative rule right below it.
+"""Value: a scalar node, its methods made from the op table, and its own fused ops ``dot`` and ``sum_values``.
 
-Rules are ``vjp(g, out, *inputs) -> tuple`` written with operators and
+The ops Value shares with Tensor (arithmetic, exp, log, relu, ...) are declared
+once in ``autograd.pointwise``; here they become Value's methods. Rules are
+``vjp(g, out, *inputs) -> tuple`` written with operators and
 ``autograd.vocabulary`` only, so they run on floats (the fast first-order pass)
 and on Values (``create_graph=True``, for higher derivatives).
 """
 
-import math
 import numbers
 from functools import partial, reduce
 from operator import add, attrgetter, mul
 
-from . import engine
-from . import vocabulary as V
+from . import engine, optable
 from .engine import GradMode
-from .node import Node, describe as _describe
-
-_new = object.__new__
+from .node import Node, init_node, new_node
+from .node import describe as _describe
+from .optable import OpSpec
+from . import pointwise
+from .pointwise import bind_params
 
 
 def to_float(x, where):
@@ -35,20 +37,14 @@ class Value(Node):
     ``data`` is always a float; ``grad`` is d(root)/d(self) after ``backward()``.
     """
 
-    __slots__ = ("_data", "_grad", "_requires_grad", "parents", "op", "_vjp", "label")
+    __slots__ = ()
 
     def __init__(self, data, label="", requires_grad=True):
         if isinstance(data, Node):
             raise TypeError(f"Value: expected a real number, got a {type(data).__name__}; use its .data")
         if not isinstance(label, str):
             raise TypeError(f"Value: label must be a str, got {_describe(label)}")
-        self._data = to_float(data, "Value")
-        self._grad = 0.0
-        self._requires_grad = bool(requires_grad)
-        self.parents = ()
-        self.op = ""
-        self._vjp = None
-        self.label = label
+        init_node(self, to_float(data, "Value"), 0.0, bool(requires_grad), label)
 
     def _set_data(self, value):
         self._data = value if value.__class__ is float else to_float(value, "Value.data")
@@ -107,28 +103,12 @@ Value.requires_grad = property(
 
 def constant(data):
     """A Value that needs no gradient (a number lifted into an op)."""
-    node = _new(Value)
-    node._data = data
-    node._grad = 0.0
-    node._requires_grad = False
-    node.parents = ()
-    node.op = ""
-    node._vjp = None
-    node.label = ""
-    return node
+    return new_node(Value, data, 0.0, False, (), "", None)
 
 
 def result(data, parents, vjp, op):
     """A recorded result node (no checks): ``data`` computed by ``op`` from ``parents``, with rule ``vjp``."""
-    node = _new(Value)
-    node._data = data
-    node._grad = 0.0
-    node._requires_grad = True
-    node.parents = parents
-    node.op = op
-    node._vjp = vjp
-    node.label = ""
-    return node
+    return new_node(Value, data, 0.0, True, parents, op, vjp)
 
 
 def _payload(x, op):
@@ -153,294 +133,78 @@ def lift(x, op):
     raise TypeError(f"Value {op}: unsupported operand {_describe(x)}; expected a Value or a real number")
 
 
-def _record(data, a, b, vjp, op):
-    if GradMode.enabled and (a._requires_grad or b._requires_grad):
-        return result(data, (a, b), vjp, op)
-    return constant(data)
+# The ops Value shares with Tensor (``autograd.pointwise``), made into Value's methods. Which gradients a
+# binary rule computes is settled at forward time: an operand that needs none costs nothing backward.
 
 
-def _record_unary(data, a, vjp, op):
-    if GradMode.enabled and a._requires_grad:
-        return result(data, (a,), vjp, op)
-    return constant(data)
+def binary_rules(grad_a, grad_b):
+    """A binary op's rules keyed by (a needs grad, b needs grad)."""
+
+    def both(g, out, a, b):
+        return grad_a(g, out, a, b), grad_b(g, out, a, b)
+
+    def first(g, out, a, b):
+        return grad_a(g, out, a, b), None
+
+    def second(g, out, a, b):
+        return None, grad_b(g, out, a, b)
+
+    return {(True, True): both, (True, False): first, (False, True): second}
 
 
-def _binary(op, name, forward, vjp, doc):
-    """The method ``self <op> other`` (``__name__``) and its reflection ``other <op> self`` (``__rname__``)."""
+def _binary_methods(spec):
+    """``self <op> other`` and its reflection ``other <op> self``, from the op's table entry."""
+    name, forward = spec.name, spec.on_float
+    rules = binary_rules(*spec.rule)
+
+    def record(a, b):
+        data = forward(a._data, b._data)
+        if GradMode.enabled and (a._requires_grad or b._requires_grad):
+            return new_node(Value, data, 0.0, True, (a, b), name, rules[a._requires_grad, b._requires_grad])
+        return new_node(Value, data, 0.0, False, (), "", None)
 
     def method(self, other):
         if other.__class__ is not Value:
-            other = lift(other, op)
-        return _record(forward(self._data, other._data), self, other, vjp, op)
+            other = lift(other, name)
+        return record(self, other)
 
     def reflected(self, other):
-        other = lift(other, op)
-        return _record(forward(other._data, self._data), other, self, vjp, op)
+        return record(lift(other, name), self)
 
-    method.__doc__ = reflected.__doc__ = doc
-    method.__name__, reflected.__name__ = f"__{name}__", f"__r{name}__"
-    method.__qualname__, reflected.__qualname__ = f"Value.__{name}__", f"Value.__r{name}__"
-    return method, reflected
+    return {f"__{spec.dunder}__": method, f"__r{spec.dunder}__": reflected}
 
 
-# a + b;  d/da = 1, d/db = 1
-def _add(a, b):
-    return a + b
-
-
-def _add_vjp(g, out, a, b):
-    return g, g
-
-
-Value.__add__, Value.__radd__ = _binary("+", "add", _add, _add_vjp, "a + b; d/da = 1, d/db = 1")
-
-
-# a - b;  d/da = 1, d/db = -1
-def _sub(a, b):
-    return a - b
-
-
-def _sub_vjp(g, out, a, b):
-    return g, -g
-
-
-Value.__sub__, Value.__rsub__ = _binary("-", "sub", _sub, _sub_vjp, "a - b; d/da = 1, d/db = -1")
-
-
-# a * b;  d/da = b, d/db = a
-def _mul_vjp(g, out, a, b):
-    return g * b, g * a
-
-
-Value.__mul__, Value.__rmul__ = _binary("*", "mul", mul, _mul_vjp, "a * b; d/da = b, d/db = a")
-
-
-# a / b;  d/da = 1/b, d/db = -a/b² = -out/b
-def _div(a, b):
-    try:
-        return a / b
-    except ZeroDivisionError:
-        raise ValueError(f"Value /: division by zero ({a!r} / {b!r})") from None
-
-
-def _div_vjp(g, out, a, b):
-    return g / b, -g * out / b
-
-
-Value.__truediv__, Value.__rtruediv__ = _binary("/", "truediv", _div, _div_vjp, "a / b; d/da = 1/b, d/db = -a/b²")
-
-
-# a ** b;  d/da = b·a^(b-1), d/db = a^b·ln a
-def _pow(a, b):
-    try:
-        out = a**b
-    except ZeroDivisionError:
-        raise ValueError(f"Value **: {a!r} ** {b!r} divides by zero") from None
-    except OverflowError:
-        raise ValueError(f"Value **: {a!r} ** {b!r} overflows a float") from None
-    if out.__class__ is complex:
-        raise ValueError(f"Value **: {a!r} ** {b!r} has no real value (negative base, fractional exponent)")
-    return out
-
-
-def _pow_grad_base(g, out, a, b):
-    return g * b * a ** (b - 1)
-
-
-def _pow_grad_exponent(g, out, a, b):
-    if a > 0:
-        return g * out * V.log(a)
-    if a >= 0:
-        return g * 0.0
-    raise ValueError(f"Value **: the gradient with respect to the exponent needs a base >= 0, got {float(a)!r}")
-
-
-def _pow_vjp(g, out, a, b):
-    return _pow_grad_base(g, out, a, b), _pow_grad_exponent(g, out, a, b)
-
-
-def _pow_vjp_base(g, out, a, b):
-    return _pow_grad_base(g, out, a, b), None
-
-
-def _pow_vjp_exponent(g, out, a, b):
-    return None, _pow_grad_exponent(g, out, a, b)
-
-
-def _record_pow(a, b):
-    data = _pow(a._data, b._data)
-    if not GradMode.enabled or not (a._requires_grad or b._requires_grad):
-        return constant(data)
-    if not b._requires_grad:
-        vjp = _pow_vjp_base
-    elif not a._requires_grad:
-        vjp = _pow_vjp_exponent
+def _unary_method(spec):
+    """``self.<op>(*params)`` from the op's table entry."""
+    name, forward, rule = spec.name, spec.on_float, spec.rule
+    if spec.params:
+        def method(self, *args, **kwargs):
+            params = bind_params(spec, args, kwargs, f"Value.{name}", to_float)
+            data = forward(self._data, **params)
+            if GradMode.enabled and self._requires_grad:
+                return new_node(Value, data, 0.0, True, (self,), name, partial(rule, **params))
+            return new_node(Value, data, 0.0, False, (), "", None)
     else:
-        vjp = _pow_vjp
-    return result(data, (a, b), vjp, "**")
+        def method(self):
+            data = forward(self._data)
+            if GradMode.enabled and self._requires_grad:
+                return new_node(Value, data, 0.0, True, (self,), name, rule)
+            return new_node(Value, data, 0.0, False, (), "", None)
 
-
-def _value_pow(self, exponent):
-    """a ** b; d/da = b·a^(b-1), d/db = a^b·ln a (the exponent may be a number or a Value)."""
-    return _record_pow(self, lift(exponent, "**"))
-
-
-def _value_rpow(self, base):
-    """b ** a for a number b; d/da = b^a·ln b."""
-    return _record_pow(lift(base, "**"), self)
-
-
-Value.__pow__, Value.__rpow__ = _value_pow, _value_rpow
-
-
-# -a;  d/da = -1
-def _neg_vjp(g, out, a):
-    return (-g,)
-
-
-def _neg(self):
-    """-a; d/da = -1."""
-    return _record_unary(-self._data, self, _neg_vjp, "neg")
-
-
-Value.__neg__ = _neg
-
-
-def _unary(op, forward, vjp, doc):
-    def method(self):
-        return _record_unary(forward(self._data), self, vjp, op)
-
-    method.__name__, method.__qualname__ = op, f"Value.{op}"
-    method.__doc__ = doc
+    method.__name__ = name
     return method
 
 
-# exp a;  d/da = exp a = out
-def _exp(a):
-    try:
-        return math.exp(a)
-    except OverflowError:
-        raise ValueError(f"Value.exp: exp({a!r}) overflows a float") from None
+def _attach_pointwise():
+    for spec in pointwise.shared():
+        if spec.arity == 2:
+            optable.attach(spec.name, Value, _binary_methods(spec))
+        else:
+            method = _unary_method(spec)
+            optable.attach(spec.name, Value, {attribute: method for attribute in spec.attributes})
 
 
-def _exp_vjp(g, out, a):
-    return (g * out,)
-
-
-Value.exp = _unary("exp", _exp, _exp_vjp, "exp(a); d/da = exp(a)")
-
-
-# log a;  d/da = 1/a
-def _log(a):
-    if a > 0.0:
-        return math.log(a)
-    raise ValueError(f"Value.log: the input must be > 0, got {a!r}")
-
-
-def _log_vjp(g, out, a):
-    return (g / a,)
-
-
-Value.log = _unary("log", _log, _log_vjp, "ln(a); d/da = 1/a")
-
-
-# sqrt a;  d/da = 1/(2·sqrt a) = 0.5/out
-def _sqrt(a):
-    if a >= 0.0:
-        return math.sqrt(a)
-    raise ValueError(f"Value.sqrt: the input must be >= 0, got {a!r}")
-
-
-def _sqrt_vjp(g, out, a):
-    return (0.5 * g / out,)
-
-
-Value.sqrt = _unary("sqrt", _sqrt, _sqrt_vjp, "sqrt(a); d/da = 1/(2·sqrt(a))")
-
-
-# |a|;  d/da = sign a, with abs'(0) = 0
-def _abs_vjp(g, out, a):
-    if a > 0:
-        return (g,)
-    if a < 0:
-        return (-g,)
-    return (g * 0.0,)
-
-
-Value.abs = _unary("abs", abs, _abs_vjp, "|a|; d/da = sign(a), abs'(0) = 0")
-Value.__abs__ = Value.abs
-
-
-# tanh a;  d/da = 1 - tanh² a = 1 - out²
-def _tanh_vjp(g, out, a):
-    return (g * (1.0 - out * out),)
-
-
-Value.tanh = _unary("tanh", math.tanh, _tanh_vjp, "tanh(a); d/da = 1 - tanh²(a)")
-
-
-# σ(a) = 1/(1 + e^-a);  d/da = σ(a)(1 - σ(a)) = out(1 - out)
-def _sigmoid_vjp(g, out, a):
-    return (g * out * (1.0 - out),)
-
-
-Value.sigmoid = _unary("sigmoid", V.sigmoid, _sigmoid_vjp, "σ(a) = 1/(1+e^-a); d/da = σ(a)(1-σ(a))")
-
-
-# relu a = max(a, 0);  d/da = 1 if a > 0 else 0 (relu'(0) = 0)
-def _relu_vjp(g, out, a):
-    return (g,) if a > 0 else (g * 0.0,)
-
-
-def _relu(self):
-    """max(a, 0); d/da = 1 if a > 0 else 0."""
-    a = self._data
-    if GradMode.enabled and self._requires_grad:
-        return result(a if a > 0.0 else 0.0, (self,), _relu_vjp, "relu")
-    return constant(a if a > 0.0 else 0.0)
-
-
-Value.relu = _relu
-
-
-# leaky_relu a = a if a > 0 else s·a;  d/da = 1 if a > 0 else s
-def _leaky_relu_vjp(slope, g, out, a):
-    return (g,) if a > 0 else (g * slope,)
-
-
-def _leaky_relu(self, negative_slope=0.01):
-    """a if a > 0 else negative_slope·a; d/da = 1 if a > 0 else negative_slope."""
-    slope = to_float(negative_slope, "Value.leaky_relu(negative_slope=...)")
-    a = self._data
-    data = a if a > 0.0 else slope * a
-    return _record_unary(data, self, partial(_leaky_relu_vjp, slope), "leaky_relu")
-
-
-Value.leaky_relu = _leaky_relu
-
-
-# sin a;  d/da = cos a
-def _sin_vjp(g, out, a):
-    return (g * V.cos(a),)
-
-
-Value.sin = _unary("sin", math.sin, _sin_vjp, "sin(a); d/da = cos(a)")
-
-
-# cos a;  d/da = -sin a
-def _cos_vjp(g, out, a):
-    return (-g * V.sin(a),)
-
-
-Value.cos = _unary("cos", math.cos, _cos_vjp, "cos(a); d/da = -sin(a)")
-
-
-def _sign(self):
-    """-1.0, 0.0 or 1.0 by the sign of the data: a constant, with no gradient."""
-    return constant(V.sign(self._data))
-
-
-Value.sign = _sign
+_attach_pointwise()
 
 
 # Fused n-ary nodes: one node, not a chain of n two-input nodes.
@@ -497,6 +261,10 @@ def dot(weights, inputs, bias=None):
         return result(data, parents, _dot_vjp, "dot")
     return constant(data)
 
+
+optable.attach("sum", functions={"sum_values": sum_values})
+optable.declare(OpSpec("dot", "Σ wᵢxᵢ (+ b) over Values, one node; d/dwᵢ = xᵢ, d/dxᵢ = wᵢ, d/db = 1", "fused", arity=-1))
+optable.attach("dot", functions={"dot": dot})
 
 _data_of = attrgetter("_data")
 _requires_grad_of = attrgetter("_requires_grad")

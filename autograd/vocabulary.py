@@ -12,11 +12,23 @@ import numpy as np
 
 from .node import Node
 
+_node_functions = {}
+_table_functions = {}
 
-def _elementwise(name, on_float, on_array):
+
+def provide(name, function):
+    """Register the node version of ``name`` (``where``, ``scatter_add``): the node classes fill these in,
+    so the vocabulary imports nothing above ``node``."""
+    _node_functions[name] = function
+
+
+def elementwise(name, on_float, on_array, method=None):
+    """``name(x)`` on a float (``on_float``), an ndarray (``on_array``), or a node (its ``method``, default ``name``)."""
+    method = method or name
+
     def op(x):
         if isinstance(x, Node):
-            return getattr(x, name)()
+            return getattr(x, method)()
         if isinstance(x, np.ndarray):
             return on_array(x)
         return on_float(x)
@@ -24,6 +36,19 @@ def _elementwise(name, on_float, on_array):
     op.__name__ = name
     op.__doc__ = f"{name}(x) on a float, an ndarray, a Value or a Tensor."
     return op
+
+
+def define(name, function):
+    """Add ``name`` to the vocabulary (the op table adds each shared elementwise op that is not written here)."""
+    if name not in globals():
+        _table_functions[name] = function
+
+
+def __getattr__(name):
+    try:
+        return _table_functions[name]
+    except KeyError:
+        raise AttributeError(f"autograd.vocabulary has no function {name!r}") from None
 
 
 def _float_sigmoid(x):
@@ -37,13 +62,53 @@ def _array_sigmoid(x):
     return np.exp(-np.logaddexp(0, -x))
 
 
-exp = _elementwise("exp", math.exp, np.exp)
-log = _elementwise("log", math.log, np.log)
-sqrt = _elementwise("sqrt", math.sqrt, np.sqrt)
-sin = _elementwise("sin", math.sin, np.sin)
-cos = _elementwise("cos", math.cos, np.cos)
-tanh = _elementwise("tanh", math.tanh, np.tanh)
-sigmoid = _elementwise("sigmoid", _float_sigmoid, _array_sigmoid)
+def _float_exp(x):
+    try:
+        return math.exp(x)
+    except OverflowError:
+        return math.inf
+
+
+def _float_log(x):
+    """ln x with IEEE's answers at the edges: -inf at 0, nan below."""
+    if x > 0:
+        return math.log(x)
+    return -math.inf if x == 0 else math.nan
+
+
+def _float_sqrt(x):
+    return math.sqrt(x) if x >= 0 else math.nan
+
+
+exp = elementwise("exp", _float_exp, np.exp)
+log = elementwise("log", _float_log, np.log)
+sqrt = elementwise("sqrt", _float_sqrt, np.sqrt)
+sin = elementwise("sin", math.sin, np.sin)
+cos = elementwise("cos", math.cos, np.cos)
+tanh = elementwise("tanh", math.tanh, np.tanh)
+sigmoid = elementwise("sigmoid", _float_sigmoid, _array_sigmoid)
+
+
+def divide(x, y):
+    """x / y, with IEEE's answers for a float divided by zero (±inf, or nan for 0/0) instead of an exception."""
+    if y.__class__ is float and y == 0.0 and not isinstance(x, (Node, np.ndarray)):
+        if x != x or x == 0:
+            return math.nan
+        return math.copysign(math.inf, x) * math.copysign(1.0, y)
+    return x / y
+
+
+def power(x, y):
+    """x ** y, with IEEE's answers on floats: 0 ** -1 is inf, a negative base to a fractional power nan."""
+    if x.__class__ is float and y.__class__ is float:
+        try:
+            result = x**y
+        except ZeroDivisionError:
+            return math.copysign(math.inf, x) if y == int(y) and int(y) % 2 else math.inf
+        except OverflowError:
+            return math.inf
+        return math.nan if result.__class__ is complex else result
+    return x**y
 
 
 def sign(x):
@@ -61,9 +126,7 @@ def where(cond, x, y):
     if isinstance(cond, (bool, np.bool_)):
         return x if cond else y
     if isinstance(x, Node) or isinstance(y, Node) or isinstance(cond, Node):
-        from .tensor_elementwise import where as tensor_where
-
-        return tensor_where(cond, x, y)
+        return _node_functions["where"](cond, x, y)
     return np.where(cond, x, y)
 
 
@@ -131,9 +194,7 @@ def scatter_add(g, index, shape, unique=False):
     (slices, ints, boolean masks), which allows a plain assignment.
     """
     if isinstance(g, Node):
-        from .tensor_shape import scatter_add as tensor_scatter_add
-
-        return tensor_scatter_add(g, index, shape, unique)
+        return _node_functions["scatter_add"](g, index, shape, unique)
     out = np.zeros(shape, dtype=g.dtype)
     if unique:
         out[index] = g

@@ -1,6 +1,7 @@
 """nn: layers, losses, optimizers, data tools and training, built only from autograd's ops."""
 
 from . import data, functional, init, optim, scalar
+from .bridge import export_onnx, from_torch, to_torch
 from .layers import (
     MLP,
     Dropout,
@@ -53,7 +54,9 @@ __all__ = [
     "accuracy",
     "data",
     "evaluate",
+    "export_onnx",
     "fit",
+    "from_torch",
     "functional",
     "init",
     "l1_penalty",
@@ -63,4 +66,5 @@ __all__ = [
     "predict",
     "save",
     "scalar",
+    "to_torch",
 ]

@@ -23,8 +23,6 @@ import numbers
 import numpy as np
 
 from autograd import Tensor, Value, sum_values
-from autograd.tensor_reduce import cross_entropy_of_labels
-from autograd.value import constant
 
 from .init import make_rng
 
@@ -268,7 +266,7 @@ def _clamped_log(p):
     if isinstance(p, Value):
         if p.data > math.exp(-100.0):
             return p.log()
-        return constant(-100.0)
+        return Value(-100.0, requires_grad=False)
     tiny = np.finfo(p.dtype).tiny
     return p.clip(tiny, None).log().clip(-100.0, None)
 
@@ -323,6 +321,9 @@ def binary_cross_entropy_with_logits(logit, target, reduction="mean", *, _where=
     return _elementwise_loss(logit, target, reduction, _where, _binary_cross_entropy_with_logits, check)
 
 
+binary_cross_entropy_with_logits.decision_threshold = 0.0  # logits: the decision is at z = 0
+
+
 def _hinge(score, target):
     return (1.0 - target * score).relu()
 
@@ -347,11 +348,14 @@ def hinge_loss(score, target, reduction="mean", *, _where="hinge_loss"):
 # --- multi-class classification -------------------------------------------------------
 
 
+hinge_loss.decision_threshold = 0.0  # margins: the decision is at score = 0
+
+
 def _class_targets(target, logits, where, allow_probabilities):
     """Integer labels of shape ``logits.shape[:-1]`` (an ndarray), or probability rows (a Tensor or ndarray)."""
     if isinstance(target, Value):
         raise TypeError(f"{where}: the target must be a Tensor, an ndarray or a list, got a Value")
-    data = target._data if isinstance(target, Tensor) else target
+    data = target.data if isinstance(target, Tensor) else target
     try:
         data = np.asarray(data)
     except ValueError as error:
@@ -414,7 +418,7 @@ def _pick(log_probabilities, labels):
 
 def _class_logits(logits, where, what="logits"):
     logits = _tensor(logits, where)
-    data = logits._data
+    data = logits.data
     if data.ndim == 0:
         raise ValueError(f"{where}: the {what} need a class axis (the last one), got a 0-d tensor")
     if data.shape[-1] == 0:
@@ -435,7 +439,7 @@ def cross_entropy(logits, target, reduction="mean", *, _where="cross_entropy"):
     logits = _class_logits(logits, _where)
     target = _class_targets(target, logits, _where, allow_probabilities=True)
     if isinstance(target, np.ndarray) and target.dtype.kind in "iu":
-        losses = cross_entropy_of_labels(logits, target)  # labels checked above; one node: d/dz = softmax(z) − onehot
+        losses = logits.cross_entropy(target)  # one node: d/dz = softmax(z) − onehot
     else:
         losses = -(logits.log_softmax(axis=-1) * target).sum(axis=-1)
     return _reduce(losses, reduction)

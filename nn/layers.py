@@ -24,9 +24,9 @@ def _as_tensor_input(x, dtype, where):
     ``where`` names the caller in errors: a str, or the module itself (its repr is made only on error).
     """
     if isinstance(x, Tensor):
-        if x._data.dtype.kind == "f":
+        if x.data.dtype.kind == "f":
             return x
-        return Tensor(x._data.astype(dtype))
+        return Tensor(x.data.astype(dtype))
     if isinstance(x, Value):
         raise TypeError(f"{_name(where)}: takes a Tensor (one sample per row), got a Value; use nn.scalar for Values")
     if isinstance(x, (np.ndarray, list, tuple, numbers.Real)) and not isinstance(x, bool):
@@ -61,8 +61,8 @@ class Linear(Module):
 
     def forward(self, x):
         """x @ weight + bias for x of shape (..., in_features)."""
-        x = _as_tensor_input(x, self.weight._data.dtype, self)
-        shape = x._data.shape
+        x = _as_tensor_input(x, self.weight.data.dtype, self)
+        shape = x.data.shape
         if not shape or shape[-1] != self.in_features:
             given = "a 0-d input" if not shape else f"{shape[-1]} (input shape {shape})"
             raise ValueError(f"{self!r}: expected {self.in_features} features on the last axis, got {given}")

@@ -19,6 +19,11 @@ class _Loss(Module):
     def forward(self, prediction, target):
         return type(self)._function(prediction, target, self.reduction, _where=type(self).__name__)
 
+    @property
+    def decision_threshold(self):
+        """Where a one-column prediction decides between the classes: 0.5 for probabilities, 0 for logits."""
+        return getattr(type(self)._function, "decision_threshold", 0.5)
+
     def extra_repr(self):
         return f"reduction={self.reduction!r}"
 

@@ -2,8 +2,7 @@
 
 import numpy as np
 
-from autograd import Value
-from autograd.node import Node
+from autograd import Node, Value
 
 
 def scores_array(outputs, where="accuracy"):

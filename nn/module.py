@@ -24,6 +24,8 @@ import numpy as np
 
 from autograd import Tensor, Value
 
+from .safetensors_file import is_safetensors_path, read_safetensors, write_safetensors
+
 
 class Parameter(Tensor):
     """A Tensor that requires grad and that a Module registers: ``Parameter(data, dtype=None, label="")``."""
@@ -186,7 +188,9 @@ class Module:
             array = _as_real_array(state[name], f"{where}: {name!r}")
             shape = np.shape(parameter.data)
             if array.shape != shape:
-                mismatched.append(f"{name!r} expects shape {shape}, got {array.shape}")
+                transposed = len(shape) == 2 and array.shape == shape[::-1] and shape[0] != shape[1]
+                hint = " (the transpose: PyTorch's (out, in) layout?)" if transposed else ""
+                mismatched.append(f"{name!r} expects shape {shape}, got {array.shape}{hint}")
             arrays.append(array)
         if mismatched:
             raise ValueError(f"{where}: the shapes do not match: {'; '.join(mismatched)}")
@@ -347,8 +351,10 @@ def _as_path(path, where):
 
 
 def save(module, path):
-    """Write ``module.state_dict()`` to ``path`` as an ``.npz`` archive (no pickle), exactly at that path.
+    """Write ``module.state_dict()`` to ``path``, exactly at that path; returns the path as a pathlib.Path.
 
+    The format follows the suffix: ``.safetensors`` writes the safetensors format
+    (needs the ``safetensors`` package); any other name an ``.npz`` archive (no pickle).
     The file is written next to its destination and then moved into place, so an
     interrupted save never leaves a half-written model file.
     """
@@ -358,10 +364,10 @@ def save(module, path):
     state = module.state_dict()
     partial = path.with_name(path.name + ".partial")
     try:
-        with zipfile.ZipFile(partial, "w", compression=zipfile.ZIP_STORED, allowZip64=True) as archive:
-            for name, array in state.items():
-                with archive.open(name + ".npy", "w", force_zip64=True) as member:
-                    np.lib.format.write_array(member, array, allow_pickle=False)
+        if is_safetensors_path(path):
+            write_safetensors(state, partial, "nn.save")
+        else:
+            _write_npz(state, partial)
         os.replace(partial, path)
     finally:
         if partial.exists():
@@ -369,10 +375,18 @@ def save(module, path):
     return path
 
 
+def _write_npz(state, path):
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_STORED, allowZip64=True) as archive:
+        for name, array in state.items():
+            with archive.open(name + ".npy", "w", force_zip64=True) as member:
+                np.lib.format.write_array(member, array, allow_pickle=False)
+
+
 def load(module, path):
     """Load the arrays saved by ``nn.save`` into ``module``; returns the module.
 
-    Read with ``allow_pickle=False``: a file holding Python objects is refused,
+    A ``.safetensors`` file is read with the ``safetensors`` package, any other as
+    ``.npz`` with ``allow_pickle=False``: a file holding Python objects is refused,
     never executed. Names and shapes must match the module's parameters exactly;
     a refused load (ValueError naming what differs) leaves the module unchanged.
     """
@@ -381,6 +395,26 @@ def load(module, path):
     path = _as_path(path, "nn.load")
     if not path.is_file():
         raise FileNotFoundError(f"nn.load: no model file at {str(path)!r}")
+    hint = ""
+    if is_safetensors_path(path):
+        state, ours = read_safetensors(path, "nn.load")
+        if not ours:
+            hint = (
+                "; this file was not written by nn.save: if it holds a PyTorch model's weights (names like "
+                "'0.weight', Linear weights shaped (out_features, in_features)), load it into that PyTorch "
+                "model and convert the model with nn.from_torch(module)"
+            )
+    else:
+        state = _read_npz(path)
+    try:
+        module.load_state_dict(state)
+    except ValueError as error:
+        raise ValueError(f"nn.load: {str(path)!r} does not fit this model: {error}{hint}") from None
+    return module
+
+
+def _read_npz(path):
+    """The arrays of the ``.npz`` archive at ``path``, refusing pickles and anything unreadable."""
     try:
         archive = np.load(path, allow_pickle=False)
     except (ValueError, OSError, EOFError, zipfile.BadZipFile) as error:
@@ -403,8 +437,4 @@ def load(module, path):
                 raise ValueError(f"nn.load: {str(path)!r}: entry {name!r} cannot be read: {error}") from None
             except (OSError, EOFError, zipfile.BadZipFile, zlib.error) as error:
                 raise ValueError(f"nn.load: {str(path)!r}: entry {name!r} is corrupt: {error}") from None
-    try:
-        module.load_state_dict(state)
-    except ValueError as error:
-        raise ValueError(f"nn.load: {str(path)!r} does not fit this model: {error}") from None
-    return module
+    return state

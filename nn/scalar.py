@@ -18,7 +18,6 @@ import numbers
 import random
 
 from autograd import Value, dot
-from autograd.value import constant
 
 from .data.checks import count
 from .module import Module
@@ -54,7 +53,7 @@ def _as_inputs(x, nin, owner):
         if item.__class__ is Value:
             continue
         if item.__class__ is float:
-            inputs[index] = constant(item)
+            inputs[index] = Value(item, requires_grad=False)
         elif isinstance(item, Value):
             continue
         else:

@@ -21,13 +21,10 @@ import math
 import numpy as np
 from tqdm import tqdm
 
-from autograd import Tensor, Value, enable_grad, no_grad
-from autograd.node import Node
+from autograd import Node, Tensor, Value, enable_grad, no_grad
 
-from . import functional as F
 from .data.checks import as_array, count, flag, same_length
 from .data.loader import DataLoader
-from .losses import BCEWithLogitsLoss, HingeLoss
 from .metrics import METRICS, accuracy, scores_array
 from .optim import Optimizer
 from .optim.schedulers import LRScheduler
@@ -70,12 +67,6 @@ class History:
 # --- checking the arguments --------------------------------------------------------------
 
 
-def _uses_logits(loss_fn):
-    """True for losses whose one-column input is a logit or margin (decision at 0), not a probability."""
-    return isinstance(loss_fn, (BCEWithLogitsLoss, HingeLoss)) or loss_fn in (
-        F.binary_cross_entropy_with_logits, F.hinge_loss)
-
-
 def _metric_name(metric, where):
     if isinstance(metric, functools.partial):
         return _metric_name(metric.func, where)
@@ -102,8 +93,9 @@ def _resolve_metrics(metrics, loss_fn, where):
                 raise ValueError(f"{where}: unknown metric {metric!r}; known: {', '.join(map(repr, METRICS))}, "
                                  "or pass a function metric(scores, y) -> float")
             function = METRICS[metric]
-            if function is accuracy and _uses_logits(loss_fn):
-                function = functools.partial(accuracy, threshold=0.0)
+            threshold = getattr(loss_fn, "decision_threshold", 0.5)  # the loss says what its input is
+            if function is accuracy and threshold != 0.5:
+                function = functools.partial(accuracy, threshold=threshold)
             resolved.append((metric, function))
         elif callable(metric):
             resolved.append((_metric_name(metric, where), metric))
@@ -254,8 +246,8 @@ def fit(model, loss_fn, optimizer, X, y, *, epochs, batch_size, val=None, metric
       "val_loss" and "val_<metric>".
     - ``metrics``: names ("accuracy") or functions ``metric(scores, y) -> float``
       named by their ``__name__``. For one output per sample, "accuracy"
-      thresholds probabilities at 0.5, or logits/margins at 0 when the loss is
-      BCEWithLogitsLoss or HingeLoss.
+      thresholds the output at the loss's ``decision_threshold``: 0.5 for
+      probabilities, 0 for logits and margins (BCEWithLogitsLoss, HingeLoss).
     - ``scheduler``: stepped once after each epoch; the rate each epoch used is
       recorded as "lr".
     - ``progress=True`` shows a tqdm progress bar over the batches (on stderr);

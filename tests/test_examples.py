@@ -74,6 +74,12 @@ CASES = {
         rf"^micrograd demo: accuracy {PERCENT}, loss {NUMBER} after 2 steps \(337 Value parameters\)$",
         ["micrograd_demo_decision_boundary.png"],
     ),
+    "moving_on.py": Case(
+        ["--epochs", "2", "--torch-epochs", "3", "--samples", "200", "--output-dir", "{output_dir}"],
+        rf"^moving on: validation accuracy {PERCENT} here, (?P<in_torch>{PERCENT}) after 3 more epochs in PyTorch, "
+        rf"(?P<back>{PERCENT}) back here; onnxruntime agrees to (?P<onnx_gap>\S+)$",
+        ["moons.onnx", "moons.safetensors"],
+    ),
     "quickstart.py": Case(
         ["--epochs", "2", "--output-dir", "{output_dir}"],
         rf"^moons: train accuracy {PERCENT}, test accuracy {PERCENT}$",
@@ -162,6 +168,12 @@ def test_linear_regression_gradient_descent_reaches_the_normal_equation(tmp_path
 def test_xor_mlp_solves_xor_exactly(tmp_path_factory):
     match = headline_match(finish_run("xor.py", tmp_path_factory))
     assert match["mlp_correct"] == "4"
+
+
+def test_moving_on_brings_the_pytorch_model_back_unchanged(tmp_path_factory):
+    match = headline_match(finish_run("moving_on.py", tmp_path_factory))
+    assert match["back"] == match["in_torch"]
+    assert float(match["onnx_gap"]) < 1e-9
 
 
 def help_sections(text):

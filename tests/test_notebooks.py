@@ -1,26 +1,38 @@
 """The notebooks in notebooks/: each runs top to bottom without an error and still draws its plots.
 
-Each notebook is executed in memory (the committed file is never rewritten) in a
-fresh python3 kernel started in a temporary directory, with this checkout on
-PYTHONPATH. The committed copies are also checked for being commit-ready: run
-top to bottom with their outputs saved, and free of this machine's paths.
+Each notebook is executed in memory (the committed file is never rewritten) by
+notebooks/build.py's own runner: a fresh python3 kernel started in a temporary
+directory, with this checkout on PYTHONPATH. The committed copies are also
+checked for being commit-ready: built from their current source, run top to
+bottom with their outputs saved, and free of this machine's paths.
 """
 
 import copy
+import importlib.util
 import json
-import os
 from pathlib import Path
 
 import nbformat
 import pytest
-from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError
 
 REPOSITORY = Path(__file__).resolve().parent.parent
 NOTEBOOK_DIR = REPOSITORY / "notebooks"
 NOTEBOOKS = sorted(NOTEBOOK_DIR.glob("[0-9][0-9]_*.ipynb"))
+SOURCES = sorted((NOTEBOOK_DIR / "source").glob("[0-9][0-9]_*.py"))
 IMAGE_TYPES = ("image/png", "image/svg+xml")
 CELL_TIMEOUT = 300  # seconds; a notebook takes well under a minute
+
+
+def load_builder():
+    """notebooks/build.py, the one notebook runner: the tests run notebooks exactly as it builds them."""
+    spec = importlib.util.spec_from_file_location("notebook_builder", NOTEBOOK_DIR / "build.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+builder = load_builder()
 
 
 def read(path):
@@ -41,23 +53,19 @@ def image_count(notebook):
     )
 
 
-def execute(notebook, workdir):
-    env = dict(os.environ)
-    env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(REPOSITORY), env.get("PYTHONPATH")]))
-    env["MPLBACKEND"] = "module://matplotlib_inline.backend_inline"
-    client = NotebookClient(
-        notebook,
-        timeout=CELL_TIMEOUT,
-        kernel_name="python3",
-        record_timing=False,
-        resources={"metadata": {"path": str(workdir)}},
+def test_every_source_has_its_notebook_and_every_notebook_its_source():
+    assert [path.stem for path in NOTEBOOKS] == [path.stem for path in SOURCES]
+    assert [path.name[:2] for path in NOTEBOOKS] == [f"{number:02d}" for number in range(1, len(NOTEBOOKS) + 1)]
+
+
+@pytest.mark.parametrize("source", SOURCES, ids=lambda path: path.stem)
+def test_committed_notebook_was_built_from_its_current_source(source):
+    expected = builder.notebook_from_source(source)
+    committed = read(NOTEBOOK_DIR / f"{source.stem}.ipynb")
+    cells = [(cell.cell_type, cell.source) for cell in committed.cells]
+    assert cells == [(cell.cell_type, cell.source) for cell in expected.cells], (
+        f"{source.name} changed since its notebook was built: run `python notebooks/build.py {source.name[:2]}`"
     )
-    client.execute(env=env)
-    return notebook
-
-
-def test_the_course_has_its_ten_notebooks():
-    assert [path.name[:2] for path in NOTEBOOKS] == [f"{number:02d}" for number in range(1, 11)]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda path: path.stem)
@@ -65,7 +73,7 @@ def test_notebook_runs_top_to_bottom_and_draws_its_plots(path, tmp_path):
     committed = read(path)
     notebook = copy.deepcopy(committed)
     try:
-        execute(notebook, tmp_path)
+        builder.execute(notebook, tmp_path, timeout=CELL_TIMEOUT)
     except CellExecutionError as error:
         pytest.fail(f"{path.name}: a cell raised an error\n{error}", pytrace=False)
     images = image_count(notebook)

@@ -1,6 +1,7 @@
 """README's Python examples run as written, in order, in one namespace."""
 
 import re
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -26,3 +27,19 @@ def test_readme_python_examples_run(tmp_path, monkeypatch):
         exec(code, namespace)
         if "test_gradients_match_finite_differences" in block:
             namespace["test_gradients_match_finite_differences"]()
+
+
+def test_every_picture_readme_shows_is_in_the_repository():
+    pictures = re.findall(r"!\[[^\]]*\]\(([^)\s]+)\)", README.read_text(encoding="utf-8"))
+    local = [picture for picture in pictures if not picture.startswith(("http:", "https:"))]
+    assert local, "README shows no picture"
+    missing = [picture for picture in local if not (README.parent / picture).is_file()]
+    assert missing == []
+
+
+def test_readme_pictures_are_not_ignored_by_git():
+    if not (README.parent / ".git").exists():
+        pytest.skip("not a git checkout")
+    pictures = re.findall(r"!\[[^\]]*\]\(([^)\s]+)\)", README.read_text(encoding="utf-8"))
+    ignored = subprocess.run(["git", "check-ignore", *pictures], cwd=README.parent, capture_output=True, text=True)
+    assert ignored.stdout.split() == []

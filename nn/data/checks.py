@@ -5,7 +5,7 @@ import numbers
 
 import numpy as np
 
-from autograd.node import Node
+from autograd import Node
 
 
 def as_array(x, where, what="X"):

@@ -31,7 +31,6 @@ class Adam(Optimizer):
     betas = Hyperparameter(_betas)
     eps = Hyperparameter(positive)
     weight_decay = Hyperparameter(non_negative)
-    hyperparameter_names = ("lr", "betas", "eps", "weight_decay")
 
     def __init__(self, params, lr=1e-3, betas=(0.9, 0.999), eps=1e-8, weight_decay=0.0):
         self.lr = lr

@@ -16,8 +16,7 @@ import numbers
 
 import numpy as np
 
-from autograd import Value
-from autograd.node import Node
+from autograd import Node, Value
 
 
 class Hyperparameter:
@@ -102,7 +101,7 @@ def parameter_list(params, where):
 
 def _gradient_payload(grad):
     """A float or ndarray from a grad (which is a node after ``backward(create_graph=True)``)."""
-    return grad._data if isinstance(grad, Node) else grad
+    return grad.data if isinstance(grad, Node) else grad
 
 
 class Optimizer:
@@ -110,6 +109,14 @@ class Optimizer:
 
     lr = Hyperparameter(non_negative)
     hyperparameter_names = ("lr",)
+    """The names of the class's ``Hyperparameter`` settings, base class first: derived, never written by hand."""
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        names = {}
+        for klass in reversed(cls.__mro__):
+            names.update((name, None) for name, value in vars(klass).items() if isinstance(value, Hyperparameter))
+        cls.hyperparameter_names = tuple(names)
 
     def __init__(self, params):
         self.params = parameter_list(params, type(self).__name__)
@@ -142,9 +149,9 @@ class Optimizer:
             if g.__class__ is not np.ndarray:
                 g = _gradient_payload(g)
             if isinstance(parameter, Value):
-                parameter.data = float(self.update(parameter._data, float(g), state))
+                parameter.data = float(self.update(parameter.data, float(g), state))
             else:
-                data = parameter._data
+                data = parameter.data
                 if g.shape != data.shape:
                     raise ValueError(f"{type(self).__name__}.step: a parameter of shape {data.shape} "
                                      f"has a grad of shape {np.shape(g)}")
@@ -188,9 +195,9 @@ class Optimizer:
                              f"{len(self.params)}")
         for index, (parameter, state) in enumerate(zip(self.params, states)):
             for key, value in state.items():
-                if np.ndim(value) != 0 and np.shape(value) != np.shape(parameter._data):
+                if np.ndim(value) != 0 and np.shape(value) != np.shape(parameter.data):
                     raise ValueError(f"{where}: state {key!r} of parameter {index} has shape {np.shape(value)}, "
-                                     f"the parameter has shape {np.shape(parameter._data)}")
+                                     f"the parameter has shape {np.shape(parameter.data)}")
         saved = self.hyperparameters()
         try:
             for name, value in hyperparameters.items():

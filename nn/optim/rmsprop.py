@@ -15,7 +15,6 @@ class RMSprop(Optimizer):
     alpha = Hyperparameter(decay_rate)
     eps = Hyperparameter(positive)
     weight_decay = Hyperparameter(non_negative)
-    hyperparameter_names = ("lr", "alpha", "eps", "weight_decay")
 
     def __init__(self, params, lr, alpha=0.9, eps=1e-8, weight_decay=0.0):
         self.lr = lr

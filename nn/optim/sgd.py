@@ -46,7 +46,6 @@ class SGD(Optimizer):
     momentum = Hyperparameter(decay_rate)
     nesterov = Hyperparameter(_flag)
     weight_decay = Hyperparameter(non_negative)
-    hyperparameter_names = ("lr", "momentum", "nesterov", "weight_decay")
 
     def __init__(self, params, lr, momentum=0.0, nesterov=False, weight_decay=0.0):
         self.lr = lr

@@ -74,7 +74,7 @@ def test_counts_reflected_operators_under_the_node_op():
     assert counts(prof) == {"-": (1, 0), "/": (1, 0), "+": (1, 0), "**": (1, 0)}
 
 
-def test_counts_a_composite_method_once_under_its_result_op():
+def test_counts_each_op_a_subclass_method_composes():
     class SoftplusValue(Value):
         __slots__ = ()
 
@@ -86,7 +86,7 @@ def test_counts_a_composite_method_once_under_its_result_op():
     with profile() as prof:
         y = x.softplus()
         y.backward()
-    assert counts(prof) == {"log": (1, 1), "exp": (0, 1), "+": (0, 1)}
+    assert counts(prof) == {"log": (1, 1), "exp": (1, 1), "+": (1, 1)}
 
 
 def test_does_not_count_ops_run_by_rules_as_forward_calls():
@@ -227,9 +227,17 @@ def test_restores_everything_after_an_exception():
 
 
 def test_restores_node_rules_after_a_failing_backward():
-    node = Value(-2.0) ** Value(1.0)  # the exponent's gradient needs a base >= 0: backward raises
+    @primitive
+    def broken(x):
+        return x
+
+    @broken.defvjp
+    def broken_vjp(g, out, x):
+        raise ValueError("this rule fails")
+
+    node = broken(Value(2.0))
     rule = node._vjp
-    with profile(), pytest.raises(ValueError):
+    with profile(), pytest.raises(ValueError, match="this rule fails"):
         node.backward()
     assert node._vjp is rule
 

@@ -231,11 +231,12 @@ def test_relu_abs_and_clip_conventions_at_kinks():
     np.testing.assert_array_equal(a.grad, [1.0, 0.0, 1.0])
 
 
-def test_sign_is_a_constant():
+def test_sign_is_recorded_with_a_zero_derivative():
     a = Tensor([-2.0, 0.0, 3.0], requires_grad=True)
     s = a.sign()
-    assert not s.requires_grad
+    (s * a).sum().backward()  # d/da (sign(a)·a) = sign(a): only the product's rule contributes
     np.testing.assert_array_equal(s.data, [-1.0, 0.0, 1.0])
+    np.testing.assert_array_equal(a.grad, [-1.0, 0.0, 1.0])
 
 
 def test_indexing_with_repeated_indices_adds_their_gradients():

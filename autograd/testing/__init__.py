@@ -38,7 +38,7 @@ import numpy as np
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
-from .testing_program import (
+from .program import (
     BOUND,
     EXP_MAX,
     KINK,
@@ -55,10 +55,10 @@ from .testing_program import (
     shift_to_at_most,
     use_counts,
 )
-from .testing_scalar_ops import MUL, SCALAR_OPS, SUM_VALUES, leaky_relu, relu
-from .testing_scalar_ops import NAMESPACE as _SCALAR_NAMESPACE
-from .testing_tensor_ops import NAMESPACE as _TENSOR_NAMESPACE
-from .testing_tensor_ops import SCALED, TENSOR_OPS, TOTAL
+from .scalar_ops import MUL, SCALAR_OPS, SUM_VALUES, leaky_relu, relu
+from .scalar_ops import NAMESPACE as _SCALAR_NAMESPACE
+from .tensor_ops import NAMESPACE as _TENSOR_NAMESPACE
+from .tensor_ops import SCALED, TENSOR_OPS, TOTAL
 
 SCALAR_OP_NAMES = tuple(op.name for op in SCALAR_OPS)
 """The names of the ops ``scalar_expressions`` draws from (its ``ops=`` picks among them)."""

@@ -9,10 +9,13 @@ from functools import partial
 
 import numpy as np
 
-from . import vocabulary as V
-from .node import Node
-from .tensor import Tensor, _describe, lift, record
-from .tensor_reduce import normalize_axes
+from .. import optable
+from .. import vocabulary as V
+from ..node import Node
+from ..optable import OpSpec
+from .core import Tensor, _describe, lift, record
+from .numpy_protocol import as_tensor, numpy_method
+from .reduce import normalize_axes
 
 _ndarray = np.ndarray
 
@@ -56,7 +59,8 @@ def _reshape(self, *shape):
     return record(data, (self,), partial(_reshape_vjp, x.shape), "reshape", own_leaves=True)
 
 
-Tensor.reshape = _reshape
+optable.declare(OpSpec("reshape", "the same elements in a new shape; d/da = g reshaped back", "shape"))
+optable.attach("reshape", Tensor, {"reshape": _reshape}, numpy={np.reshape: numpy_method("reshape")})
 
 
 # transpose (a permutation of axes);  d/da = g transposed by the inverse permutation
@@ -94,8 +98,9 @@ def _swapaxes(self, axis1, axis2):
     return self.transpose(order)
 
 
-Tensor.transpose = _transpose
-Tensor.swapaxes = _swapaxes
+optable.declare(OpSpec("transpose", "the axes permuted; d/da = g permuted back", "shape"))
+optable.attach("transpose", Tensor, {"transpose": _transpose, "swapaxes": _swapaxes},
+               numpy={np.transpose: numpy_method("transpose", "axes"), np.swapaxes: numpy_method("swapaxes")})
 
 
 # squeeze / unsqueeze (drop / insert axes of size 1);  d/da = g reshaped back to a's shape
@@ -121,8 +126,11 @@ def _unsqueeze(self, axis):
     return record(data, (self,), partial(_reshape_vjp, shape), "unsqueeze", own_leaves=True)
 
 
-Tensor.squeeze = _squeeze
-Tensor.unsqueeze = _unsqueeze
+optable.declare(OpSpec("squeeze", "axes of size 1 dropped; d/da = g reshaped back", "shape"))
+optable.attach("squeeze", Tensor, {"squeeze": _squeeze}, numpy={np.squeeze: numpy_method("squeeze", "axis")})
+optable.declare(OpSpec("unsqueeze", "an axis of size 1 inserted; d/da = g reshaped back", "shape"))
+optable.attach("unsqueeze", Tensor, {"unsqueeze": _unsqueeze},
+               numpy={np.expand_dims: lambda a, axis: as_tensor(a).unsqueeze(axis)})
 
 
 # broadcast_to (copies along new or size-1 axes);  d/da = Σ over the copies = sum_to(g, a's shape)
@@ -156,8 +164,9 @@ def _expand(self, *shape):
     return _broadcast_to(self, shape)
 
 
-Tensor.broadcast_to = _broadcast_to
-Tensor.expand = _expand
+optable.declare(OpSpec("broadcast_to", "copies along new or size-1 axes; d/da = sum_to(g, a's shape)", "shape"))
+optable.attach("broadcast_to", Tensor, {"broadcast_to": _broadcast_to, "expand": _expand},
+               numpy={np.broadcast_to: numpy_method("broadcast_to")})
 
 
 # a[index];  d/da = g scattered into zeros of a's shape, summed where an index repeats
@@ -214,7 +223,9 @@ def _getitem(self, index):
     return record(data, (self,), partial(_getitem_vjp, key, x.shape, unique), "getitem")
 
 
-Tensor.__getitem__ = _getitem
+optable.declare(OpSpec("getitem", "elements picked by numpy indexing; d/da = g scattered back (summed on repeats)",
+                       "shape"))
+optable.attach("getitem", Tensor, {"__getitem__": _getitem})
 
 
 # scatter_add(g, index, shape): zeros of shape with g added at index;  d/dg = (its gradient)[index]
@@ -280,3 +291,12 @@ def stack(tensors, axis=0):
     data = np.stack([t._data for t in tensors], axis=axis)
     needs = tuple(t._requires_grad for t in tensors)
     return record(data, tensors, partial(_stack_vjp, axis, needs), "stack", own_leaves=True)
+
+
+optable.declare(OpSpec("scatter_add", "zeros with g added at an index (the gradient of indexing); d/dg = its gradient "
+                       "picked at the index", "shape"))
+optable.declare(OpSpec("concatenate", "tensors joined along an axis; d/daᵢ = the slice of g aᵢ filled", "join"))
+optable.attach("concatenate", functions={"concatenate": concatenate}, numpy={np.concatenate: concatenate})
+optable.declare(OpSpec("stack", "tensors joined along a new axis; d/daᵢ = g at position i", "join"))
+optable.attach("stack", functions={"stack": stack}, numpy={np.stack: stack})
+V.provide("scatter_add", scatter_add)

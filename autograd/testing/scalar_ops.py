@@ -1,17 +1,21 @@
-"""The ops ``autograd.testing.scalar_expressions`` draws: Value's operators and methods, sum_values, dot.
+"""The ops ``autograd.testing.scalar_expressions`` draws: the op table's shared ops, numbers on either side of an
+operator, sum_values, dot.
 
 Each op runs on floats and Values alike (and, for the elementwise ones, on
-ndarrays and Tensors, which ``testing_tensor_ops`` reuses), and picks the
+ndarrays and Tensors, which ``tensor_ops`` reuses), and picks the
 shifts that keep it smooth at the values it meets while the program is drawn.
 """
+
+import math
+import operator
 
 import numpy as np
 from hypothesis import strategies as st
 
-from . import vocabulary as V
-from .node import Node
-from .testing_program import (
-    EXP_MAX,
+from ..node import Node
+from ..optable import INTEGERS
+from ..pointwise import shared
+from .program import (
     KINK,
     POSITIVE,
     Op,
@@ -22,26 +26,32 @@ from .testing_program import (
     shift_away_from_zero,
     shift_to_at_least,
     shift_to_at_most,
+    squeeze_into,
 )
-from .value import dot, sum_values
+from ..value import dot, sum_values
 
 # --------------------------------------------------------------------------- functions on every kind of operand
 
 
-def relu(x):
-    """max(x, 0) on a float, an ndarray, a Value or a Tensor."""
-    if isinstance(x, Node):
-        return x.relu()
-    return np.maximum(x, 0.0) if isinstance(x, np.ndarray) else max(x, 0.0)
+def applying(spec):
+    """The op ``spec`` as a function on floats, ndarrays, Values and Tensors: ``f(x, **params)``."""
+    attribute = spec.attributes[0]
+
+    def function(x, **params):
+        if isinstance(x, Node):
+            return getattr(x, attribute)(**params)
+        if isinstance(x, np.ndarray):
+            return spec.reference(x, **params)
+        return spec.on_float(x, **params)
+
+    function.__name__ = spec.name
+    function.__doc__ = f"{spec.name} on a float, an ndarray, a Value or a Tensor: {spec.doc}"
+    return function
 
 
-def leaky_relu(x, negative_slope):
-    """x if x > 0 else negative_slope·x on a float, an ndarray, a Value or a Tensor."""
-    if isinstance(x, Node):
-        return x.leaky_relu(negative_slope)
-    if isinstance(x, np.ndarray):
-        return np.where(x > 0, x, negative_slope * x)
-    return x if x > 0 else negative_slope * x
+_SHARED = {spec.name: spec for spec in shared()}
+relu = applying(_SHARED["relu"])
+leaky_relu = applying(_SHARED["leaky_relu"])
 
 
 def total(operands):
@@ -67,17 +77,83 @@ def weighted_sum(weights, inputs, bias=None):
 # --------------------------------------------------------------------------- plans
 
 
-def binary(name, symbol, function):
-    """a <symbol> b."""
-    return Op(name, no_params, lambda x, p: function(x[0], x[1]), lambda n, p: f"{n[0]} {symbol} {n[1]}", arity=2)
+def domain_plan(domain):
+    """The affine map (scale, shift) that puts an operand's values where ``domain`` says the op is smooth."""
+
+    def plan(values):
+        if domain.kinks == INTEGERS:
+            return squeeze_into(values, 0.15, 0.85)
+        if domain.low > -math.inf and domain.high < math.inf:
+            return squeeze_into(values, domain.low + KINK, domain.high - KINK)
+        if domain.low > -math.inf:
+            return 1.0, shift_to_at_least(values, domain.low + POSITIVE)
+        if domain.high < math.inf:
+            return 1.0, shift_to_at_most(values, domain.high)
+        shift = 0.0
+        for kink in domain.kinks:
+            shift += kink + shift_away_from_zero(np.asarray(values) - kink, KINK)
+        return 1.0, shift
+
+    return plan
 
 
-def _plan_div(draw, operands):
-    return {"shift": shift_away_from_zero(operands[1], POSITIVE)}
+def affine(name, scale, shift):
+    """``name`` scaled and shifted, as Python: ``t1``, ``(t1 + 0.5)``, ``(t1 * 0.1 - 0.2)``."""
+    if scale == 1.0:
+        return plus(name, shift)
+    scaled = f"{name} * {scale!r}"
+    return f"({scaled})" if shift == 0.0 else plus(scaled, shift)
 
 
-def _plan_pow(draw, operands):
-    return {"shift": shift_to_at_least(operands[0], POSITIVE)}
+def _moved(x, scale, shift):
+    if scale != 1.0:
+        x = x * scale
+    return x + shift if shift else x
+
+
+def table_unary(spec):
+    """A step applying the one-operand op ``spec``, its operand moved into the op's smooth domain."""
+    function = applying(spec)
+    plan_domain = domain_plan(spec.domain[0])
+
+    def plan(draw, operands):
+        scale, shift = plan_domain(operands[0])
+        params = {key: number(draw, low, high, 0.01) for key, (low, high) in spec.params.items()}
+        return {"scale": scale, "shift": shift, "params": params}
+
+    def apply(x, p):
+        return function(_moved(x[0], p["scale"], p["shift"]), **p["params"])
+
+    def render(n, p):
+        extra = "".join(f", {key}={value!r}" for key, value in p["params"].items())
+        return f"{spec.name}({bare(affine(n[0], p['scale'], p['shift']))}{extra})"
+
+    return Op(spec.name, plan, apply, render)
+
+
+def table_binary(spec):
+    """A step ``a <op> b`` of the two-operand op ``spec``, each operand moved into its smooth domain."""
+    plans = [domain_plan(domain) for domain in spec.domain]
+    forward = spec.on_float
+
+    def plan(draw, operands):
+        return {"moves": [plan_domain(values) for plan_domain, values in zip(plans, operands)]}
+
+    def apply(x, p):
+        (sa, ta), (sb, tb) = p["moves"]
+        a, b = _moved(x[0], sa, ta), _moved(x[1], sb, tb)
+        if isinstance(a, (Node, np.ndarray)) or isinstance(b, (Node, np.ndarray)):
+            return _OPERATORS[spec.name](a, b)
+        return forward(a, b)
+
+    def render(n, p):
+        (sa, ta), (sb, tb) = p["moves"]
+        return f"{affine(n[0], sa, ta)} {spec.name} {affine(n[1], sb, tb)}"
+
+    return Op(spec.dunder.replace("true", ""), plan, apply, render, arity=2)  # add, sub, mul, div, pow
+
+
+_OPERATORS = {"+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv, "**": operator.pow}
 
 
 def _with_number(name, symbol, function, low, high, margin=0.0):
@@ -152,20 +228,8 @@ def _apply_dot(x, p):
     return weighted_sum(x[:half], x[half : 2 * half], x[-1] if len(x) % 2 else None)
 
 
-ELEMENTWISE_BINARY_OPS = [
-    binary("add", "+", lambda a, b: a + b),
-    binary("sub", "-", lambda a, b: a - b),
-    binary("mul", "*", lambda a, b: a * b),
-    Op("div", _plan_div, lambda x, p: x[0] / (x[1] + p["shift"]), lambda n, p: f"{n[0]} / {plus(n[1], p['shift'])}", 2),
-    Op(
-        "pow",
-        _plan_pow,
-        lambda x, p: (x[0] + p["shift"]) ** x[1],
-        lambda n, p: f"{plus(n[0], p['shift'])} ** {n[1]}",
-        arity=2,
-    ),
-]
-"""a + b, a - b, a * b, a / b, a ** b: two registers (broadcast together for arrays)."""
+ELEMENTWISE_BINARY_OPS = [table_binary(spec) for spec in shared() if spec.arity == 2]
+"""a + b, a - b, a * b, a / b, a ** b, from the op table: two registers (broadcast together for arrays)."""
 
 ELEMENTWISE_UNARY_OPS = [
     _with_number("add_number", "+", lambda a, b: a + b, -2.0, 2.0),
@@ -184,22 +248,7 @@ ELEMENTWISE_UNARY_OPS = [
         lambda x, p: p["base"] ** x[0],
         lambda n, p: f"{p['base']!r} ** {n[0]}",
     ),
-    Op("neg", no_params, lambda x, p: -x[0], lambda n, p: f"-{n[0]}"),
-    unary("exp", lambda a, p: V.exp(a), shift_of=lambda v: shift_to_at_most(v, EXP_MAX)),
-    unary("log", lambda a, p: V.log(a), shift_of=lambda v: shift_to_at_least(v, POSITIVE)),
-    unary("sqrt", lambda a, p: V.sqrt(a), shift_of=lambda v: shift_to_at_least(v, POSITIVE)),
-    unary("abs", lambda a, p: abs(a), shift_of=lambda v: shift_away_from_zero(v, KINK)),
-    unary("tanh", lambda a, p: V.tanh(a)),
-    unary("sigmoid", lambda a, p: V.sigmoid(a)),
-    unary("relu", lambda a, p: relu(a), shift_of=lambda v: shift_away_from_zero(v, KINK)),
-    unary(
-        "leaky_relu",
-        lambda a, p: leaky_relu(a, p["negative_slope"]),
-        plan=_plan_slope,
-        shift_of=lambda v: shift_away_from_zero(v, KINK),
-    ),
-    unary("sin", lambda a, p: V.sin(a)),
-    unary("cos", lambda a, p: V.cos(a)),
+    *(table_unary(spec) for spec in shared() if spec.arity == 1),
 ]
 """Ops of one register: with a number on either side (+ - * / **), and the elementwise functions."""
 
@@ -219,15 +268,7 @@ SCALAR_OPS = [
 either side), its methods, ``sum_values`` and ``dot``."""
 
 NAMESPACE = {
-    "exp": V.exp,
-    "log": V.log,
-    "sqrt": V.sqrt,
-    "tanh": V.tanh,
-    "sigmoid": V.sigmoid,
-    "sin": V.sin,
-    "cos": V.cos,
-    "relu": relu,
-    "leaky_relu": leaky_relu,
+    **{spec.name: applying(spec) for spec in shared() if spec.arity == 1},
     "sum_values": total,
     "dot": weighted_sum,
 }

@@ -13,9 +13,12 @@ from functools import partial
 
 import numpy as np
 
-from . import vocabulary as V
-from .engine import GradMode
-from .tensor import Tensor, _as_flag, _describe, constant, record
+from .. import optable
+from .. import vocabulary as V
+from ..engine import GradMode
+from ..optable import OpSpec
+from .core import Tensor, _as_flag, _describe, constant, record
+from .numpy_protocol import numpy_method
 
 _all_axes = {}
 _add_reduce = np.add.reduce  # ndarray.sum and .max without numpy's Python-level wrappers
@@ -85,7 +88,7 @@ def _sum(self, axis=None, keepdims=False):
     return record(data, (self,), partial(_sum_vjp, shape, kept), "sum", own_leaves=data.shape == shape)
 
 
-Tensor.sum = _sum
+optable.attach("sum", Tensor, {"sum": _sum}, numpy={np.sum: numpy_method("sum", "axis", "keepdims")})
 
 
 # mean over axes = Σ / n;  d/da = 1/n
@@ -107,7 +110,8 @@ def _mean(self, axis=None, keepdims=False):
     return record(data, (self,), partial(_mean_vjp, shape, kept, count), "mean")
 
 
-Tensor.mean = _mean
+optable.declare(OpSpec("mean", "the mean over axes; d/da = 1/n", "reduction"))
+optable.attach("mean", Tensor, {"mean": _mean}, numpy={np.mean: numpy_method("mean", "axis", "keepdims")})
 
 
 # var = mean((a - mean a)²) (ddof = 0);  d/da = 2(a - mean a)/n
@@ -125,7 +129,8 @@ def _var(self, axis=None, keepdims=False):
     return record(data, (self,), partial(_var_vjp, axes, kept, count), "var")
 
 
-Tensor.var = _var
+optable.declare(OpSpec("var", "the variance over axes (ddof=0); d/da = 2(a - mean a)/n", "reduction"))
+optable.attach("var", Tensor, {"var": _var}, numpy={np.var: numpy_method("var", "axis", "keepdims")})
 
 
 # max / min over axes;  d/da = 1 at the extreme element, split evenly among ties
@@ -159,8 +164,11 @@ def _extreme(op, reduce):
     return method
 
 
-Tensor.max = _extreme("max", np.max)
-Tensor.min = _extreme("min", np.min)
+for _name, _reduce, _numpy in (("max", np.max, (np.max, np.amax)), ("min", np.min, (np.min, np.amin))):
+    optable.declare(OpSpec(_name, f"the {_name}imum over axes; d/da = 1 at the {_name}imum, split evenly among ties",
+                           "reduction"))
+    optable.attach(_name, Tensor, {_name: _extreme(_name, _reduce)},
+                   numpy=dict.fromkeys(_numpy, numpy_method(_name, "axis", "keepdims")))
 
 
 # logsumexp = log Σ e^a = m + log Σ e^(a - m) with m = max a;  d/da = softmax a
@@ -186,7 +194,8 @@ def _logsumexp(self, axis=None, keepdims=False):
     return record(data, (self,), partial(_logsumexp_vjp, axes, kept), "logsumexp")
 
 
-Tensor.logsumexp = _logsumexp
+optable.declare(OpSpec("logsumexp", "log Σ e^a over axes, stable; d/da = softmax a", "reduction"))
+optable.attach("logsumexp", Tensor, {"logsumexp": _logsumexp})
 
 
 # softmax a = e^a / Σ e^a (along axis);  d/da: g ↦ out·(g - Σ g·out)
@@ -204,7 +213,8 @@ def _softmax(self, axis=-1):
     return record(data, (self,), partial(_softmax_vjp, axes), "softmax")
 
 
-Tensor.softmax = _softmax
+optable.declare(OpSpec("softmax", "e^a / Σ e^a along an axis, stable; d/da: g ↦ out·(g - Σ g·out)", "reduction"))
+optable.attach("softmax", Tensor, {"softmax": _softmax})
 
 
 # log_softmax a = a - logsumexp a (along axis);  d/da: g ↦ g - softmax(a)·Σ g = g - e^out·Σ g
@@ -222,7 +232,8 @@ def _log_softmax(self, axis=-1):
     return record(data, (self,), partial(_log_softmax_vjp, axes), "log_softmax")
 
 
-Tensor.log_softmax = _log_softmax
+optable.declare(OpSpec("log_softmax", "a - logsumexp a along an axis; d/da: g ↦ g - softmax(a)·Σ g", "reduction"))
+optable.attach("log_softmax", Tensor, {"log_softmax": _log_softmax})
 
 
 # cross_entropy(a, labels) = -log softmax(a)[label] along the last axis;
@@ -276,7 +287,9 @@ def _class_labels(labels, x):
     return labels
 
 
-Tensor.cross_entropy = _cross_entropy
+optable.declare(OpSpec("cross_entropy", "-log softmax(a)[label] over the last axis; d/da = softmax(a) - onehot (Ŷ - Y)",
+                       "reduction"))
+optable.attach("cross_entropy", Tensor, {"cross_entropy": _cross_entropy})
 
 
 # Reductions that are constants (no gradient): any, all, argmax, argmin.
@@ -292,8 +305,10 @@ def _logical(op, reduce):
     return method
 
 
-Tensor.any = _logical("any", np.any)
-Tensor.all = _logical("all", np.all)
+for _name, _reduce in (("any", np.any), ("all", np.all)):
+    optable.declare(OpSpec(_name, f"whether {_name} element over axes is nonzero: a boolean constant", "constant",
+                           differentiable=False))
+    optable.attach(_name, Tensor, {_name: _logical(_name, _reduce)})
 
 
 def _arg_extreme(op, reduce):
@@ -316,5 +331,7 @@ def _arg_extreme(op, reduce):
     return method
 
 
-Tensor.argmax = _arg_extreme("argmax", np.argmax)
-Tensor.argmin = _arg_extreme("argmin", np.argmin)
+for _name, _reduce in (("argmax", np.argmax), ("argmin", np.argmin)):
+    optable.declare(OpSpec(_name, f"the index of the {_name[3:]}imum over an axis: an integer constant", "constant",
+                           differentiable=False))
+    optable.attach(_name, Tensor, {_name: _arg_extreme(_name, _reduce)})

@@ -42,6 +42,16 @@ def shift_to_at_most(values, high):
     return 0.0 if largest <= high else -_rounded(largest - high + 0.25)
 
 
+def squeeze_into(values, low, high):
+    """(scale, shift) with every value·scale + shift inside [low, high]: scaled down by powers of ten, then centred."""
+    values = np.asarray(values, dtype=np.float64)
+    scale = 1.0
+    while (float(np.max(values)) - float(np.min(values))) * scale > (high - low) * 0.8:
+        scale /= 10.0
+    middle = (float(np.max(values)) + float(np.min(values))) * scale / 2
+    return scale, _rounded((low + high) / 2 - middle)
+
+
 def free_points(values, margin):
     """Points at least ``margin`` from every value: below them all, above them all, and in wide gaps."""
     values = np.sort(np.ravel(np.asarray(values, dtype=np.float64)))

@@ -7,65 +7,31 @@ arrays of numbers (``np.allclose``, ``np.argmax``, ``np.shape``), a TypeError
 when it would return float data computed from a tensor that requires grad,
 since that result would silently have no gradient. numpy's ufuncs
 (``np.exp(t)``) are refused by numpy itself: use the methods (``t.exp()``).
+Which numpy function runs which op is read from the op table (``OpSpec.numpy``).
 """
 
 import numpy as np
 
-from .node import Node
-from .tensor import Tensor
-from .tensor_elementwise import where
-from .tensor_shape import concatenate, stack
+from .. import optable
+from ..node import Node
+from .core import Tensor
 
 
-def _method(name, *keywords):
-    """``np.<name>(t, ...)`` as ``t.<name>(...)``, accepting only the keywords the method has."""
+def numpy_method(name, *keywords):
+    """A handler running ``np.<f>(t, ...)`` as ``t.<name>(...)``, accepting only the keywords the method has."""
 
     def handler(a, *args, **kwargs):
         unknown = sorted(set(kwargs) - set(keywords))
         if unknown:
             raise TypeError(f"numpy.{name} on a Tensor: unsupported arguments {unknown}; accepted: {list(keywords)}")
-        return getattr(_as_tensor(a), name)(*args, **kwargs)
+        return getattr(as_tensor(a), name)(*args, **kwargs)
 
     return handler
 
 
-def _as_tensor(a):
+def as_tensor(a):
+    """``a`` as a Tensor (a constant unless it is one already)."""
     return a if isinstance(a, Tensor) else Tensor(a)
-
-
-def _expand_dims(a, axis):
-    return _as_tensor(a).unsqueeze(axis)
-
-
-def _clip(a, a_min=None, a_max=None, *, min=None, max=None):  # numpy's names for the bounds
-    return _as_tensor(a).clip(a_min if a_min is not None else min, a_max if a_max is not None else max)
-
-
-def _where(condition, x=None, y=None):
-    if x is None or y is None:
-        raise TypeError("numpy.where on a Tensor: give all three arguments (condition, x, y)")
-    return where(condition, x, y)
-
-
-_HANDLERS = {
-    np.sum: _method("sum", "axis", "keepdims"),
-    np.mean: _method("mean", "axis", "keepdims"),
-    np.var: _method("var", "axis", "keepdims"),
-    np.max: _method("max", "axis", "keepdims"),
-    np.amax: _method("max", "axis", "keepdims"),
-    np.min: _method("min", "axis", "keepdims"),
-    np.amin: _method("min", "axis", "keepdims"),
-    np.reshape: _method("reshape"),
-    np.transpose: _method("transpose", "axes"),
-    np.squeeze: _method("squeeze", "axis"),
-    np.swapaxes: _method("swapaxes"),
-    np.broadcast_to: _method("broadcast_to"),
-    np.expand_dims: _expand_dims,
-    np.clip: _clip,
-    np.concatenate: concatenate,
-    np.stack: stack,
-    np.where: _where,
-}
 
 
 def _payloads(x):
@@ -85,8 +51,9 @@ def _needs_grad(x):
     return False
 
 
-def _array_function(self, func, types, args, kwargs):
-    handler = _HANDLERS.get(func)
+def array_function(self, func, types, args, kwargs):
+    """``Tensor.__array_function__``: the op the table names for ``func``, else ``func`` on the data (checked)."""
+    handler = optable.numpy_handlers().get(func)
     if handler is not None:
         return handler(*args, **kwargs)
     out = func(*_payloads(args), **{key: _payloads(value) for key, value in kwargs.items()})
@@ -100,4 +67,4 @@ def _array_function(self, func, types, args, kwargs):
     return out
 
 
-Tensor.__array_function__ = _array_function
+

@@ -1,4 +1,4 @@
-"""Tensor arithmetic: + - * / **, unary -, and @ — each forward, then its derivative rule.
+"""Tensor arithmetic: + - * / ** (declared in ``autograd.pointwise``, made into methods here), @ and comparisons.
 
 Binary ops broadcast as numpy does. A rule first gives the gradient of each
 operand as if it had the result's shape; an operand that was broadcast gets it
@@ -12,14 +12,14 @@ from functools import partial
 
 import numpy as np
 
-from . import vocabulary as V
-from .engine import GradMode
-from .node import Node
-from .tensor import Tensor, broadcast_error, constant, lift, record, result
-from .vocabulary import sum_to
+from .. import optable, pointwise
+from ..engine import GradMode
+from ..node import Node, new_node
+from ..optable import OpSpec
+from ..vocabulary import sum_to
+from .core import Tensor, broadcast_error, constant, lift, record
 
 _ndarray = np.ndarray
-_new = object.__new__
 
 
 def binary_rules(grad_a, grad_b):
@@ -96,22 +96,12 @@ def apply_binary(op, forward, rules, a, b, passes_g=False):
             )
         ):
             return record(data, (a, b), rule, op, passes_g)
-        node = _new(Tensor)  # result(data, (a, b), rule, op), inlined: this is the hottest path
-        node._data = data
-        node._grad = None
-        node._requires_grad = True
-        node.parents = (a, b)
-        node.op = op
-        node._vjp = rule
-        node.label = ""
-        return node
+        return new_node(Tensor, data, None, True, (a, b), op, rule)
     return constant(data if data.__class__ is _ndarray else np.asarray(data))
 
 
-def _binary(op, forward, grad_a, grad_b, passes_g=False, overrides=None):
-    """The method ``self <op> other`` and its reflection ``other <op> self``."""
-    rules = binary_rules(grad_a, grad_b)
-    rules.update(overrides or {})
+def binary_methods(op, forward, rules, passes_g=False):
+    """The methods ``self <op> other`` and its reflection ``other <op> self``, recorded with ``rules``."""
 
     def method(self, other):
         if other.__class__ is not Tensor:
@@ -124,87 +114,24 @@ def _binary(op, forward, grad_a, grad_b, passes_g=False, overrides=None):
     return method, reflected
 
 
-# a + b;  d/da = 1, d/db = 1
-def _add_grad(g, out, a, b):
-    return g
-
-
 def _add_vjp_summed(g, out, a, b):  # the bias add: written out, it is on every layer's path
     return sum_to(g, a.shape), sum_to(g, b.shape)
 
 
-Tensor.__add__, Tensor.__radd__ = _binary(
-    "+", np.add, _add_grad, _add_grad, passes_g=True, overrides={(True, True, True): _add_vjp_summed}
-)
-Tensor.__add__.__doc__ = "a + b (broadcasting); d/da = 1, d/db = 1"
+_TUNED_RULES = {"+": {(True, True, True): _add_vjp_summed}}
 
 
-# a - b;  d/da = 1, d/db = -1
-def _sub_grad_a(g, out, a, b):
-    return g
+def _attach_arithmetic():
+    for spec in pointwise.shared():
+        if spec.arity != 2:
+            continue
+        rules = binary_rules(*spec.rule)
+        rules.update(_TUNED_RULES.get(spec.name, {}))
+        method, reflected = binary_methods(spec.name, spec.reference, rules, spec.passes_gradient)
+        optable.attach(spec.name, Tensor, {f"__{spec.dunder}__": method, f"__r{spec.dunder}__": reflected})
 
 
-def _sub_grad_b(g, out, a, b):
-    return -g
-
-
-Tensor.__sub__, Tensor.__rsub__ = _binary("-", np.subtract, _sub_grad_a, _sub_grad_b, passes_g=True)
-Tensor.__sub__.__doc__ = "a - b (broadcasting); d/da = 1, d/db = -1"
-
-
-# a * b;  d/da = b, d/db = a
-def _mul_grad_a(g, out, a, b):
-    return g * b
-
-
-def _mul_grad_b(g, out, a, b):
-    return g * a
-
-
-Tensor.__mul__, Tensor.__rmul__ = _binary("*", np.multiply, _mul_grad_a, _mul_grad_b)
-Tensor.__mul__.__doc__ = "a * b (elementwise, broadcasting); d/da = b, d/db = a"
-
-
-# a / b;  d/da = 1/b, d/db = -a/b² = -out/b
-def _div_grad_a(g, out, a, b):
-    return g / b
-
-
-def _div_grad_b(g, out, a, b):
-    return -g * out / b
-
-
-Tensor.__truediv__, Tensor.__rtruediv__ = _binary("/", np.true_divide, _div_grad_a, _div_grad_b)
-Tensor.__truediv__.__doc__ = "a / b (broadcasting); d/da = 1/b, d/db = -a/b²"
-
-
-# a ** b;  d/da = b·a^(b-1), d/db = a^b·ln a (taken as 0 where a = 0)
-def _pow_grad_a(g, out, a, b):
-    return g * b * a ** (b - 1)
-
-
-def _pow_grad_b(g, out, a, b):
-    return g * out * V.log(V.where(a == 0, 1, a))
-
-
-Tensor.__pow__, Tensor.__rpow__ = _binary("**", np.power, _pow_grad_a, _pow_grad_b)
-Tensor.__pow__.__doc__ = "a ** b (broadcasting); d/da = b·a^(b-1), d/db = a^b·ln a"
-
-
-# -a;  d/da = -1
-def _neg_vjp(g, out, a):
-    return (-g,)
-
-
-def _neg(self):
-    """-a; d/da = -1."""
-    try:
-        data = -self._data
-    except TypeError as error:
-        raise TypeError(f"neg: numpy refused a tensor of dtype {self.dtype}: {error}") from None
-    if GradMode.enabled and self._requires_grad and data.__class__ is _ndarray and data.ndim:
-        return result(data, (self,), _neg_vjp, "neg")
-    return record(data, (self,), _neg_vjp, "neg")
+_attach_arithmetic()
 
 
 def _pos(self):
@@ -212,8 +139,8 @@ def _pos(self):
     return self
 
 
-Tensor.__neg__ = _neg
-Tensor.__pos__ = _pos
+optable.declare(OpSpec("pos", "+a is a itself (no node)", "identity", differentiable=False))
+optable.attach("pos", Tensor, {"__pos__": _pos})
 
 
 # A @ B (numpy's matmul: 1-D operands become a row / a column, batch axes broadcast);
@@ -275,15 +202,7 @@ def _apply_matmul(a, b):
         rule = _MATRIX_RULES[need_a, need_b]
         if x.dtype is not y.dtype:
             return record(data, (a, b), rule, "matmul")
-        node = _new(Tensor)  # result(data, (a, b), rule, "matmul"), inlined: the hottest op
-        node._data = data
-        node._grad = None
-        node._requires_grad = True
-        node.parents = (a, b)
-        node.op = "matmul"
-        node._vjp = rule
-        node.label = ""
-        return node
+        return new_node(Tensor, data, None, True, (a, b), "matmul", rule)
     rows = (x.shape[-2],) if x.ndim >= 2 else (1,)
     columns = (y.shape[-1],) if y.ndim >= 2 else (1,)
     g_shape = np.broadcast_shapes(x.shape[:-2], y.shape[:-2]) + rows + columns
@@ -303,9 +222,8 @@ def _rmatmul(self, other):
     return _apply_matmul(lift(other, "matmul", self), self)
 
 
-Tensor.__matmul__ = _matmul
-Tensor.__rmatmul__ = _rmatmul
-Tensor.matmul = _matmul
+optable.declare(OpSpec("matmul", "A @ B (numpy's matmul); dA = G Bᵀ, dB = Aᵀ G", "linear algebra", arity=2))
+optable.attach("matmul", Tensor, {"__matmul__": _matmul, "__rmatmul__": _rmatmul, "matmul": _matmul})
 
 
 # Comparisons give boolean constants: they are not differentiable and record nothing.
@@ -327,9 +245,8 @@ def _comparison(op, ufunc):
     return method
 
 
-Tensor.__lt__ = _comparison("<", np.less)
-Tensor.__le__ = _comparison("<=", np.less_equal)
-Tensor.__gt__ = _comparison(">", np.greater)
-Tensor.__ge__ = _comparison(">=", np.greater_equal)
-Tensor.__eq__ = _comparison("==", np.equal)
-Tensor.__ne__ = _comparison("!=", np.not_equal)
+for _symbol, _dunder, _ufunc in (("<", "lt", np.less), ("<=", "le", np.less_equal), (">", "gt", np.greater),
+                                  (">=", "ge", np.greater_equal), ("==", "eq", np.equal), ("!=", "ne", np.not_equal)):
+    optable.declare(OpSpec(_symbol, f"a {_symbol} b elementwise: a boolean constant, no gradient", "comparison",
+                           arity=2, differentiable=False))
+    optable.attach(_symbol, Tensor, {f"__{_dunder}__": _comparison(_symbol, _ufunc)})

@@ -10,13 +10,13 @@ smooth at the values it meets while the program is drawn.
 import numpy as np
 from hypothesis import strategies as st
 
-from .node import Node
-from .tensor import concatenate as tensor_concatenate
-from .tensor import maximum as tensor_maximum
-from .tensor import minimum as tensor_minimum
-from .tensor import stack as tensor_stack
-from .tensor import where as tensor_where
-from .testing_program import (
+from ..node import Node
+from ..tensor import concatenate as tensor_concatenate
+from ..tensor import maximum as tensor_maximum
+from ..tensor import minimum as tensor_minimum
+from ..tensor import stack as tensor_stack
+from ..tensor import where as tensor_where
+from .program import (
     KINK,
     MAX_DIMS,
     MAX_SIZE,
@@ -27,7 +27,7 @@ from .testing_program import (
     plus,
     shift_away_from_zero,
 )
-from .testing_scalar_ops import ELEMENTWISE_BINARY_OPS, ELEMENTWISE_UNARY_OPS
+from .scalar_ops import ELEMENTWISE_BINARY_OPS, ELEMENTWISE_UNARY_OPS
 
 # --------------------------------------------------------------------------- functions on ndarrays and Tensors
 
@@ -316,6 +316,8 @@ def _plan_broadcast(draw, operands):
     stretched = tuple(draw(st.integers(1, 3)) if n == 1 else n for n in shape)
     if len(shape) < MAX_DIMS and draw(st.booleans()):
         stretched = (draw(st.integers(2, 3)),) + stretched
+    if stretched == shape:  # broadcasting to its own shape would be no op at all
+        return None
     return {"shape": stretched} if _fits(stretched) else None
 
 

@@ -1,16 +1,9 @@
-"""Tensor: an n-dimensional array node on numpy. The class, creation, operands, backward.
+"""Tensor's core: the class, creation, operands, recording a result, backward.
 
-The ops sit in four files beside this one, each forward with its derivative rule
-right below it: ``tensor_arithmetic`` (+ - * / ** @), ``tensor_elementwise``
-(exp, relu, clip, maximum, where, ...), ``tensor_reduce`` (sum, mean, max, var,
-logsumexp, softmax, ...) and ``tensor_shape`` (reshape, transpose, indexing,
-concatenate, stack, ...); ``tensor_numpy`` lets ``np.sum(t)``, ``np.concatenate``
-and friends run those ops. Rules are ``vjp(g, out, *inputs) -> tuple`` written
-with operators and ``autograd.vocabulary``, so they run on ndarrays for the fast
-first-order pass and on Tensors under ``create_graph=True``.
-
-For speed, results are made by ``result`` and ``constant`` (no validation); only
-what a user hands in — ``Tensor(...)``, an operand, a ``backward`` seed — is checked.
+The ops sit in the modules beside this one, which import it (never the other way
+round); ``autograd/tensor/__init__.py`` assembles them. For speed, results are
+made by ``result`` and ``constant`` (no validation); only what a user hands in —
+``Tensor(...)``, an operand, a ``backward`` seed — is checked.
 """
 
 import numbers
@@ -18,11 +11,11 @@ from functools import partial
 
 import numpy as np
 
-from . import engine
-from .engine import GradMode
-from .node import Node, describe as _describe
+from .. import engine
+from ..engine import GradMode
+from ..node import Node, init_node, new_node
+from ..node import describe as _describe
 
-_new = object.__new__
 _ndarray = np.ndarray
 _NUMERIC_KINDS = "biuf"
 
@@ -96,7 +89,7 @@ class Tensor(Node):
     Operators and ops broadcast as numpy does.
     """
 
-    __slots__ = ("_data", "_grad", "_requires_grad", "_vjp", "label", "op", "parents")
+    __slots__ = ()
     __hash__ = object.__hash__  # identity: == builds a boolean tensor, it does not compare nodes
 
     def __init__(self, data, requires_grad=False, dtype=None, label=""):
@@ -109,13 +102,7 @@ class Tensor(Node):
             )
         if not isinstance(label, str):
             raise TypeError(f"Tensor: label must be a str, got {_describe(label)}")
-        self._data = array
-        self._grad = None
-        self._requires_grad = requires_grad
-        self.parents = ()
-        self.op = ""
-        self._vjp = None
-        self.label = label
+        init_node(self, array, None, requires_grad, label)
 
     def _set_data(self, value):
         if value is self._data:  # p.data -= lr * p.grad: numpy already updated the array in place
@@ -295,28 +282,12 @@ def result(data, parents, vjp, op):
     The fast internal constructor (no checks), for ops and user-defined primitives.
     Create one only when grad mode is on and some parent requires grad.
     """
-    node = _new(Tensor)
-    node._data = data
-    node._grad = None
-    node._requires_grad = True
-    node.parents = parents
-    node.op = op
-    node._vjp = vjp
-    node.label = ""
-    return node
+    return new_node(Tensor, data, None, True, parents, op, vjp)
 
 
 def constant(data):
     """A Tensor that needs no gradient, holding the ndarray ``data`` (no checks, no copy)."""
-    node = _new(Tensor)
-    node._data = data
-    node._grad = None
-    node._requires_grad = False
-    node.parents = ()
-    node.op = ""
-    node._vjp = None
-    node.label = ""
-    return node
+    return new_node(Tensor, data, None, False, (), "", None)
 
 
 def lift(x, op, like=None):
@@ -433,29 +404,3 @@ def record(data, parents, rule, op, own_leaves=False):
                 rule = adjusted(rule, parents, data, own_leaves)
             return result(data, tuple(parents), rule, op)
     return constant(data)
-
-
-# The ops, each in its file, attach themselves to Tensor.
-from . import (  # noqa: F401
-    tensor_arithmetic,
-    tensor_elementwise,
-    tensor_numpy,
-    tensor_reduce,
-    tensor_shape,
-)
-from .tensor_elementwise import maximum, minimum, where
-from .tensor_shape import concatenate, stack
-
-__all__ = [
-    "Tensor",
-    "as_array",
-    "concatenate",
-    "constant",
-    "lift",
-    "maximum",
-    "minimum",
-    "record",
-    "result",
-    "stack",
-    "where",
-]
