@@ -25,7 +25,8 @@ Contribution.__doc__ = """What one rule sent one parent: ``local`` = dnode/dpare
 Contribution.parent.__doc__ = "The parent node."
 Contribution.local.__doc__ = (
     "d node / d parent: a float for a Value; for a Tensor the elementwise derivative (an array of the parent's "
-    "shape) when the op is elementwise in that parent, else None (a matmul's or a sum's Jacobian is no such array)."
+    "shape) when the op is elementwise in that parent, else None (a matmul's or a sum's Jacobian is no such array). "
+    "None too where the rule computes nothing for the parent (a constant that does not require grad)."
 )
 Contribution.contribution.__doc__ = (
     "The gradient added to the parent's grad (upstream × local, or the rule's vector-Jacobian product); "
