@@ -14,15 +14,27 @@ The ``graphviz`` package is imported only when a graph is drawn, so importing
 autograd stays fast.
 """
 
-import html
 import math
 import numbers
-import re
 import warnings
 from collections.abc import Mapping
 
 import numpy as np
 
+from .graph_labels import (
+    _BORDER,
+    _DIM,
+    _INPUT_FILL,
+    _OP_FILL,
+    _PARAMETER_FILL,
+    _RESULT_FILL,
+    _ROOT_FILL,
+    _add_cut_note,
+    _attribute,
+    _measure,
+    _shape_and_dtype,
+    _text,
+)
 from .graph_layout import layered_positions
 from .graph_shading import GradShading, mean_abs_grad
 
@@ -37,27 +49,16 @@ The DOT source needs no Graphviz: graph.source, or graph.save("graph.dot")."""
 
 _RANKDIRS = ("LR", "RL", "TB", "BT")
 _SMALL_TENSOR = 6  # tensors with at most this many elements show their values; bigger ones a summary
-_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
-_PARAMETER_FILL = "#d6e9ff"
-_INPUT_FILL = "#eeeeee"
-_RESULT_FILL = "#ffffff"
-_ROOT_FILL = "#fff1c7"
-_OP_FILL = "#fbe3d0"
-_NOTE_FILL = "#fff8dc"
-_BORDER = "#4d4d4d"
-_DIM = "#6b6b6b"
 
 _GRAPH_ATTR = {"newrank": "true", "nodesep": "0.18", "ranksep": "0.3", "fontname": "Helvetica", "bgcolor": "white"}
 _NODE_ATTR = {"shape": "plain", "fontname": "Helvetica", "fontsize": "11", "color": _BORDER}
 _EDGE_ATTR = {"arrowsize": "0.6", "color": "#555555", "penwidth": "0.9"}
 _OP_STYLE = f'shape=ellipse style=filled fillcolor="{_OP_FILL}" fontsize=12 height=0.3 width=0.4 margin="0.04,0.02" ordering=in'
-_NOTE_STYLE = f'shape=note style=filled fillcolor="{_NOTE_FILL}" margin="0.12,0.06" fontsize=10'
 
 DOT_LAYOUT_MAX_NODES = 1000
 """Up to this many boxes ``dot`` lays the graph out; above, ``graph_layout.layered_positions`` does, in linear time."""
 _PRESET_LAYOUT_ATTR = {"splines": "line", "outputorder": "edgesfirst"}
-_TAG = re.compile(r"<[^>]*>")
 
 
 def draw_graph(
@@ -242,8 +243,8 @@ def _shading(color_by, roots):
 
 def _legend(shading):
     """The legend node of a shaded graph: which colour means which mean |grad|."""
-    cells = ['<TR><TD COLSPAN="2" CELLPADDING="4"><B>mean |grad|</B><BR/>'
-             f'<FONT COLOR="{_DIM}" POINT-SIZE="9">log scale</FONT></TD></TR>']
+    cells = [('<TR><TD COLSPAN="2" CELLPADDING="4"><B>mean |grad|</B><BR/>'
+              f'<FONT COLOR="{_DIM}" POINT-SIZE="9">log scale</FONT></TD></TR>')]
     cells += [f'<TR><TD BGCOLOR="{colour}" WIDTH="18" BORDER="1"> </TD><TD ALIGN="LEFT">{_text(text)}</TD></TR>'
               for colour, text in shading.legend_rows()]
     table = (f'<TABLE BORDER="1" CELLBORDER="0" CELLSPACING="2" CELLPADDING="2" COLOR="{_BORDER}" '
@@ -335,15 +336,6 @@ def _names_by_id(names):
     return found
 
 
-def _add_cut_note(shapes, edges, hidden, max_nodes, cut):
-    noun = "node" if hidden == 1 else "nodes"
-    note = f"{hidden:,} more {noun} not shown (max_nodes={max_nodes:,}; max_nodes=None draws all)"
-    shapes.append(("cut_note", f"label=<{_text(note)}> {_NOTE_STYLE}", (5.5 * len(note) + 30, 30.0)))
-    for op, left_out in cut:
-        count = f" label=<{left_out} inputs>" if left_out > 1 else ""
-        edges.append(("cut_note", op, f'style=dashed color="{_DIM}" fontsize=9 fontcolor="{_DIM}"{count}'))
-
-
 # Box contents
 
 
@@ -375,11 +367,6 @@ def _box(node, label, fill, show_data, show_grad, number, measure):
     return table, (_measure(rows) if measure else None)
 
 
-def _measure(rows):
-    lines = [html.unescape(_TAG.sub("", line)) for row in rows for line in row.split("<BR/>")]
-    return 6.8 * max(map(len, lines)) + 16.0, 16.0 * len(lines) + 10.0
-
-
 def _op_size(op):
     return max(28.8, 7.5 * len(op) + 14.0), 21.6
 
@@ -391,17 +378,6 @@ def _field(name, text):
 def _payload(grad):
     # after backward(create_graph=True) a grad is itself a node
     return grad.data if _is_node(grad) else grad
-
-
-def _shape_and_dtype(node):
-    shape = getattr(node, "shape", None)
-    if shape is None:
-        shape = getattr(node.data, "shape", ())
-    dtype = getattr(node, "dtype", None)
-    if dtype is None:
-        dtype = getattr(node.data, "dtype", None)
-    text = str(tuple(shape))
-    return f"{text} {dtype}" if dtype is not None else text
 
 
 def _summary(payload, number):
@@ -436,15 +412,6 @@ def _number_format(precision):
         return format(x, f".{precision}g") if math.isfinite(x) else str(x)
 
     return number
-
-
-def _text(text):
-    """Text for an HTML-like Graphviz label: XML-escaped, control characters dropped."""
-    return html.escape(_CONTROL_CHARACTERS.sub("", text), quote=True).replace("\n", "<BR/>")
-
-
-def _attribute(text):
-    return html.escape(_CONTROL_CHARACTERS.sub("", text), quote=True)
 
 
 # Rendering, with a clear message where Graphviz's `dot` is missing

@@ -3,11 +3,19 @@
 import numbers
 
 from .graph_collapse import group_by_module_call
-from .graph_shading import GradShading, mean_abs_grad
-from .viz import (
-    _BORDER, _DIM, _INPUT_FILL, _PARAMETER_FILL, _ROOT_FILL, _add_cut_note, _attribute, _measure,
-    _shape_and_dtype, _text,
+from .graph_labels import (
+    _BORDER,
+    _DIM,
+    _INPUT_FILL,
+    _PARAMETER_FILL,
+    _ROOT_FILL,
+    _add_cut_note,
+    _attribute,
+    _measure,
+    _shape_and_dtype,
+    _text,
 )
+from .graph_shading import GradShading, mean_abs_grad
 
 _MODULE_FILL = "#e6eefb"
 _OPS_FILL = "#fbe3d0"

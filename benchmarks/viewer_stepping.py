@@ -26,7 +26,7 @@ from autograd import backward_steps
 from autograd.viz import breadth_first_order
 
 sys.path.insert(0, str(harness.REPO))
-from tests.headless_chromium import start_chromium  # noqa: E402
+from tests.headless_chromium import start_chromium
 
 _STEP_ALL = """
 const done = arguments[arguments.length - 1];

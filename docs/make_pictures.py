@@ -17,11 +17,11 @@ DOCS = Path(__file__).resolve().parent
 REPOSITORY = DOCS.parent
 sys.path.insert(0, str(REPOSITORY))
 
-import numpy as np  # noqa: E402
+import numpy as np
 
-import nn  # noqa: E402
-from autograd import Tensor, Value, backward_steps, draw_graph  # noqa: E402
-from tests.headless_chromium import start_chromium  # noqa: E402
+import nn
+from autograd import Tensor, Value, backward_steps, draw_graph
+from tests.headless_chromium import start_chromium
 
 
 def viewer_picture(path):

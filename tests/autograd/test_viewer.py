@@ -15,7 +15,7 @@ def notes_steps():
 
 
 def data_of(html):
-    return json.loads(re.search(r'<script type="application/json" class="cr-data">(.*?)</script>', html, re.S).group(1))
+    return json.loads(re.search(r'<script type="application/json" class="cr-data">(.*?)</script>', html, re.DOTALL).group(1))
 
 
 def test_the_panel_writes_each_chain_rule_in_numbers():
@@ -39,7 +39,7 @@ def test_the_saved_file_is_one_page_with_no_external_reference(tmp_path):
     path = notes_steps().save(tmp_path / "backprop.html")
     text = path.read_text(encoding="utf-8")
     assert text.startswith("<!DOCTYPE html>") and "<svg" in text
-    assert "http:" not in text and "https:" not in text and "//" not in re.sub(r"<script>.*?</script>", "", text, flags=re.S)
+    assert "http:" not in text and "https:" not in text and "//" not in re.sub(r"<script>.*?</script>", "", text, flags=re.DOTALL)
     assert not re.search(r"""\b(src|href)\s*=\s*["'](?!data:|#)""", text)
     assert "@import" not in text and "url(http" not in text
 

@@ -18,8 +18,8 @@ if find_browser() is None:
                 allow_module_level=True)
 pytest.importorskip("selenium", reason='the browser tests need selenium: pip install "chainrule[test]"')
 
-from selenium.webdriver.common.by import By  # noqa: E402
-from selenium.webdriver.common.keys import Keys  # noqa: E402
+from selenium.webdriver.common.by import By
+from selenium.webdriver.common.keys import Keys
 
 
 @pytest.fixture(scope="module")
@@ -140,6 +140,7 @@ def test_the_stepping_benchmark_runs():
     from pathlib import Path
 
     script = Path(__file__).resolve().parents[2] / "benchmarks" / "viewer_stepping.py"
-    completed = subprocess.run([sys.executable, str(script), "--quick"], capture_output=True, text=True, timeout=300)
+    completed = subprocess.run([sys.executable, str(script), "--quick"], capture_output=True, text=True, timeout=300,
+                               check=False)
     assert completed.returncode == 0, completed.stderr
     assert "| viewer (graph drawn once)" in completed.stdout and "| redraw the SVG each step" in completed.stdout

@@ -25,7 +25,7 @@ def mlp_loss(activation=nn.Sigmoid, depth=3, seed=0):
 def boxes(source):
     """DOT node statements: name -> label text with tags stripped."""
     found = {}
-    for name, label in re.findall(r"^\t(\w+) \[label=<(.*)>[^\n]*\]$", source, re.M):
+    for name, label in re.findall(r"^\t(\w+) \[label=<(.*)>[^\n]*\]$", source, re.MULTILINE):
         found[name] = re.sub(r"<[^>]+>", "|", label)
     return found
 
@@ -117,7 +117,7 @@ def test_collapse_needs_a_model():
 
 
 def test_unknown_color_by_is_refused():
-    model, loss = mlp_loss()
+    _, loss = mlp_loss()
     with pytest.raises(ValueError, match=r"color_by must be None or \"grad\" \(shade by log \|grad\|\), got 'data'"):
         draw_graph(loss, color_by="data")
     with pytest.raises(TypeError, match="color_by must be None or a str"):
