@@ -90,13 +90,15 @@ def median(values):
     return statistics.median(values)
 
 
-def run_interleaved(setups, rounds, calls_per_round, gc_enabled=True):
+def run_interleaved(setups, rounds, calls_per_round, gc_enabled=True, clock=time.perf_counter):
     """Time each contender ``calls_per_round`` times per round, alternating their order each round.
 
     ``setups`` maps a name to an untimed setup function that returns the timed
     function ``step(k)`` (k counts the calls within a round, from 0). Garbage is
     collected before every turn, so no contender pays for another's; with
     ``gc_enabled=False`` the collector is off during the turn and collects after.
+    ``clock`` reads the time (``time.process_time`` counts only this process's
+    CPU time, steadier on a busy machine for single-threaded contenders).
     Returns name -> list of seconds per call.
     """
     names = list(setups)
@@ -109,9 +111,9 @@ def run_interleaved(setups, rounds, calls_per_round, gc_enabled=True):
                 gc.disable()
             try:
                 for k in range(calls_per_round):
-                    start = time.perf_counter()
+                    start = clock()
                     step(k)
-                    times[name].append(time.perf_counter() - start)
+                    times[name].append(clock() - start)
             finally:
                 gc.enable()
             del step

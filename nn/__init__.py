@@ -2,6 +2,7 @@
 
 from . import data, functional, init, optim, scalar
 from .bridge import export_onnx, from_torch, to_torch
+from .conv_layers import AvgPool2d, Conv2d, Flatten, MaxPool2d
 from .layers import (
     MLP,
     Dropout,
@@ -29,10 +30,13 @@ from .penalties import l1_penalty, l2_penalty
 from .training import History, NonFiniteLossError, evaluate, fit, predict
 
 __all__ = [
+    "AvgPool2d",
     "BCELoss",
     "BCEWithLogitsLoss",
+    "Conv2d",
     "CrossEntropyLoss",
     "Dropout",
+    "Flatten",
     "HingeLoss",
     "History",
     "Identity",
@@ -41,6 +45,7 @@ __all__ = [
     "Linear",
     "LogSoftmax",
     "MLP",
+    "MaxPool2d",
     "MSELoss",
     "Module",
     "NLLLoss",

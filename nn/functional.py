@@ -11,6 +11,9 @@ Targets may be Tensors, ndarrays or lists. A prediction and its target must
 have the same elements: equal shapes, or shapes that differ only by axes of
 size 1 (a ``(N, 1)`` output with an ``(N,)`` target), never a broadcast.
 
+Convolution and pooling on NCHW images: ``conv2d``, ``max_pool2d`` and
+``avg_pool2d`` (from ``nn.convolution``).
+
 The elementwise losses (mse, l1, hinge, binary cross-entropy with or without
 logits) also take a Value prediction with a number target, or a list of Values
 with a list of targets (the outputs of ``nn.scalar`` models); they then return
@@ -24,6 +27,7 @@ import numpy as np
 
 from autograd import Tensor, Value, sum_values
 
+from .convolution import avg_pool2d, conv2d, max_pool2d  # noqa: F401  (part of nn.functional)
 from .init import make_rng
 
 REDUCTIONS = ("mean", "sum", "none")
@@ -93,14 +97,17 @@ def log_softmax(x, axis=-1):
 
 def dropout(x, p=0.5, training=True, rng=None):
     """Inverted dropout: with ``training``, zero each element with probability ``p`` and scale the
-    rest by 1/(1 - p) (a constant mask, so the gradient is the same mask); else ``x`` itself."""
+    rest by 1/(1 - p) (a constant mask, so the gradient is the same mask); else ``x`` itself.
+    ``p = 1`` zeroes everything (and every gradient), as in PyTorch."""
     if isinstance(p, bool) or not isinstance(p, numbers.Real):
-        raise TypeError(f"dropout: p must be a number in [0, 1), got {type(p).__name__} {p!r}")
-    if not 0 <= p < 1:
-        raise ValueError(f"dropout: p must be in [0, 1) (the probability of zeroing an element), got {p}")
+        raise TypeError(f"dropout: p must be a number in [0, 1], got {type(p).__name__} {p!r}")
+    if not 0 <= p <= 1:
+        raise ValueError(f"dropout: p must be in [0, 1] (the probability of zeroing an element), got {p}")
     x = _tensor(x, "dropout")
     if not training or p == 0:
         return x
+    if p == 1:
+        return x * np.zeros(x.shape, dtype=x.dtype)
     keep = make_rng(rng, "dropout(rng=...)").random(x.shape) >= p
     return x * (keep / (1.0 - p)).astype(x.dtype)
 

@@ -151,14 +151,14 @@ class LogSoftmax(Module):
 class Dropout(Module):
     """Inverted dropout: in training mode each element is zeroed with probability ``p`` and
     the survivors are scaled by 1/(1 - p), so the expected output equals the input;
-    in evaluation mode (``model.eval()``) the identity.
+    in evaluation mode (``model.eval()``) the identity. ``p = 1`` drops everything, as in PyTorch.
     """
 
     def __init__(self, p=0.5, rng=None):
         if isinstance(p, bool) or not isinstance(p, numbers.Real):
-            raise TypeError(f"Dropout: p must be a number in [0, 1), got {type(p).__name__} {p!r}")
-        if not 0 <= p < 1:
-            raise ValueError(f"Dropout: p must be in [0, 1) (the probability of zeroing an element), got {p}")
+            raise TypeError(f"Dropout: p must be a number in [0, 1], got {type(p).__name__} {p!r}")
+        if not 0 <= p <= 1:
+            raise ValueError(f"Dropout: p must be in [0, 1] (the probability of zeroing an element), got {p}")
         self.p = float(p)
         self._rng = make_rng(rng, "Dropout(rng=...)")
 

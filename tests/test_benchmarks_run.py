@@ -51,3 +51,15 @@ def test_profile_step_prints_a_table_of_tensor_ops():
 def test_profile_step_prints_a_table_of_scalar_ops():
     out = run("profile_step.py", "--scalar")
     assert "dot" in out and "relu" in out
+
+
+def test_conv_benchmark_reports_a_float32_ratio_to_pytorch():
+    if importlib.util.find_spec("torch") is None:
+        pytest.skip("the conv benchmark compares with PyTorch, which is not installed")
+    rows = [line for line in run("conv_step.py").splitlines() if line.startswith("| float32")]
+    assert rows[0].split("|")[4].strip().endswith("x**")
+
+
+def test_fit_epoch_benchmark_runs_and_reports_the_ratio():
+    output = run("fit_epoch.py")
+    assert "nn.fit / numpy (paired):" in output

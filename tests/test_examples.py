@@ -57,6 +57,12 @@ CASES = {
         rf"^digits: test accuracy {PERCENT} on 60 noisy 8x8 digit images \(10 classes\)$",
         ["digits_predictions.png", "digits_confusion_matrix.png"],
     ),
+    "cnn_digits.py": Case(
+        ["--epochs", "2", "--samples", "300", "--output-dir", "{output_dir}"],
+        rf"^cnn digits: test accuracy CNN {PERCENT} \(1898 parameters\), MLP {PERCENT} \(4810 parameters\) "
+        r"on 60 8x8 digits after 2 epochs$",
+        ["cnn_digits_filters.png", "cnn_digits_accuracy.png"],
+    ),
     "optimizers.py": Case(
         ["--epochs", "2", "--steps", "10", "--output-dir", "{output_dir}"],
         rf"^optimizers: lowest training loss after 2 epochs: {OPTIMIZER} \([0-9.]+\); "

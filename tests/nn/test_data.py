@@ -402,3 +402,11 @@ def test_loader_refuses_X_and_y_of_different_lengths():
 def test_loader_refuses_a_bad_batch_size(bad, error):
     with pytest.raises(error, match="batch_size"):
         DataLoader(np.zeros(4), np.zeros(4), batch_size=bad)
+
+
+def test_loader_batches_image_shaped_samples_keeping_their_axes():
+    X = np.arange(5 * 2 * 3 * 3, dtype=np.float32).reshape(5, 2, 3, 3)
+    batches = list(DataLoader(X, np.arange(5), batch_size=2, shuffle=False))
+    assert [(xb.shape, xb.dtype, yb.tolist()) for xb, yb in batches] == [
+        ((2, 2, 3, 3), np.float32, [0, 1]), ((2, 2, 3, 3), np.float32, [2, 3]), ((1, 2, 3, 3), np.float32, [4])]
+    np.testing.assert_array_equal(np.concatenate([xb.data for xb, _ in batches]), X)

@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 import nn
+import nn.functional as F
 from autograd import Tensor, Value
 from tests.finite_differences import numeric_gradient_at
 
@@ -210,9 +211,20 @@ def test_dropout_rng_seed_reproduces_the_mask():
     np.testing.assert_array_equal(nn.Dropout(0.5, rng=3)(x).data, nn.Dropout(0.5, rng=3)(x).data)
 
 
-@pytest.mark.parametrize("p", [1.0, -0.1, 1.5])
+def test_dropout_with_p_one_zeroes_every_element_and_every_gradient():
+    x = Tensor(np.arange(1.0, 7.0), requires_grad=True)
+    out = nn.Dropout(1.0, rng=0)(x)
+    (out * Tensor(np.arange(6.0))).sum().backward()
+    assert (out.data.tolist(), x.grad.tolist()) == ([0.0] * 6, [0.0] * 6)
+
+
+def test_functional_dropout_with_p_one_zeroes_every_element():
+    assert F.dropout(Tensor(np.ones((2, 3))), p=1).data.tolist() == [[0.0] * 3] * 2
+
+
+@pytest.mark.parametrize("p", [-0.1, 1.5, 1.0000001])
 def test_dropout_refuses_p_outside_zero_one(p):
-    with pytest.raises(ValueError, match=r"Dropout: p must be in \[0, 1\)"):
+    with pytest.raises(ValueError, match=r"Dropout: p must be in \[0, 1\]"):
         nn.Dropout(p)
 
 

@@ -333,3 +333,37 @@ def test_accuracy_refuses_a_class_label_out_of_range():
 def test_accuracy_refuses_soft_binary_labels():
     with pytest.raises(ValueError, match="binary labels must be 0/1"):
         nn.accuracy(np.array([0.3, 0.8]), np.array([0.5, 1.0]))
+
+
+# --- inputs of any rank (N, ...) -----------------------------------------------------------------
+
+
+def _image_problem():
+    """32 one-channel 6x6 images: class 1 has a bright left half, class 0 a bright right half."""
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 2, 32)
+    X = rng.normal(0, 0.1, (32, 1, 6, 6))
+    X[y == 1, :, :, :3] += 1.0
+    X[y == 0, :, :, 3:] += 1.0
+    return X, y
+
+
+def _cnn():
+    return nn.Sequential(nn.Conv2d(1, 2, 3, rng=0), nn.ReLU(), nn.MaxPool2d(2), nn.Flatten(), nn.Linear(8, 2, rng=1))
+
+
+def test_fit_evaluate_and_predict_take_image_shaped_inputs():
+    X, y = _image_problem()
+    model = _cnn()
+    history = quiet_fit(model, nn.CrossEntropyLoss(), Adam(model.parameters(), lr=0.05), X, y, epochs=15,
+                        batch_size=8, val=(X, y), rng=0)
+    results = nn.evaluate(model, nn.CrossEntropyLoss(), X, y, batch_size=5)
+    scores = nn.predict(model, X, batch_size=7)
+    assert scores.shape == (32, 2) and history["val_accuracy"][-1] == 1.0
+    assert results["accuracy"] == float(np.mean(scores.argmax(axis=1) == y)) == 1.0
+
+
+def test_predict_on_images_in_batches_equals_one_pass():
+    X, _ = _image_problem()
+    model = _cnn()
+    np.testing.assert_allclose(nn.predict(model, X, batch_size=5), nn.predict(model, X), rtol=1e-12)
