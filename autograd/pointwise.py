@@ -256,7 +256,7 @@ unary("cos", math.cos, np.cos, _cos_vjp, "cos a; d/da = -sin a")
 
 
 def _float_sign(a):
-    return float((a > 0) - (a < 0))
+    return float(a > 0) - float(a < 0)  # float first: a numpy scalar's comparisons are numpy bools, which cannot subtract
 
 
 def _zero_vjp(g, out, a):

@@ -117,7 +117,7 @@ def sign(x):
         return x.sign()
     if isinstance(x, np.ndarray):
         return np.sign(x)
-    return float((x > 0) - (x < 0))
+    return float(x > 0) - float(x < 0)  # a numpy scalar's comparisons give numpy bools, which cannot subtract
 
 
 def where(cond, x, y):
