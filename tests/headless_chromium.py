@@ -29,6 +29,7 @@ def start_chromium(width=1100, height=800, scale=1):
         )
     try:
         from selenium import webdriver
+        from selenium.common.exceptions import WebDriverException
         from selenium.webdriver.chrome.service import Service
     except ImportError:
         raise ImportError('driving Chromium needs selenium: pip install "chainrule[test]"') from None
@@ -39,4 +40,7 @@ def start_chromium(width=1100, height=800, scale=1):
                      f"--window-size={width},{height}", "--hide-scrollbars", f"--force-device-scale-factor={scale}"):
         options.add_argument(argument)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    return webdriver.Chrome(service=Service(driver), options=options)
+    try:
+        return webdriver.Chrome(service=Service(driver), options=options)
+    except WebDriverException:  # a browser slow to start on a busy machine: one more try
+        return webdriver.Chrome(service=Service(driver), options=options)

@@ -97,8 +97,8 @@ def test_the_slider_and_play_reach_every_step(page):
     assert panel(page)[0].startswith("Step 1 of 3")
     from selenium.webdriver.support.ui import WebDriverWait
 
-    WebDriverWait(page, 5).until(lambda driver: panel(driver)[0].startswith("Step 3 of 3"))
-    WebDriverWait(page, 5).until(lambda driver: "play" in button(driver, "play").text)  # stops at the end
+    WebDriverWait(page, 20).until(lambda driver: panel(driver)[0].startswith("Step 3 of 3"))
+    WebDriverWait(page, 20).until(lambda driver: "play" in button(driver, "play").text)  # stops at the end
 
 
 def test_the_console_has_no_errors(page):
