@@ -85,7 +85,10 @@ class Module:
         return output
 
     def last_call(self):
-        """``(args, output)`` of this module's latest call, or None: what ``draw_graph(collapse=True)`` boxes."""
+        """``(args, output)`` of this module's latest call, or None: what ``draw_graph(collapse=True)`` boxes.
+
+        One pointer per module: the latest output (and so its graph) stays alive until the next call.
+        """
         return _last_calls.get(self)
 
     # --- the walk -----------------------------------------------------------------
