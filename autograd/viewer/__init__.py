@@ -6,6 +6,7 @@ or network, so it runs in Jupyter, VS Code, nbviewer and a saved file alike.
 Every id carries a per-viewer prefix, so several viewers share a page.
 """
 
+import hashlib
 import html
 import itertools
 import json
@@ -29,7 +30,9 @@ def viewer_html(steps, max_nodes=None, page=False):
     order = breadth_first_order([root])
     drawn = order[:max_nodes]
     box = {id(node): f"n{index}" for index, node in enumerate(drawn)}
-    uid = f"chainrule-viewer-{next(_counter)}"
+    # unique on a page holding several notebooks' outputs, yet the same on a rebuild (no churn in saved notebooks)
+    digest = hashlib.sha1(repr([(type(node).__name__, node.op, node.label) for node in drawn]).encode()).hexdigest()
+    uid = f"chainrule-viewer-{digest[:8]}-{next(_counter)}"
     names = Names(root, order)
     # boxes carry the names the panel uses: "bc", "a + bc", "J"
     box_names = [(names.name(node), node) for node in drawn if node.parents or node.requires_grad]
