@@ -5,6 +5,7 @@ forward, written in ops that floats, ndarrays, Values and Tensors all understand
 so gradients of gradients come for free.
 """
 
+from .anomaly import AnomalyError, detect_anomaly, is_anomaly_enabled
 from .engine import enable_grad, is_grad_enabled, no_grad
 from .functional import grad, hessian, hvp, jacobian, value_and_grad
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
@@ -17,6 +18,7 @@ from .value import Value, dot, sum_values
 from .viz import draw_graph
 
 __all__ = [
+    "AnomalyError",
     "GradcheckError",
     "Node",
     "Primitive",
@@ -24,6 +26,7 @@ __all__ = [
     "Value",
     "backward_steps",
     "concatenate",
+    "detect_anomaly",
     "dot",
     "draw_graph",
     "enable_grad",
@@ -32,6 +35,7 @@ __all__ = [
     "gradgradcheck",
     "hessian",
     "hvp",
+    "is_anomaly_enabled",
     "is_grad_enabled",
     "jacobian",
     "maximum",

@@ -21,6 +21,8 @@ node's ``grad`` holds the gradient of the last pass.
 
 import contextlib
 
+from .hooks import HookCount, propagate_with_hooks, run_hooks
+
 
 class GradMode:
     """Whether ops record a graph: read as ``GradMode.enabled`` on every op."""
@@ -91,6 +93,9 @@ def topological_order(root):
 
 def propagate(order, create_graph):
     """Run each node's rule in reverse topological order, accumulating into parents' ``grad``."""
+    if HookCount.live:
+        propagate_with_hooks(order, create_graph)
+        return
     if create_graph:
         for node in reversed(order):
             parents = node.parents
@@ -121,6 +126,8 @@ def _seed_and_propagate(root, order, seed, create_graph):
     if order:
         root._grad = seed
     else:
+        if HookCount.live and getattr(root, "_hooks", None):
+            seed = run_hooks(root, seed)
         root._grad = seed if root._grad is None else root._grad + seed
     # ``propagate`` is looked up at call time so that ``autograd.profile`` can time it.
     if create_graph:

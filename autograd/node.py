@@ -13,7 +13,8 @@ _new = object.__new__
 class Node:
     """A value in a computation graph: ``data``, ``grad``, ``requires_grad``, ``parents``, ``op``, ``label``."""
 
-    __slots__ = ("_data", "_grad", "_requires_grad", "parents", "op", "_vjp", "label")
+    # ``_hooks`` (gradient hooks, see autograd.hooks) is left unset until a hook is registered: read it with getattr
+    __slots__ = ("_data", "_grad", "_requires_grad", "parents", "op", "_vjp", "label", "_hooks")
     __array_ufunc__ = None  # numpy defers to our reflected operators: ``array + node`` is a node
 
     def _repr_mimebundle_(self, include=None, exclude=None, **kwargs):

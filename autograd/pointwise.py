@@ -256,7 +256,9 @@ unary("cos", math.cos, np.cos, _cos_vjp, "cos a; d/da = -sin a")
 
 
 def _float_sign(a):
-    return float(a > 0) - float(a < 0)  # float first: a numpy scalar's comparisons are numpy bools, which cannot subtract
+    if a > 0:
+        return 1.0
+    return -1.0 if a < 0 else a * 0.0  # 0.0 at 0, nan for nan
 
 
 def _zero_vjp(g, out, a):

@@ -33,13 +33,13 @@ with an unprofiled run. Profiles may be nested; each records what runs inside it
 """
 
 import functools
-import sys
 import threading
 from time import perf_counter
 from typing import ClassVar
 
-from . import engine, optable
+from . import engine
 from .node import Node
+from .op_swaps import Swaps
 
 _SORT_ROW = "(graph order)"
 
@@ -229,10 +229,6 @@ def _timed_op(original, fallback):
     return timed
 
 
-def _primitive_name(args):
-    return getattr(args[0], "name", "primitive") if args else "primitive"
-
-
 def _timed_propagate(original):
     """``engine.propagate`` run one node at a time, each timed and counted under ``node.op``.
 
@@ -276,7 +272,7 @@ class _Patches:
     """The swapped-in wrappers, shared by every running profile; removed when the last one ends."""
 
     active: ClassVar[list] = []  # the running profiles, outermost first
-    undo: ClassVar[list] = []  # (namespace, name, original, replacement), in the order swapped
+    swaps: ClassVar[Swaps] = Swaps()
 
     @classmethod
     def start(cls, prof):
@@ -289,52 +285,16 @@ class _Patches:
         if prof in cls.active:
             cls.active.remove(prof)
         if not cls.active:
-            cls._uninstall()
-
-    @classmethod
-    def _swap(cls, namespace, name, replacement):
-        original = namespace[name] if isinstance(namespace, dict) else vars(namespace)[name]
-        if isinstance(namespace, dict):
-            namespace[name] = replacement
-        else:
-            setattr(namespace, name, replacement)
-        cls.undo.append((namespace, name, original, replacement))
+            cls.swaps.undo()
 
     @classmethod
     def _install(cls):
+        swaps = cls.swaps
         try:
-            cls._swap(engine, "propagate", _timed_propagate(engine.propagate))
+            swaps.swap(engine, "propagate", _timed_propagate(engine.propagate))
             if hasattr(engine, "topological_order"):
-                cls._swap(engine, "topological_order", _timed_order(engine.topological_order))
-            for node_class, attribute, op in optable.op_methods():
-                cls._swap(node_class, attribute, _timed_op(vars(node_class)[attribute], op))
-            from .primitive import Primitive
-
-            cls._swap(Primitive, "__call__", _timed_op(Primitive.__call__, _primitive_name))
-            cls._swap_functions()
+                swaps.swap(engine, "topological_order", _timed_order(engine.topological_order))
+            swaps.swap_ops(_timed_op)
         except BaseException:
-            cls._uninstall()
+            swaps.undo()
             raise
-
-    @classmethod
-    def _swap_functions(cls):
-        """Wrap the node-building functions wherever a module binds them by name."""
-        wrappers = {id(function): (function, _timed_op(function, op)) for _, function, op in optable.op_functions()}
-        for module in list(sys.modules.values()):
-            namespace = getattr(module, "__dict__", None)
-            if not isinstance(namespace, dict):
-                continue
-            for name, bound in list(namespace.items()):
-                found = wrappers.get(id(bound))
-                if found is not None and found[0] is bound:
-                    cls._swap(namespace, name, found[1])
-
-    @classmethod
-    def _uninstall(cls):
-        while cls.undo:
-            namespace, name, original, replacement = cls.undo.pop()
-            if isinstance(namespace, dict):
-                if namespace.get(name) is replacement:
-                    namespace[name] = original
-            elif vars(namespace).get(name) is replacement:
-                setattr(namespace, name, original)

@@ -13,6 +13,7 @@ from operator import add, attrgetter, mul
 
 from . import engine, optable
 from .engine import GradMode
+from .hooks import register_hook
 from .node import Node, init_node, new_node
 from .node import describe as _describe
 from .optable import OpSpec
@@ -72,6 +73,8 @@ class Value(Node):
             if create_graph:
                 seed = constant(seed)
         engine.backward(self, seed, create_graph)
+
+    register_hook = register_hook
 
     # comparisons read the data; they are not recorded
     def __lt__(self, other):

@@ -111,15 +111,6 @@ def power(x, y):
     return x**y
 
 
-def sign(x):
-    """-1, 0 or 1 by the sign of ``x`` (elementwise); a constant, never differentiated."""
-    if isinstance(x, Node):
-        return x.sign()
-    if isinstance(x, np.ndarray):
-        return np.sign(x)
-    return float(x > 0) - float(x < 0)  # a numpy scalar's comparisons give numpy bools, which cannot subtract
-
-
 def where(cond, x, y):
     """``x`` where ``cond`` holds, else ``y``. A scalar ``cond`` picks a branch (floats, Values);
     an array ``cond`` selects elementwise (ndarrays, Tensors). ``cond`` is a constant."""

@@ -28,6 +28,7 @@ from .metrics import accuracy
 from .module import Module, Parameter, Sequential, load, save
 from .penalties import l1_penalty, l2_penalty
 from .training import History, NonFiniteLossError, evaluate, fit, predict
+from .training_warning import TrainingWarning
 
 __all__ = [
     "AvgPool2d",
@@ -56,6 +57,7 @@ __all__ = [
     "Sigmoid",
     "Softmax",
     "Tanh",
+    "TrainingWarning",
     "accuracy",
     "data",
     "evaluate",

@@ -7,15 +7,17 @@ one sample.
 
 import copy
 import numbers
+import warnings
 
 import numpy as np
 
-from autograd import Tensor, Value
+from autograd import Primitive, Tensor, Value, is_grad_enabled
 
 from . import functional as F
 from .data.checks import count
 from .init import initialise, make_rng
 from .module import Module, Parameter, Sequential
+from .training_warning import TrainingWarning
 
 
 def _as_tensor_input(x, dtype, where):
@@ -163,10 +165,32 @@ class Dropout(Module):
         self._rng = make_rng(rng, "Dropout(rng=...)")
 
     def forward(self, x):
-        return F.dropout(_as_tensor_input(x, np.float64, "Dropout"), self.p, self.training, self._rng)
+        x = _as_tensor_input(x, np.float64, "Dropout")
+        if not self.training and self.p > 0 and x.requires_grad and is_grad_enabled():
+            return _dropout_off(x)  # the identity, whose backward warns: training in eval mode?
+        return F.dropout(x, self.p, self.training, self._rng)
 
     def extra_repr(self):
         return f"p={self.p}"
+
+
+def _identity(x):
+    """Dropout in eval mode: the identity."""
+    return x
+
+
+_dropout_off = Primitive(_identity, name="dropout (eval mode)")
+
+
+@_dropout_off.defvjp
+def _dropout_off_vjp(g, out, x):
+    warnings.warn(
+        "backward() ran through a Dropout in eval mode, where it drops nothing: if you are training, "
+        "call model.train() first (model.eval() switches Dropout off for evaluation)",
+        TrainingWarning,
+        stacklevel=2,
+    )
+    return (g * 1.0,)
 
 
 ACTIVATIONS = {

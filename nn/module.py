@@ -24,6 +24,7 @@ import numpy as np
 
 from autograd import Tensor, Value
 
+from .forward_hooks import ForwardHooks
 from .safetensors_file import is_safetensors_path, read_safetensors, write_safetensors
 
 
@@ -81,8 +82,25 @@ class Module:
 
     def __call__(self, *args, **kwargs):
         output = self.forward(*args, **kwargs)
+        hooks = self._forward_hooks
+        if hooks is not None and hooks.hooks:
+            output = hooks.run(self, args, output)
         _last_calls[self] = (args, output)
         return output
+
+    _forward_hooks = None
+
+    def register_forward_hook(self, fn):
+        """Call ``fn(module, inputs, output)`` after each forward; a non-None return replaces the output.
+
+        ``inputs`` is the tuple of positional arguments. Returns a handle whose ``remove()`` detaches the hook.
+        """
+        if not callable(fn):
+            raise TypeError(f"{type(self).__name__}.register_forward_hook: expected a function "
+                            f"fn(module, inputs, output), got {type(fn).__name__} {fn!r}")
+        if self._forward_hooks is None:
+            self._forward_hooks = ForwardHooks()
+        return self._forward_hooks.add(fn)
 
     def last_call(self):
         """``(args, output)`` of this module's latest call, or None: what ``draw_graph(collapse=True)`` boxes.

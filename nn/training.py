@@ -15,17 +15,19 @@ receives the list of outputs and the batch's targets as an ndarray; the nn
 losses accept that for one output per sample).
 """
 
+import contextlib
 import functools
 import math
 
 import numpy as np
 from tqdm import tqdm
 
-from autograd import Node, Tensor, Value, enable_grad, no_grad
+from autograd import Node, Tensor, Value, detect_anomaly as anomaly_mode, enable_grad, no_grad
 
 from .data.checks import as_array, count, flag, same_length
 from .data.loader import DataLoader
 from .metrics import METRICS, accuracy, scores_array
+from .monitor import Monitor
 from .optim import Optimizer
 from .optim.schedulers import LRScheduler
 
@@ -36,10 +38,29 @@ class NonFiniteLossError(ValueError, FloatingPointError):
 
 class History:
     """What ``fit`` recorded: ``history.history`` maps "loss", each metric, "val_loss", "val_<metric>"
-    (and "lr" with a scheduler) to a list with one entry per epoch; ``history["loss"]`` reads it."""
+    (and "lr" with a scheduler) to a list with one entry per epoch; ``history["loss"]`` reads it.
+
+    With ``fit(..., monitor=True)``, ``history.layers[parameter name]`` holds lists "grad_norm",
+    "weight_norm" and "update_ratio", and ``history.activations[module name]`` lists
+    "dead_fraction", "mean" and "std", one entry per epoch (both are empty dicts otherwise).
+    """
 
     def __init__(self, keys):
         self.history = {key: [] for key in keys}
+        self.layers = {}
+        self.activations = {}
+
+    def plot(self):
+        """A matplotlib Figure of the loss and each metric per epoch (training and validation)."""
+        from .history_plots import plot_history
+
+        return plot_history(self)
+
+    def plot_health(self):
+        """A matplotlib Figure of the monitor's figures: grad norm per layer, update ratios, dead fractions."""
+        from .history_plots import plot_health
+
+        return plot_health(self)
 
     def __getitem__(self, key):
         try:
@@ -233,7 +254,7 @@ def predict(model, X, *, batch_size=None):
 
 
 def fit(model, loss_fn, optimizer, X, y, *, epochs, batch_size, val=None, metrics=("accuracy",),
-        progress=True, rng=None, scheduler=None, shuffle=True):
+        progress=True, rng=None, scheduler=None, shuffle=True, detect_anomaly=False, monitor=False):
     """Train ``model`` on (X, y) by minibatch descent; return the per-epoch ``History``.
 
     - ``epochs`` passes over the data in batches of ``batch_size``, shuffled anew
@@ -254,6 +275,13 @@ def fit(model, loss_fn, optimizer, X, y, *, epochs, batch_size, val=None, metric
       ``progress=False`` prints nothing.
     - A nan or infinite loss stops training with ``NonFiniteLossError`` (a
       ValueError) naming the epoch and the batch, before that batch's update.
+    - ``detect_anomaly=True`` trains inside ``autograd.detect_anomaly()``: the
+      first op that makes (or is handed) a NaN or an infinity raises
+      ``autograd.AnomalyError`` naming it, before that batch's update.
+    - ``monitor=True`` records the training's health per epoch in
+      ``history.layers`` and ``history.activations`` and warns with
+      ``nn.TrainingWarning`` (once per kind) about vanishing or exploding
+      gradients, dead units and parameters that get no gradient.
     """
     where = "fit"
     if not callable(model):
@@ -276,6 +304,8 @@ def fit(model, loss_fn, optimizer, X, y, *, epochs, batch_size, val=None, metric
             raise TypeError(f"{where}: val must be a pair (X_val, y_val), got {type(val).__name__}")
         val = _data(*val, where, ("X_val", "y_val"))
     flag(progress, f"{where}: progress")
+    flag(detect_anomaly, f"{where}: detect_anomaly")
+    flag(monitor, f"{where}: monitor")
     resolved = _resolve_metrics(metrics, loss_fn, where)
     scalar = _is_scalar_model(optimizer.params, where)
     loader = DataLoader(X, y, batch_size=batch_size, shuffle=shuffle, rng=rng)
@@ -285,13 +315,20 @@ def fit(model, loss_fn, optimizer, X, y, *, epochs, batch_size, val=None, metric
     history = History(keys + (["lr"] if scheduler is not None else []))
     bar = tqdm(total=epochs * len(loader), unit="batch", leave=True) if progress else None
     before = getattr(model, "training", None)
+    named = {id(parameter): name for name, parameter in getattr(model, "named_parameters", list)()}
+    optimizer.parameter_names = named or None
+    watcher = Monitor(model, optimizer, history) if monitor else None
+    checking = anomaly_mode() if detect_anomaly else contextlib.nullcontext()
     try:
-        with enable_grad():
+        with enable_grad(), checking:
             for epoch in range(1, epochs + 1):
                 if bar is not None:
                     bar.set_description(f"epoch {epoch}/{epochs}", refresh=False)
                 used_lr = optimizer.lr
-                results = _train_epoch(model, loss_fn, optimizer, loader, resolved, scalar, epoch, epochs, bar)
+                results = _train_epoch(model, loss_fn, optimizer, loader, resolved, scalar, epoch, epochs, bar,
+                                       watcher)
+                if watcher is not None:
+                    watcher.end_epoch(epoch)
                 if val is not None:
                     val_results = _evaluate(model, loss_fn, *val, resolved, batch_size, scalar, where)
                     results.update({f"val_{name}": value for name, value in val_results.items()})
@@ -303,13 +340,15 @@ def fit(model, loss_fn, optimizer, X, y, *, epochs, batch_size, val=None, metric
                 if bar is not None:
                     bar.set_postfix_str(", ".join(f"{key}={results[key]:.4g}" for key in keys), refresh=False)
     finally:
+        if watcher is not None:
+            watcher.close()
         if bar is not None:
             bar.close()
         _restore_mode(model, before)
     return history
 
 
-def _train_epoch(model, loss_fn, optimizer, loader, metrics, scalar, epoch, epochs, bar):
+def _train_epoch(model, loss_fn, optimizer, loader, metrics, scalar, epoch, epochs, bar, watcher):
     """One pass over the loader's batches; returns the epoch's weighted mean loss and metrics."""
     X, y = loader.X, loader.y
     totals = dict.fromkeys(["loss", *(name for name, _ in metrics)], 0.0)
@@ -328,7 +367,12 @@ def _train_epoch(model, loss_fn, optimizer, loader, metrics, scalar, epoch, epoc
                 "inputs, or a loss on logits (BCEWithLogitsLoss, CrossEntropyLoss) instead of on probabilities"
             )
         loss.backward()
-        optimizer.step()
+        if watcher is None:
+            optimizer.step()
+        else:
+            watcher.before_step()
+            optimizer.step()
+            watcher.after_step()
         weight = len(rows)
         totals["loss"] += value * weight
         if metrics:

@@ -53,6 +53,12 @@ def test_profile_step_prints_a_table_of_scalar_ops():
     assert "dot" in out and "relu" in out
 
 
+def test_health_overhead_reports_the_three_costs():
+    out = run("health_overhead.py")
+    for fragment in ("ours before hooks", "inside detect_anomaly()", "monitor=True", "detect_anomaly=True"):
+        assert fragment in out
+
+
 def test_conv_benchmark_reports_a_float32_ratio_to_pytorch():
     if importlib.util.find_spec("torch") is None:
         pytest.skip("the conv benchmark compares with PyTorch, which is not installed")

@@ -13,6 +13,7 @@ import numpy as np
 
 from .. import engine
 from ..engine import GradMode
+from ..hooks import register_hook
 from ..node import Node, init_node, new_node
 from ..node import describe as _describe
 
@@ -221,6 +222,8 @@ class Tensor(Node):
             extras.append(f"label={self.label!r}")
         return f"Tensor({', '.join([body, *extras])})"
 
+    register_hook = register_hook
+
     def backward(self, grad=None, *, create_graph=False):
         """Accumulate d(self)/d(leaf) · grad into every leaf's ``grad``; set every other node's ``grad``.
 
@@ -255,7 +258,8 @@ def seed_for(root, grad, create_graph, where):
         if data.size != 1:
             raise ValueError(
                 f"{where}: grad can be left out only for a tensor of one element; this one has shape "
-                f"{data.shape}, so pass grad= an array of shape {data.shape}"
+                f"{data.shape}: reduce it to one number first (e.g. loss.sum() or loss.mean()), "
+                f"or pass grad= an array of shape {data.shape}"
             )
         seed = np.empty(data.shape, dtype=data.dtype)
         seed.fill(1)

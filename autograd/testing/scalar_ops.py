@@ -40,7 +40,7 @@ def applying(spec):
     def function(x, **params):
         if isinstance(x, Node):
             return getattr(x, attribute)(**params)
-        if isinstance(x, np.ndarray):
+        if isinstance(x, (np.ndarray, np.generic)):
             return spec.reference(x, **params)
         return spec.on_float(x, **params)
 

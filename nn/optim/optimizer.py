@@ -13,10 +13,13 @@ parameter stays float32 and every view of its array sees the update.
 
 import math
 import numbers
+import warnings
 
 import numpy as np
 
 from autograd import Node, Value
+
+from ..training_warning import TrainingWarning
 
 
 class Hyperparameter:
@@ -109,6 +112,7 @@ class Optimizer:
 
     lr = Hyperparameter(non_negative)
     hyperparameter_names = ("lr",)
+    parameter_names = None  # {id(parameter): dotted name}, set by fit, for warnings
     """The names of the class's ``Hyperparameter`` settings, base class first: derived, never written by hand."""
 
     def __init_subclass__(cls, **kwargs):
@@ -141,10 +145,16 @@ class Optimizer:
         return value
 
     def step(self):
-        """Update every parameter whose ``grad`` is not None by the optimizer's rule."""
+        """Update every parameter whose ``grad`` is not None by the optimizer's rule.
+
+        A parameter left with no gradient while others have one is not connected to
+        the loss: it is named in a ``TrainingWarning`` (once) and left unchanged.
+        """
+        missing = None
         for parameter, state in zip(self.params, self.state):
             g = parameter.grad
             if g is None:
+                missing = [parameter] if missing is None else [*missing, parameter]
                 continue
             if g.__class__ is not np.ndarray:
                 g = _gradient_payload(g)
@@ -158,6 +168,31 @@ class Optimizer:
                 updated = self.update(data, g, state)
                 if updated is not data:
                     data[...] = updated
+        if missing is not None and len(missing) < len(self.params):
+            self._warn_no_gradient(missing)
+
+    def _warn_no_gradient(self, missing_parameters):
+        missing = [index for index, parameter in enumerate(self.params)
+                   if any(parameter is other for other in missing_parameters)]
+        warned = self.__dict__.setdefault("_warned_no_gradient", set())
+        fresh = [index for index in missing if index not in warned]
+        if not fresh:
+            return
+        warned.update(fresh)
+        names = self.parameter_names or {}
+        described = ", ".join(
+            f"{names[id(self.params[i])]!r}" if id(self.params[i]) in names
+            else f"params[{i}] (shape {np.shape(self.params[i].data)})"
+            for i in fresh
+        )
+        warnings.warn(
+            f"no gradient: {described} received no gradient from backward(), so {type(self).__name__}.step() "
+            "leaves it unchanged. It is not connected to the loss: a layer built but not used in forward(), or "
+            "a value computed under no_grad() or through .detach(). If that is intended, leave it out of the "
+            "optimizer's parameters.",
+            TrainingWarning,
+            stacklevel=3,
+        )
 
     def zero_grad(self):
         """Forget the gradients: a Tensor's ``grad`` becomes None, a Value's 0.0."""

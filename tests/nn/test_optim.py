@@ -230,6 +230,7 @@ def test_float32_parameters_are_updated_in_place_and_stay_float32():
     np.testing.assert_array_equal(view, parameter.data)
 
 
+@pytest.mark.filterwarnings("ignore:no gradient:nn.TrainingWarning")
 def test_parameters_without_grad_are_skipped_and_keep_their_own_step_count():
     first, second = Parameter(np.array([1.0])), Parameter(np.array([1.0]))
     optimizer = Adam([first, second], lr=0.1)

@@ -91,6 +91,7 @@ def test_to_torch_keeps_float32_and_agrees_to_float32_precision():
     assert_same_computation(model, module, X, rtol=1e-5, atol=1e-6)
 
 
+@pytest.mark.filterwarnings("ignore:backward\\(\\) ran through a Dropout in eval mode")  # gradients compared in eval mode on purpose
 @pytest.mark.parametrize("activation, torch_class", ACTIVATIONS, ids=lambda a: type(a).__name__)
 def test_each_activation_translates_with_its_setting_and_agrees(activation, torch_class):
     model = nn.Sequential(nn.Linear(3, 4, rng=0), activation, nn.Linear(4, 2, rng=1)).eval()
@@ -238,6 +239,7 @@ def test_from_torch_builds_our_sequential_with_transposed_weights():
     np.testing.assert_array_equal(model[0].bias.data, module.hidden.bias.detach().numpy())
 
 
+@pytest.mark.filterwarnings("ignore:backward\\(\\) ran through a Dropout in eval mode")  # gradients compared in eval mode on purpose
 def test_from_torch_outputs_and_gradients_agree():
     module = torch_model().eval()
     model = nn.from_torch(module)

@@ -1,0 +1,166 @@
+"""Gradient hooks: ``node.register_hook(fn)`` sees (and may replace) a node's gradient in every backward pass.
+
+``fn(grad)`` is called with the node's complete gradient for the pass, before
+it flows on to the node's parents (for a leaf: the gradient of this pass, before
+it is added to ``.grad``). A return value other than None replaces the
+gradient. ``register_hook`` returns a handle whose ``remove()`` detaches it.
+
+No hook, no cost: a node's hooks live in its ``_hooks`` slot, left unset until
+a hook is registered, and ``HookCount.live`` counts the hooks registered
+anywhere, so the engine runs its plain loop while it is zero.
+"""
+
+import numpy as np
+
+from .node import Node, describe
+
+
+class HookCount:
+    """How many gradient hooks are registered (and not removed) on any node."""
+
+    live = 0
+
+
+class RemovableHandle:
+    """Returned by ``register_hook``: ``handle.remove()`` detaches the hook (again is harmless)."""
+
+    __slots__ = ("_hooks", "_key")
+
+    def __init__(self, hooks, key):
+        self._hooks = hooks
+        self._key = key
+
+    def remove(self):
+        """Detach the hook; it is not called in later backward passes."""
+        hooks = self._hooks
+        if hooks is not None and hooks.pop(self._key, None) is not None:
+            HookCount.live -= 1
+        self._hooks = None
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc_info):
+        self.remove()
+        return False
+
+
+def register_hook(self, fn):
+    """Call ``fn(grad)`` with this node's gradient in every backward pass; a non-None return replaces it.
+
+    Returns a handle; ``handle.remove()`` detaches the hook.
+    """
+    where = f"{type(self).__name__}.register_hook"
+    if not callable(fn):
+        raise TypeError(f"{where}: expected a function fn(grad), got {describe(fn)}")
+    if not self._requires_grad:
+        raise ValueError(
+            f"{where}: this {type(self).__name__.lower()} does not require grad, so no gradient ever reaches it; "
+            "register the hook on a node that requires grad"
+        )
+    hooks = getattr(self, "_hooks", None)
+    if hooks is None:
+        hooks = self._hooks = {}
+    key = object()
+    hooks[key] = fn
+    HookCount.live += 1
+    return RemovableHandle(hooks, key)
+
+
+def _name(node):
+    kind = type(node).__name__
+    parts = []
+    if node.op:
+        parts.append(f"result of {node.op!r}")
+    elif not node.parents:
+        parts.append("leaf")
+    if node.label:
+        parts.append(f"label {node.label!r}")
+    shape = getattr(node._data, "shape", None)
+    if shape is not None:
+        parts.append(f"shape {shape}")
+    return f"{kind} ({', '.join(parts)})"
+
+
+def _checked(node, replacement, grad):
+    """The hook's result as a gradient for ``node``: same shape, node's dtype, a node when ``grad`` is one."""
+    where = "register_hook"
+    data = node._data
+    if isinstance(data, float):  # a Value
+        if isinstance(replacement, Node):
+            if getattr(replacement._data, "shape", ()) not in ((),):
+                raise ValueError(f"{where}: the hook on {_name(node)} returned a gradient of shape "
+                                 f"{replacement._data.shape}; the node's gradient has shape ()")
+            return replacement if isinstance(grad, Node) else float(replacement._data)
+        shape = np.shape(replacement) if isinstance(replacement, (np.ndarray, list, tuple)) else ()
+        if shape != ():
+            raise ValueError(f"{where}: the hook on {_name(node)} returned a gradient of shape {shape}; "
+                             "the node's gradient has shape ()")
+        try:
+            number = float(replacement)
+        except (TypeError, ValueError):
+            raise TypeError(f"{where}: the hook on {_name(node)} must return a number or None, "
+                            f"got {describe(replacement)}") from None
+        if isinstance(grad, Node):
+            return type(grad)(number, requires_grad=False)  # a constant Value, like the gradient's kind
+        return number
+    if isinstance(replacement, Node):
+        shape = replacement._data.shape
+        payload = replacement
+    else:
+        try:
+            payload = np.asarray(replacement)
+        except (TypeError, ValueError):
+            payload = None
+        if payload is None or payload.dtype.kind not in "biuf":
+            raise TypeError(f"{where}: the hook on {_name(node)} must return an array or None, "
+                            f"got {describe(replacement)}")
+        shape = payload.shape
+    if shape != data.shape:
+        raise ValueError(f"{where}: the hook on {_name(node)} returned a gradient of shape {shape}; "
+                         f"the node's gradient has shape {data.shape}")
+    if isinstance(grad, Node):
+        if isinstance(payload, Node):
+            return payload if payload._data.dtype == data.dtype else payload.astype(data.dtype)
+        return type(grad)(np.array(payload, dtype=data.dtype))  # a constant Tensor, like the gradient's kind
+    if isinstance(payload, Node):
+        payload = payload._data
+    return np.array(payload, dtype=data.dtype)
+
+
+def run_hooks(node, grad):
+    """``grad`` passed through each of ``node``'s hooks in registration order."""
+    for fn in list(node._hooks.values()):
+        replacement = fn(grad)
+        if replacement is not None:
+            grad = _checked(node, replacement, grad)
+    return grad
+
+
+def propagate_with_hooks(order, create_graph):
+    """The engine's ``propagate`` when some hook exists: hooks run on each node's complete gradient."""
+    pending = {}  # id(leaf) -> [leaf, this pass's gradient]: a leaf with hooks sees its whole pass first
+    for node in reversed(order):
+        if getattr(node, "_hooks", None):
+            node._grad = run_hooks(node, node._grad)
+        parents = node.parents
+        if create_graph:
+            grads = node._vjp(node._grad, node, *parents)
+        else:
+            grads = node._vjp(node._grad, node._data, *[parent._data for parent in parents])
+        for parent, grad in zip(parents, grads):
+            if not parent._requires_grad:
+                continue
+            if not parent.parents and getattr(parent, "_hooks", None):
+                entry = pending.get(id(parent))
+                if entry is None:
+                    pending[id(parent)] = [parent, grad]
+                else:
+                    entry[1] = entry[1] + grad
+                continue
+            current = parent._grad
+            parent._grad = grad if current is None else current + grad
+    for leaf, grad in pending.values():
+        grad = run_hooks(leaf, grad)
+        current = leaf._grad
+        leaf._grad = grad if current is None else current + grad
