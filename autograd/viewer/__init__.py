@@ -13,7 +13,15 @@ import json
 import re
 from importlib import resources
 
-from ..viz import DEFAULT_MAX_NODES, _checked_max_nodes, breadth_first_order, draw_graph
+from graphviz import ExecutableNotFound
+
+from ..viz import (
+    DEFAULT_MAX_NODES,
+    INSTALL_GRAPHVIZ,
+    _checked_max_nodes,
+    breadth_first_order,
+    draw_graph,
+)
 from .notation import Names, step_text
 
 _counter = itertools.count(1)
@@ -37,7 +45,10 @@ def viewer_html(steps, max_nodes=None, page=False):
     # boxes carry the names the panel uses: "bc", "a + bc", "J"
     box_names = [(names.name(node), node) for node in drawn if node.parents or node.requires_grad]
     graph = draw_graph(root, show_grad=False, max_nodes=max_nodes, names=box_names)
-    svg = _inline_svg(graph.pipe(format="svg", encoding="utf-8"), uid)
+    try:
+        svg = _inline_svg(graph.pipe(format="svg", encoding="utf-8"), uid)
+    except ExecutableNotFound:  # without Graphviz the panel still steps through the chain rule
+        svg = f'<p class="cr-missing">{html.escape(INSTALL_GRAPHVIZ.splitlines()[0])}</p>'
     shown = [(index, step) for index, step in enumerate(steps) if id(step.node) in box]
     data = {"steps": [], "note": ""}
     for position, (index, step) in enumerate(shown):

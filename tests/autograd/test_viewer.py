@@ -106,3 +106,12 @@ def test_text_writes_every_step_as_the_panel_does():
     assert text[0] == "Step 1 of 3: the rule of J (op *)"
     assert text[-1] == "    ∂J/∂c = ∂J/∂(bc) · ∂(bc)/∂c = 3 · 3 = 9"
     assert len(text) == 3 + 3 * 3
+
+
+def test_without_graphviz_the_viewer_says_so_and_still_steps(monkeypatch, tmp_path):
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))  # no `dot` to be found
+    html = notes_steps().html()
+    assert "Graphviz&#x27;s `dot` program, which renders the graph, was not found on PATH" in html
+    assert len(data_of(html)["steps"]) == 3
