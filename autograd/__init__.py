@@ -14,7 +14,7 @@ from .primitive import Primitive, primitive
 from .profiler import profile
 from .steps import backward_steps
 from .tensor import Tensor, concatenate, maximum, minimum, stack, where
-from .value import Value, dot, sum_values
+from .value import Value, dot, neuron, sum_values
 from .viz import draw_graph
 
 __all__ = [
@@ -40,6 +40,7 @@ __all__ = [
     "jacobian",
     "maximum",
     "minimum",
+    "neuron",
     "no_grad",
     "primitive",
     "profile",

@@ -1,4 +1,4 @@
-"""Value: a scalar node, its methods made from the op table, and its own fused ops ``dot`` and ``sum_values``.
+"""Value: a scalar node, its methods made from the op table, and its own fused ops ``dot``, ``neuron``, ``sum_values``.
 
 The ops Value shares with Tensor (arithmetic, exp, log, relu, ...) are declared
 once in ``autograd.pointwise``; here they become Value's methods. Rules are
@@ -227,8 +227,8 @@ def sum_values(values):
         raise ValueError("sum_values: needs at least one value, got an empty sequence")
     data = reduce(add, map(_data_of, values), 0.0)
     if GradMode.enabled and True in map(_requires_grad_of, values):
-        return result(data, values, _sum_vjp, "sum")
-    return constant(data)
+        return new_node(Value, data, 0.0, True, values, "sum", _sum_vjp)
+    return new_node(Value, data, 0.0, False, (), "", None)
 
 
 # Σ wᵢxᵢ (+ b);  d/dwᵢ = xᵢ, d/dxᵢ = wᵢ, d/db = 1
@@ -241,33 +241,61 @@ def _dot_vjp(g, out, *inputs):
     return grads
 
 
-def dot(weights, inputs, bias=None):
-    """Σ wᵢxᵢ (+ bias) as one node; d/dwᵢ = xᵢ, d/dxᵢ = wᵢ, d/dbias = 1.
-
-    A neuron's weighted sum: one node instead of 2n. Numbers are constants.
-    """
+def _weighted_sum(weights, inputs, bias, name, rule, rectify):
+    """Σ wᵢxᵢ (+ bias), then max(·, 0) if ``rectify``, as one node ``name`` with ``rule``."""
     if len(weights) != len(inputs):
-        raise ValueError(f"dot: weights and inputs differ in length: {len(weights)} and {len(inputs)}")
+        raise ValueError(f"{name}: weights and inputs differ in length: {len(weights)} and {len(inputs)}")
     if bias is None:
         start, tail = 0.0, ()
     else:
         if bias.__class__ is not Value:
-            bias = lift(bias, "dot")
+            bias = lift(bias, name)
         start, tail = bias._data, (bias,)
     try:
         # added one by one from the bias, as a chain of "+" nodes would: the same float result
         data = reduce(add, map(mul, map(_data_of, weights), map(_data_of, inputs)), start)
     except AttributeError:  # a number among the operands: lift them all, then go again
-        return dot([lift(w, "dot") for w in weights], [lift(x, "dot") for x in inputs], bias)
+        return _weighted_sum([lift(w, name) for w in weights], [lift(x, name) for x in inputs], bias, name, rule,
+                             rectify)
+    if rectify and not data > 0.0:
+        data = 0.0
     parents = (*weights, *inputs, *tail)
     if GradMode.enabled and True in map(_requires_grad_of, parents):
-        return result(data, parents, _dot_vjp, "dot")
-    return constant(data)
+        return new_node(Value, data, 0.0, True, parents, name, rule)
+    return new_node(Value, data, 0.0, False, (), "", None)
+
+
+def dot(weights, inputs, bias=None):
+    """Σ wᵢxᵢ (+ bias) as one node; d/dwᵢ = xᵢ, d/dxᵢ = wᵢ, d/dbias = 1.
+
+    A neuron's weighted sum: one node instead of 2n. Numbers are constants.
+    """
+    return _weighted_sum(weights, inputs, bias, "dot", _dot_vjp, False)
+
+
+# relu(Σ wᵢxᵢ + b);  the derivatives of dot where the sum is > 0, else 0 (relu'(0) = 0)
+def _neuron_vjp(g, out, *inputs):
+    if out > 0:
+        return _dot_vjp(g, out, *inputs)
+    zero = g * 0.0
+    return (zero,) * len(inputs)
+
+
+def neuron(weights, inputs, bias=None):
+    """relu(Σ wᵢxᵢ + bias) as one node: a ReLU neuron; d/dwᵢ = xᵢ, d/dxᵢ = wᵢ, d/dbias = 1 where the sum
+    is > 0, else 0.
+
+    Half the nodes of ``dot(...).relu()`` for a network of Values, the same numbers.
+    """
+    return _weighted_sum(weights, inputs, bias, "neuron", _neuron_vjp, True)
 
 
 optable.attach("sum", functions={"sum_values": sum_values})
 optable.declare(OpSpec("dot", "Σ wᵢxᵢ (+ b) over Values, one node; d/dwᵢ = xᵢ, d/dxᵢ = wᵢ, d/db = 1", "fused", arity=-1))
 optable.attach("dot", functions={"dot": dot})
+optable.declare(OpSpec("neuron", "relu(Σ wᵢxᵢ + b) over Values, one node; d/dwᵢ = xᵢ, d/dxᵢ = wᵢ, d/db = 1 where the "
+                       "sum is > 0, else 0", "fused", arity=-1))
+optable.attach("neuron", functions={"neuron": neuron})
 
 _data_of = attrgetter("_data")
 _requires_grad_of = attrgetter("_requires_grad")

@@ -5,8 +5,9 @@ Small enough to draw as a graph of scalars. The weights are drawn with Python's
 so after the same ``random.seed`` a model here and micrograd's hold the same
 weights and give the same loss; ``rng=seed`` gives those same weights from a
 generator of the model's own, leaving the global ``random`` state alone. A
-neuron's weighted sum ``b + Σ wᵢxᵢ`` is one fused ``dot`` node, added in the
-same order as micrograd's chain of ``+`` nodes.
+hidden neuron relu(b + Σ wᵢxᵢ) is one fused ``neuron`` node (an output neuron's
+b + Σ wᵢxᵢ one ``dot`` node), its sum added in the same order as micrograd's
+chain of ``+`` nodes, so the numbers are micrograd's.
 
 These are Modules: ``parameters()`` lists each neuron's weights then its bias,
 layer by layer; ``named_parameters()`` names them ``layers.0.neurons.3.w.1`` and
@@ -17,7 +18,7 @@ array, so ``nn.save`` / ``nn.load`` work as for Tensor models.
 import numbers
 import random
 
-from autograd import Value, dot
+from autograd import Value, dot, neuron
 
 from .data.checks import count
 from .module import Module
@@ -77,8 +78,8 @@ class Neuron(Module):
 
     def forward(self, x):
         """This neuron's output for ``len(w)`` inputs (numbers or Values)."""
-        total = dot(self.w, _as_inputs(x, len(self.w), self), self.b)
-        return total.relu() if self.nonlin else total
+        inputs = _as_inputs(x, len(self.w), self)
+        return neuron(self.w, inputs, self.b) if self.nonlin else dot(self.w, inputs, self.b)
 
     def __repr__(self):
         return f"{'ReLU' if self.nonlin else 'Linear'}Neuron({len(self.w)})"
@@ -97,8 +98,8 @@ class Layer(Module):
         """The list of the neurons' outputs (a list even for one neuron)."""
         x = _as_inputs(x, len(self.neurons[0].w), self)
         return [
-            dot(neuron.w, x, neuron.b).relu() if neuron.nonlin else dot(neuron.w, x, neuron.b)
-            for neuron in self.neurons
+            neuron(unit.w, x, unit.b) if unit.nonlin else dot(unit.w, x, unit.b)
+            for unit in self.neurons
         ]
 
     def forward(self, x):

@@ -56,7 +56,7 @@ def image_count(notebook):
 def test_every_source_has_its_notebook_and_every_notebook_its_source():
     assert [path.stem for path in NOTEBOOKS] == [path.stem for path in SOURCES]
     numbers = [int(path.name[:2]) for path in NOTEBOOKS]
-    assert numbers[0] == 1 and numbers == sorted(set(numbers)), numbers
+    assert numbers == list(range(1, len(NOTEBOOKS) + 1)), numbers
 
 
 @pytest.mark.parametrize("source", SOURCES, ids=lambda path: path.stem)

@@ -28,7 +28,7 @@ from .program import (
     shift_to_at_most,
     squeeze_into,
 )
-from ..value import dot, sum_values
+from ..value import dot, neuron, sum_values
 
 # --------------------------------------------------------------------------- functions on every kind of operand
 
@@ -223,6 +223,29 @@ def _render_dot(n, p):
     return f"dot([{', '.join(n[:half])}], [{', '.join(n[half : 2 * half])}]{bias})"
 
 
+def _plan_neuron(draw, operands):
+    """The constant added to the sum so that it stays KINK away from the ReLU's kink at 0."""
+    half = len(operands) // 2
+    total = sum(float(w) * float(x) for w, x in zip(operands[:half], operands[half : 2 * half]))
+    total += float(operands[-1]) if len(operands) % 2 else 0.0
+    return {"shift": shift_away_from_zero([total], KINK)}
+
+
+def _apply_neuron(x, p):
+    half = len(x) // 2
+    bias = x[-1] + p["shift"] if len(x) % 2 else p["shift"]
+    weights, inputs = x[:half], x[half : 2 * half]
+    if any(isinstance(v, Node) for v in (*weights, *inputs, bias)):
+        return neuron(weights, inputs, bias)
+    return max(weighted_sum(weights, inputs, bias), 0.0)
+
+
+def _render_neuron(n, p):
+    half = len(n) // 2
+    bias = plus(n[-1], p["shift"]) if len(n) % 2 else repr(p["shift"])
+    return f"neuron([{', '.join(n[:half])}], [{', '.join(n[half : 2 * half])}], {bare(bias)})"
+
+
 def _apply_dot(x, p):
     half = len(x) // 2
     return weighted_sum(x[:half], x[half : 2 * half], x[-1] if len(x) % 2 else None)
@@ -263,6 +286,7 @@ SCALAR_OPS = [
     *ELEMENTWISE_UNARY_OPS,
     SUM_VALUES,
     Op("dot", no_params, _apply_dot, _render_dot, arity=(2, 7)),
+    Op("neuron", _plan_neuron, _apply_neuron, _render_neuron, arity=(2, 7)),
 ]
 """Every op ``scalar_expressions`` draws from: Value's operators (with Values and with numbers, on
 either side), its methods, ``sum_values`` and ``dot``."""
@@ -271,5 +295,6 @@ NAMESPACE = {
     **{spec.name: applying(spec) for spec in shared() if spec.arity == 1},
     "sum_values": total,
     "dot": weighted_sum,
+    "neuron": lambda weights, inputs, bias: _apply_neuron([*weights, *inputs, bias], {"shift": 0.0}),
 }
 """The functions a scalar expression's repr calls, by the names it uses."""

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import pytest
 
-from autograd import Value, dot, hessian, no_grad, sum_values
+from autograd import Value, dot, hessian, neuron, no_grad, sum_values
 
 EPS = 1e-6
 
@@ -109,6 +109,27 @@ CASES = [
         "dot_of_products",  # dot's rule under create_graph: its second derivative is not all zeros
         lambda w, x: dot([w * w], [x * w]),
         lambda w, x: w**3 * x,
+        lambda w, x: (3 * w**2 * x, w**3),
+        [(0.5, 2.0)],
+    ),
+    Case(
+        "neuron_active",
+        lambda w0, w1, x0, x1, b: neuron([w0, w1], [x0, x1], b),
+        lambda w0, w1, x0, x1, b: max(w0 * x0 + w1 * x1 + b, 0.0),
+        lambda w0, w1, x0, x1, b: (x0, x1, w0, w1, 1.0),
+        [(0.5, -1.2, 2.0, 0.7, 0.3)],
+    ),
+    Case(
+        "neuron_inactive",
+        lambda w0, x0, b: neuron([w0], [x0], b),
+        lambda w0, x0, b: max(w0 * x0 + b, 0.0),
+        lambda w0, x0, b: (0.0, 0.0, 0.0),
+        [(0.5, -2.0, 0.3)],
+    ),
+    Case(
+        "neuron_of_products",  # the rule under create_graph: second derivatives through the active branch
+        lambda w, x: neuron([w * w], [x * w]),
+        lambda w, x: max(w**3 * x, 0.0),
         lambda w, x: (3 * w**2 * x, w**3),
         [(0.5, 2.0)],
     ),

@@ -473,7 +473,7 @@ def test_scalar_mlp_forward_pass_draws_every_node():
     out.backward()
     drawn = shapes(svg_of(draw_graph(out)))
     ops = sorted(texts[0] for name, (texts, _, _) in drawn.items() if name.startswith("o"))
-    assert ops == ["dot"] * 5 + ["relu"] * 4
+    assert ops == ["dot"] + ["neuron"] * 4  # a hidden neuron is one node: relu(b + Σ wᵢxᵢ)
     parameter_boxes = [name for name, (_, fill, _) in drawn.items() if fill == PARAMETER_FILL]
     assert len(parameter_boxes) == len(model.parameters()) == 17
 
