@@ -72,7 +72,7 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="tiny run: checks that the script runs")
     args = parser.parse_args(argv)
-    samples, sizes = (1, [2, 1]) if args.quick else (10, [8, 8, 1])
+    samples, sizes = (1, [2, 1]) if args.quick else (16, [8, 8, 1])
     loss = graph(samples, sizes)
     nodes = len(breadth_first_order([loss]))
 
