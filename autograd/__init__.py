@@ -7,13 +7,28 @@ so gradients of gradients come for free.
 
 from .anomaly import AnomalyError, detect_anomaly, is_anomaly_enabled
 from .engine import enable_grad, is_grad_enabled, no_grad
+from .forward import jacfwd, jacrev, jvp
 from .functional import grad, hessian, hvp, jacobian, value_and_grad
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .node import Node
 from .primitive import Primitive, primitive
 from .profiler import profile
 from .steps import backward_steps
-from .tensor import Tensor, concatenate, maximum, minimum, stack, where
+from .tensor import (
+    Tensor,
+    concatenate,
+    einsum,
+    hstack,
+    logaddexp,
+    maximum,
+    minimum,
+    outer,
+    split,
+    stack,
+    tensordot,
+    vstack,
+    where,
+)
 from .value import Value, dot, neuron, sum_values
 from .viz import draw_graph
 
@@ -29,23 +44,33 @@ __all__ = [
     "detect_anomaly",
     "dot",
     "draw_graph",
+    "einsum",
     "enable_grad",
     "grad",
     "gradcheck",
     "gradgradcheck",
     "hessian",
+    "hstack",
     "hvp",
     "is_anomaly_enabled",
     "is_grad_enabled",
+    "jacfwd",
     "jacobian",
+    "jacrev",
+    "jvp",
+    "logaddexp",
     "maximum",
     "minimum",
     "neuron",
     "no_grad",
+    "outer",
     "primitive",
     "profile",
+    "split",
     "stack",
     "sum_values",
+    "tensordot",
     "value_and_grad",
+    "vstack",
     "where",
 ]

@@ -20,49 +20,84 @@ node's ``grad`` holds the gradient of the last pass.
 """
 
 import contextlib
+import contextvars
 
 from .hooks import HookCount, propagate_with_hooks, run_hooks
 
 
-class GradMode:
-    """Whether ops record a graph: read as ``GradMode.enabled`` on every op."""
+_grad_enabled = contextvars.ContextVar("autograd_grad_enabled", default=True)
+_saved_modes = contextvars.ContextVar("autograd_saved_grad_modes", default=())
 
-    enabled = True
+grad_enabled = _grad_enabled.get  # () -> True when ops record a graph, in this thread (and asyncio task)
+# Every op reads grad mode as ``grad_enabled()``: one call of a C method, as cheap as
+# reading a class attribute. A context variable is per thread (a new thread starts
+# with grad mode on) and, beyond what PyTorch's thread-local mode does, per asyncio
+# task, so no_grad() in one task does not leak into another at an ``await``.
+
+
+class _GradModeView:
+    """``GradMode.enabled``: grad mode read and set as an attribute (the ops call ``grad_enabled()``)."""
+
+    @property
+    def enabled(self):
+        return _grad_enabled.get()
+
+    @enabled.setter
+    def enabled(self, flag):
+        _grad_enabled.set(bool(flag))
+
+
+GradMode = _GradModeView()
 
 
 class _SetGradMode(contextlib.ContextDecorator):
-    """Context manager and decorator that sets grad mode, restoring it on exit."""
+    """Context manager and decorator that sets grad mode, restoring it on exit.
+
+    Works as ``with no_grad():``, ``@no_grad()`` and ``@no_grad`` (no parentheses).
+    Each entry pushes the current mode on a stack of the calling thread (and task)
+    and each exit pops it there, so blocks in several threads may overlap in any
+    order, and one object (a decorator) may be in use in several threads at once.
+    """
 
     mode = True
 
-    def __init__(self):
-        self._saved = []
+    def __new__(cls, func=None):
+        if func is None:
+            return object.__new__(cls)
+        if not callable(func):
+            raise TypeError(f"{cls.__name__}: takes no arguments, or a function to decorate; got {func!r}")
+        return cls()(func)  # @no_grad without parentheses: decorate func at once
 
     def __enter__(self):
-        self._saved.append(GradMode.enabled)
-        GradMode.enabled = self.mode
+        _saved_modes.set((*_saved_modes.get(), _grad_enabled.get()))
+        _grad_enabled.set(self.mode)
         return self
 
     def __exit__(self, *exc_info):
-        GradMode.enabled = self._saved.pop()
+        saved = _saved_modes.get()
+        _grad_enabled.set(saved[-1])
+        _saved_modes.set(saved[:-1])
         return False
 
 
 class no_grad(_SetGradMode):
-    """Inside ``with no_grad():`` (or a function decorated ``@no_grad()``) no graph is recorded."""
+    """Inside ``with no_grad():`` (or a function decorated ``@no_grad`` / ``@no_grad()``) no graph is recorded.
+
+    Per thread, as PyTorch's: other threads keep recording.
+    """
 
     mode = False
 
 
 class enable_grad(_SetGradMode):
-    """Record graphs again, even inside ``no_grad()``."""
+    """Record graphs again, even inside ``no_grad()`` (this thread only)."""
 
     mode = True
 
 
 def is_grad_enabled():
-    """True when ops record a computation graph."""
-    return GradMode.enabled
+    """True when ops record a computation graph (in this thread)."""
+    return _grad_enabled.get()
 
 
 def topological_order(root):
@@ -154,22 +189,25 @@ def backward(root, seed, create_graph=False):
     _seed_and_propagate(root, topological_order(root), seed, create_graph)
 
 
-def gradients(root, inputs, seed, create_graph=False):
+def gradients(root, inputs, seed, create_graph=False, order=None):
     """The gradients of ``root`` with respect to ``inputs``, leaving every node's ``grad`` as it was.
 
     Like ``torch.autograd.grad``: nothing accumulates into leaves and no
     intermediate ``grad`` changes. Returns one entry per input, ``None`` for an
-    input that ``root`` does not depend on.
+    input that ``root`` does not depend on. ``order``: ``topological_order(root)``
+    when the caller already has it, or the part of it whose rules must run (the
+    nodes on a path from an input to ``root``).
     """
     if not root._requires_grad:
         return [None for _ in inputs]
-    order = topological_order(root)
+    if order is None:
+        order = topological_order(root)
     reached = set(order)
     reached.add(root)
     touched = order[:] if order else [root]
     for node in order:
         for parent in node.parents:
-            if not parent.parents and parent._requires_grad and parent not in reached:
+            if parent._requires_grad and parent not in reached:  # leaves, and nodes a pruned order left out
                 reached.add(parent)
                 touched.append(parent)
     saved = [node._grad for node in touched]

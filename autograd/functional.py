@@ -21,9 +21,16 @@ it — f runs on those, and ``engine.gradients`` reads d(output)/d(node) without
 touching any leaf's ``grad``. The identity node keeps an inner
 variable apart from the outer one it was made from, even where f also closes
 over the outer one, so ``grad(lambda x: grad(lambda y: x * y)(x))(2.0)`` is 1.
-When a node comes in, or another transform is running around this one, the
-gradient is recorded (``create_graph=True``) so the outer transform can
-differentiate it in turn.
+
+Nesting is decided from the graph, never from who called: when grad mode is on
+and f's output reaches a node that requires grad and was not made by this
+transform — a node f closes over, a node passed in (through its identity node),
+an outer transform's variable, a leaf of ``backward`` or ``gradcheck`` — the
+gradient is recorded (``create_graph=True``), and a result that depends on such
+a node is returned as a node with its graph, so
+``x * grad(lambda y: x * y)(2.0)`` has derivative 2x however it is
+differentiated. Plain in with nothing from outside costs one first-order pass
+and gives plain out.
 """
 
 import numbers
@@ -38,21 +45,6 @@ from .value import Value, _describe, constant
 from .value import result as value_result
 
 _ACCEPTED = "a float, an int, an ndarray, a list of numbers, a Value or a Tensor"
-
-
-class _Nesting:
-    """How many transforms are running f right now; inside one, results keep their graph."""
-
-    depth = 0
-
-
-class _Transforming:
-    def __enter__(self):
-        _Nesting.depth += 1
-
-    def __exit__(self, *exc_info):
-        _Nesting.depth -= 1
-        return False
 
 
 # --------------------------------------------------------------------------- arguments
@@ -148,12 +140,40 @@ def make_variable(x, name, position, numbers_as_tensors=False):
     raise TypeError(f"{name}: argument {position} must be {_ACCEPTED}; got {_describe(x)}")
 
 
-def _is_nested(args, kwargs):
-    return (
-        _Nesting.depth > 0
-        or any(isinstance(arg, Node) for arg in args)
-        or any(isinstance(arg, Node) for arg in kwargs.values())
-    )
+def retire(variables):
+    """Mark a finished transform's new leaves as constants (``requires_grad`` off).
+
+    A result the transform returned as a node may hold them in its graph; once the
+    transform is done nothing differentiates with respect to them, so an outer
+    transform must not mistake them for a node from outside, and backward passes
+    skip them.
+    """
+    for variable in variables:
+        if not variable.parents:
+            variable._requires_grad = False
+
+
+def _made_here(variables):
+    """The ids of the new leaves a transform made (its variables that are not identity nodes on an outer node)."""
+    return {id(variable) for variable in variables if not variable.parents}
+
+
+def reaches_outside(root, made_here, order=None):
+    """True when ``root``'s graph reaches a leaf that requires grad and is not one of ``made_here`` (ids).
+
+    Such a leaf was made outside the transform: a node f closes over, the node
+    under an identity variable, an outer transform's variable. ``order`` is
+    ``engine.topological_order(root)`` when already known.
+    """
+    if not isinstance(root, Node) or not root._requires_grad:
+        return False
+    if not root.parents:
+        return id(root) not in made_here
+    for node in engine.topological_order(root) if order is None else order:
+        for parent in node.parents:
+            if not parent.parents and parent._requires_grad and id(parent) not in made_here:
+                return True
+    return False
 
 
 def involves_arrays(args, kwargs=None):
@@ -196,15 +216,20 @@ def to_plain(x):
     return float(x)
 
 
-def _gradient_result(grad, variable, argument, nested):
-    """What a transform returns for one argument: nodes for nodes, plain values for plain ones."""
+def _gradient_result(grad, variable, argument, made_here):
+    """What a transform returns for one argument: nodes for nodes, plain values for plain ones.
+
+    A plain argument's gradient stays a node when it depends on a node from
+    outside the transform (``made_here``: ids of the transform's own new leaves),
+    so that an outer differentiation sees it.
+    """
     node_in = isinstance(argument, Node)
     if grad is None:
         grad = zeros_like(variable, node_in)
     if node_in:
         return grad if isinstance(grad, Node) else _as_constant_node(grad, variable)
-    if nested and isinstance(grad, Node) and grad.requires_grad:
-        return grad  # depends on an outer transform's variable: keep the graph
+    if made_here is not None and isinstance(grad, Node) and reaches_outside(grad, made_here):
+        return grad
     plain = to_plain(grad)
     return float(plain) if _is_plain_number(argument) else plain
 
@@ -248,27 +273,55 @@ def seed_for(root, payload, as_node):
     return constant(payload) if isinstance(root, Value) else Tensor(payload)
 
 
+def record_graph(roots, variables, grad_enabled, orders=None):
+    """Whether a transform records its derivatives (create_graph): grad mode was on and a root reaches outside.
+
+    Returns the ids of the transform's own leaves when it records (for
+    ``_gradient_result``), else None. ``orders``: each root's topological order, if known.
+    """
+    if not grad_enabled:
+        return None
+    made_here = _made_here(variables)
+    orders = orders or [None] * len(roots)
+    return made_here if any(reaches_outside(root, made_here, order) for root, order in zip(roots, orders)) else None
+
+
+def graph_order(root):
+    """``engine.topological_order(root)`` for a node that requires grad, else None."""
+    return engine.topological_order(root) if isinstance(root, Node) and root._requires_grad else None
+
+
 def _derivatives(f, argnums, name, args, kwargs):
-    """(f's output, its derivatives with respect to the arguments ``argnums`` names, as returned)."""
+    """(f's output, whether it is returned as a node, its derivatives with respect to the arguments ``argnums`` names)."""
     positions = _positions(argnums, len(args), name)
-    nested = _is_nested(args, kwargs)
-    with enable_grad(), _Transforming():
-        call_args, variables = _substitute(args, kwargs, positions, name)
-        out = f(*call_args, **kwargs)
-        root, seed = scalar_root(out, name)
-        if root is None or not root.requires_grad:
-            grads = [None] * len(variables)
-        else:
-            grads = engine.gradients(root, variables, seed_for(root, seed, nested), create_graph=nested)
-    results = [
-        _gradient_result(grad, variable, args[position], nested)
-        for grad, variable, position in zip(grads, variables, positions)
-    ]
-    return out, nested, results[0] if isinstance(argnums, int) else tuple(results)
+    grad_enabled = engine.is_grad_enabled()
+    variables = []
+    try:
+        with enable_grad():
+            call_args, variables = _substitute(args, kwargs, positions, name)
+            out = f(*call_args, **kwargs)
+            root, seed = scalar_root(out, name)
+            order = graph_order(root)
+            made_here = record_graph([root], variables, grad_enabled, [order])
+            recording = made_here is not None
+            if order is None:
+                grads = [None] * len(variables)
+            else:
+                grads = engine.gradients(
+                    root, variables, seed_for(root, seed, recording), create_graph=recording, order=order
+                )
+            results = [
+                _gradient_result(grad, variable, args[position], made_here)
+                for grad, variable, position in zip(grads, variables, positions)
+            ]
+    finally:
+        retire(variables)
+    value_as_node = recording or any(isinstance(args[position], Node) for position in positions)
+    return out, value_as_node, results[0] if isinstance(argnums, int) else tuple(results)
 
 
-def _scalar_output(out, nested):
-    if nested and isinstance(out, Node):
+def _scalar_output(out, as_node):
+    if as_node and isinstance(out, Node):
         return out
     if isinstance(out, Node):
         return float(np.asarray(out.data).reshape(()))
@@ -304,8 +357,8 @@ def value_and_grad(f, argnums=0):
     argnums = _check_argnums(argnums, "value_and_grad")
 
     def value_and_gradient_of_f(*args, **kwargs):
-        out, nested, grads = _derivatives(f, argnums, "value_and_grad", args, kwargs)
-        return _scalar_output(out, nested), grads
+        out, value_as_node, grads = _derivatives(f, argnums, "value_and_grad", args, kwargs)
+        return _scalar_output(out, value_as_node), grads
 
     return _named(
         value_and_gradient_of_f,
@@ -344,6 +397,15 @@ def output_elements(out, name):
     )
 
 
+def unique_roots(elements):
+    """The distinct root nodes of ``output_elements``' list (a Tensor output is one root for all its elements)."""
+    roots = {}
+    for root, _ in elements:
+        if root is not None:
+            roots[id(root)] = root
+    return list(roots.values())
+
+
 def _assemble(rows, out_shape, variable, as_node):
     """One Jacobian block of shape out_shape + variable's shape, from one gradient per output element."""
     if not as_node:
@@ -370,18 +432,28 @@ def jacobian(f, argnums=0):
 
     def jacobian_of_f(*args, **kwargs):
         positions = _positions(argnums, len(args), "jacobian")
-        nested = _is_nested(args, kwargs)
-        with enable_grad(), _Transforming():
-            call_args, variables = _substitute(args, kwargs, positions, "jacobian")
-            out_shape, elements = output_elements(f(*call_args, **kwargs), "jacobian")
-            rows = [[] for _ in variables]
-            for root, seed in elements:
-                if root is None or not root.requires_grad:
-                    grads = [None] * len(variables)
-                else:
-                    grads = engine.gradients(root, variables, seed_for(root, seed, nested), create_graph=nested)
-                for column, grad, variable, position in zip(rows, grads, variables, positions):
-                    column.append(_gradient_result(grad, variable, args[position], nested))
+        grad_enabled = engine.is_grad_enabled()
+        variables = []
+        try:
+            with enable_grad():
+                call_args, variables = _substitute(args, kwargs, positions, "jacobian")
+                out_shape, elements = output_elements(f(*call_args, **kwargs), "jacobian")
+                roots = unique_roots(elements)
+                orders = {id(root): graph_order(root) for root in roots}
+                made_here = record_graph(roots, variables, grad_enabled, [orders[id(root)] for root in roots])
+                recording = made_here is not None
+                rows = [[] for _ in variables]
+                for root, seed in elements:
+                    if root is None or not root.requires_grad:
+                        grads = [None] * len(variables)
+                    else:
+                        grads = engine.gradients(
+                            root, variables, seed_for(root, seed, recording), create_graph=recording, order=orders[id(root)]
+                        )
+                    for column, grad, variable, position in zip(rows, grads, variables, positions):
+                        column.append(_gradient_result(grad, variable, args[position], made_here))
+        finally:
+            retire(variables)
         blocks = []
         for column, variable, position in zip(rows, variables, positions):
             as_node = any(isinstance(entry, Node) for entry in column)

@@ -22,6 +22,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 INTEGERS = "integers"  # a domain's kinks at every integer (floor, ceil, %)
+OPERANDS = "ab"  # the names of a binary op's operands, in the docs
 
 
 @dataclass(frozen=True)
@@ -32,20 +33,23 @@ class Domain:
     high: float = math.inf
     kinks: tuple = ()
     margin: float = 0.5
+    over: int = None  # the kinks are those of x / (operand number ``over``): a % b has its kinks where a/b is whole
 
-    def describe(self):
-        """The domain in words, for the docs: "x > 0", "-1 < x < 1", "x ≠ 0", "everywhere"."""
+    def describe(self, name="x"):
+        """The domain in words, for the docs: "x > 0", "-1 < x < 1", "x ≠ 0", "a / b not an integer", "everywhere"."""
         parts = []
         if self.low > -math.inf and self.high < math.inf:
-            parts.append(f"{self.low:g} < x < {self.high:g}")
+            parts.append(f"{self.low:g} < {name} < {self.high:g}")
         elif self.low > -math.inf:
-            parts.append(f"x > {self.low:g}")
+            parts.append(f"{name} > {self.low:g}")
         elif self.high < math.inf:
-            parts.append(f"x < {self.high:g}")
+            parts.append(f"{name} < {self.high:g}")
+        if self.over is not None:
+            name = f"{name} / {OPERANDS[self.over]}"
         if self.kinks == INTEGERS:
-            parts.append("x not an integer")
+            parts.append(f"{name} not an integer")
         elif self.kinks:
-            parts.append(", ".join(f"x ≠ {kink:g}" for kink in self.kinks))
+            parts.append(", ".join(f"{name} ≠ {kink:g}" for kink in self.kinks))
         return "; ".join(parts) or "everywhere"
 
     def bounds(self, span=2.0):
@@ -65,6 +69,24 @@ class Domain:
             near = np.abs(values - kink) < gap
             values = np.where(near, kink + np.where(values >= kink, gap, -gap) * 2.5, values)
         return values
+
+
+def sample_operands(domains, rng, shapes, span=2.0):
+    """Float64 inputs of ``shapes`` for an op smooth on ``domains`` (one per operand), drawn with ``rng``.
+
+    Each operand is drawn from its domain. An operand whose kinks are those of its
+    ratio to another (``Domain.over``) is q·c, q drawn from its kinks, and the other
+    operand is then ±c, one magnitude c with its own signs: a / b = ±q stays away
+    from the kinks for any broadcast of the two shapes.
+    """
+    values = [domain.sample(rng, shape, span) for domain, shape in zip(domains, shapes)]
+    for index, domain in enumerate(domains):
+        if domain.over is not None:
+            other = domains[domain.over]
+            magnitude = float(np.abs(other.sample(rng, (), span)))
+            values[domain.over] = np.where(values[domain.over] < 0, -magnitude, magnitude)
+            values[index] = magnitude * Domain(kinks=domain.kinks).sample(rng, shapes[index], span)
+    return values
 
 
 EVERYWHERE = Domain()
@@ -186,7 +208,7 @@ def markdown():
             runs.append("autograd: " + ", ".join(f"`{name}`" for name in spec.functions))
         domain = (
             spec.domain[0].describe() if len(spec.domain) == 1
-            else "; ".join(f"{name}: {d.describe()}" for name, d in zip("ab", spec.domain))
+            else "; ".join(f"{name}: {d.describe(name)}" for name, d in zip(OPERANDS, spec.domain))
         )
         numpy_names = ", ".join(f"`np.{f.__name__}`" for f in spec.numpy)
         doc = spec.doc.replace("|", "\\|")

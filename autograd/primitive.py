@@ -23,7 +23,7 @@ import functools
 import numpy as np
 
 from . import tensor, value, vocabulary
-from .engine import GradMode
+from .engine import grad_enabled
 from .node import Node
 
 
@@ -90,7 +90,7 @@ class Primitive:
             return self.forward(*args, **params)
         inputs = tuple(family.lift(arg, self.name) for arg in args)
         data = family.wrap(self.forward(*[node.data for node in inputs], **params), self.name)
-        if not (GradMode.enabled and any(node.requires_grad for node in inputs)):
+        if not (grad_enabled() and any(node.requires_grad for node in inputs)):
             return family.constant(data)
         if self.vjp is None:
             raise TypeError(f"{self.name}: no derivative rule; define one with @{self.name}.defvjp")

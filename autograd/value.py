@@ -11,13 +11,12 @@ import numbers
 from functools import partial, reduce
 from operator import add, attrgetter, mul
 
-from . import engine, optable
-from .engine import GradMode
+from . import engine, optable, pointwise
+from .engine import grad_enabled
 from .hooks import register_hook
 from .node import Node, init_node, new_node
 from .node import describe as _describe
 from .optable import OpSpec
-from . import pointwise
 from .pointwise import bind_params
 
 
@@ -162,7 +161,7 @@ def _binary_methods(spec):
 
     def record(a, b):
         data = forward(a._data, b._data)
-        if GradMode.enabled and (a._requires_grad or b._requires_grad):
+        if grad_enabled() and (a._requires_grad or b._requires_grad):
             return new_node(Value, data, 0.0, True, (a, b), name, rules[a._requires_grad, b._requires_grad])
         return new_node(Value, data, 0.0, False, (), "", None)
 
@@ -184,13 +183,13 @@ def _unary_method(spec):
         def method(self, *args, **kwargs):
             params = bind_params(spec, args, kwargs, f"Value.{name}", to_float)
             data = forward(self._data, **params)
-            if GradMode.enabled and self._requires_grad:
+            if grad_enabled() and self._requires_grad:
                 return new_node(Value, data, 0.0, True, (self,), name, partial(rule, **params))
             return new_node(Value, data, 0.0, False, (), "", None)
     else:
         def method(self):
             data = forward(self._data)
-            if GradMode.enabled and self._requires_grad:
+            if grad_enabled() and self._requires_grad:
                 return new_node(Value, data, 0.0, True, (self,), name, rule)
             return new_node(Value, data, 0.0, False, (), "", None)
 
@@ -226,7 +225,7 @@ def sum_values(values):
     if not values:
         raise ValueError("sum_values: needs at least one value, got an empty sequence")
     data = reduce(add, map(_data_of, values), 0.0)
-    if GradMode.enabled and True in map(_requires_grad_of, values):
+    if grad_enabled() and True in map(_requires_grad_of, values):
         return new_node(Value, data, 0.0, True, values, "sum", _sum_vjp)
     return new_node(Value, data, 0.0, False, (), "", None)
 
@@ -260,7 +259,7 @@ def _weighted_sum(weights, inputs, bias, name, rule, rectify):
     if rectify and not data > 0.0:
         data = 0.0
     parents = (*weights, *inputs, *tail)
-    if GradMode.enabled and True in map(_requires_grad_of, parents):
+    if grad_enabled() and True in map(_requires_grad_of, parents):
         return new_node(Value, data, 0.0, True, parents, name, rule)
     return new_node(Value, data, 0.0, False, (), "", None)
 
@@ -269,7 +268,13 @@ def dot(weights, inputs, bias=None):
     """Σ wᵢxᵢ (+ bias) as one node; d/dwᵢ = xᵢ, d/dxᵢ = wᵢ, d/dbias = 1.
 
     A neuron's weighted sum: one node instead of 2n. Numbers are constants.
+    Given a Tensor, it is numpy's dot of the two operands (``weights.dot(inputs)``, plus ``bias``).
     """
+    tensor = next((x for x in (weights, inputs) if isinstance(x, Node) and not isinstance(x, Value)), None)
+    if tensor is not None:
+        first, second = (x if isinstance(x, Node) else type(tensor)(x) for x in (weights, inputs))
+        out = first.dot(second)
+        return out if bias is None else out + bias
     return _weighted_sum(weights, inputs, bias, "dot", _dot_vjp, False)
 
 
@@ -291,7 +296,6 @@ def neuron(weights, inputs, bias=None):
 
 
 optable.attach("sum", functions={"sum_values": sum_values})
-optable.declare(OpSpec("dot", "Σ wᵢxᵢ (+ b) over Values, one node; d/dwᵢ = xᵢ, d/dxᵢ = wᵢ, d/db = 1", "fused", arity=-1))
 optable.attach("dot", functions={"dot": dot})
 optable.declare(OpSpec("neuron", "relu(Σ wᵢxᵢ + b) over Values, one node; d/dwᵢ = xᵢ, d/dxᵢ = wᵢ, d/db = 1 where the "
                        "sum is > 0, else 0", "fused", arity=-1))

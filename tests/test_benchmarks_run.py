@@ -69,3 +69,9 @@ def test_conv_benchmark_reports_a_float32_ratio_to_pytorch():
 def test_fit_epoch_benchmark_runs_and_reports_the_ratio():
     output = run("fit_epoch.py")
     assert "nn.fit / numpy (paired):" in output
+
+
+def test_jacobians_benchmark_reports_both_sides_with_equal_jacobians():
+    rows = [line for line in run("jacobians.py", "--without-torch").splitlines() if line.startswith(("| tall", "| wide"))]
+    assert [row.split("|")[1].split()[0] for row in rows] == ["tall", "wide"]
+    assert all(row.rstrip(" |").endswith("yes") for row in rows)

@@ -3,17 +3,21 @@
 ``core`` holds the class, creation and recording; each family module imports it
 and attaches its ops, declared in the op table: ``arithmetic`` (+ - * / ** @,
 comparisons), ``elementwise`` (exp, relu, clip, maximum, where, ...), ``reduce``
-(sum, mean, max, var, logsumexp, softmax, ...), ``shape`` (reshape, transpose,
-indexing, concatenate, stack, ...); ``numpy_protocol`` lets ``np.sum(t)``,
+(sum, mean, max, var, prod, std, cumsum, logsumexp, softmax, ...), ``shape`` (reshape,
+transpose, indexing, concatenate, stack, ...), ``rearrange`` (split, vstack, hstack, tile,
+repeat, pad, flip, roll, sort), ``linalg`` (einsum, tensordot, dot, outer, trace, diag,
+tril, triu); ``numpy_protocol`` lets ``np.sum(t)``,
 ``np.concatenate`` and friends run those ops. Rules are ``vjp(g, out, *inputs)
 -> tuple`` written with operators and ``autograd.vocabulary``, so they run on
 ndarrays for the fast first-order pass and on Tensors under ``create_graph=True``.
 """
 
-from . import arithmetic, elementwise, reduce, shape  # noqa: F401  (each attaches its ops to Tensor)
+from . import arithmetic, elementwise, linalg, rearrange, reduce, shape  # noqa: F401  (each attaches its ops)
 from .core import Tensor, as_array, constant, lift, record, result
-from .elementwise import maximum, minimum, where
+from .elementwise import logaddexp, maximum, minimum, where
+from .linalg import einsum, outer, tensordot
 from .numpy_protocol import array_function
+from .rearrange import hstack, split, vstack
 from .shape import concatenate, stack
 
 Tensor.__array_function__ = array_function
@@ -23,11 +27,18 @@ __all__ = [
     "as_array",
     "concatenate",
     "constant",
+    "einsum",
+    "hstack",
     "lift",
+    "logaddexp",
     "maximum",
     "minimum",
+    "outer",
     "record",
     "result",
+    "split",
     "stack",
+    "tensordot",
+    "vstack",
     "where",
 ]

@@ -13,7 +13,7 @@ from functools import partial
 import numpy as np
 
 from .. import optable, pointwise
-from ..engine import GradMode
+from ..engine import grad_enabled
 from ..node import Node, new_node
 from ..optable import OpSpec
 from ..vocabulary import sum_to
@@ -67,21 +67,39 @@ def _numpy_error(op, x, y, error):
     return kind(f"{op}: numpy refused operands of dtypes {x.dtype} and {y.dtype}: {error}")
 
 
+def floating_operands(a, b):
+    """(a, b) with an integer or boolean operand cast to the other's floating dtype, as PyTorch promotes.
+
+    int64 · float32 is float32 (numpy would say float64). The cast operand is a
+    constant copy: an integer tensor never requires grad.
+    """
+    x, y = a._data, b._data
+    if x.dtype.kind == "f" and y.dtype.kind in "biu":
+        return a, constant(y.astype(x.dtype))
+    if y.dtype.kind == "f" and x.dtype.kind in "biu":
+        return constant(x.astype(y.dtype)), b
+    return a, b
+
+
 def apply_binary(op, forward, rules, a, b, passes_g=False):
     """``forward(a, b)`` on two Tensors, recorded with the matching rule of ``rules`` (see ``binary_rules``).
 
     ``passes_g``: the rule hands an operand the incoming gradient itself (+, -),
-    so a leaf of the result's shape gets a copy of its own.
+    so a leaf of the result's shape gets a copy of its own. An integer operand
+    next to a floating one takes its dtype (``floating_operands``).
     """
     x = a._data
     y = b._data
+    if x.dtype is not y.dtype:
+        a, b = floating_operands(a, b)
+        x, y = a._data, b._data
     try:
         data = forward(x, y)
     except (ValueError, TypeError) as error:
         raise _numpy_error(op, x, y, error) from None
     need_a = a._requires_grad
     need_b = b._requires_grad
-    if (need_a or need_b) and GradMode.enabled:
+    if (need_a or need_b) and grad_enabled():
         rule = rules[need_a, need_b, x.shape != y.shape]
         if (
             data.__class__ is not _ndarray
@@ -188,6 +206,9 @@ def _matmul_error(x, y):
 def _apply_matmul(a, b):
     x = a._data
     y = b._data
+    if x.dtype is not y.dtype:
+        a, b = floating_operands(a, b)
+        x, y = a._data, b._data
     try:
         data = x @ y
     except ValueError:
@@ -196,7 +217,7 @@ def _apply_matmul(a, b):
         raise TypeError(f"matmul: numpy refused operands of dtypes {x.dtype} and {y.dtype}: {error}") from None
     need_a = a._requires_grad
     need_b = b._requires_grad
-    if not ((need_a or need_b) and GradMode.enabled):
+    if not ((need_a or need_b) and grad_enabled()):
         return constant(data if data.__class__ is _ndarray else np.asarray(data))
     if x.ndim == 2 and y.ndim == 2:
         rule = _MATRIX_RULES[need_a, need_b]

@@ -12,7 +12,7 @@ from functools import partial
 import numpy as np
 
 from .. import engine
-from ..engine import GradMode
+from ..engine import grad_enabled
 from ..hooks import register_hook
 from ..node import Node, init_node, new_node
 from ..node import describe as _describe
@@ -395,7 +395,7 @@ def record(data, parents, rule, op, own_leaves=False):
     """
     if data.__class__ is not _ndarray:
         data = np.asarray(data)
-    if GradMode.enabled:
+    if grad_enabled():
         dtype = data.dtype
         recorded = adjust = False
         for parent in parents:

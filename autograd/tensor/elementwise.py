@@ -8,13 +8,13 @@ import numpy as np
 
 from .. import optable
 from .. import vocabulary as V
-from ..engine import GradMode
+from ..engine import grad_enabled
 from ..node import new_node
 from ..optable import NONZERO, OpSpec
 from .. import pointwise
 from ..pointwise import bind_params
 from ..vocabulary import sum_to
-from .arithmetic import apply_binary, binary_rules
+from .arithmetic import apply_binary, binary_rules, floating_operands
 from .core import Tensor, _as_dtype, _describe, as_array, broadcast_error, constant, lift, record
 
 _ndarray = np.ndarray
@@ -41,7 +41,7 @@ def _unary_method(spec):
                 data = forward(self._data)
             except TypeError as error:
                 raise failed(self, error) from None
-            if self._requires_grad and GradMode.enabled and data.__class__ is _ndarray and data.ndim:
+            if self._requires_grad and grad_enabled() and data.__class__ is _ndarray and data.ndim:
                 return new_node(Tensor, data, None, True, (self,), op, vjp)  # activations are hot: no checks
             return record(data, (self,), vjp, op)
 
@@ -175,7 +175,7 @@ def where(cond, a, b):
         cond = as_array(cond, None, "where(cond, ...)")
     if cond.dtype != bool:
         cond = cond != 0
-    a, b = _lift_pair(a, b, "where")
+    a, b = floating_operands(*_lift_pair(a, b, "where"))
     try:
         data = np.where(cond, a._data, b._data)
     except ValueError:
@@ -191,5 +191,28 @@ optable.declare(OpSpec("minimum", "the elementwise smaller of a and b; d/da = 1 
 optable.attach("minimum", functions={"minimum": minimum})
 optable.declare(OpSpec("where", "a where cond else b; d/da = cond, d/db = not cond", "elementwise", arity=2))
 optable.attach("where", functions={"where": where}, numpy={np.where: _numpy_where})
+
+
+# logaddexp(a, b) = log(e^a + e^b), numpy's, stable;  d/da = σ(a - b), d/db = σ(b - a)
+def _logaddexp_grad_a(g, out, a, b):
+    return g * V.sigmoid(a - b)
+
+
+def _logaddexp_grad_b(g, out, a, b):
+    return g * V.sigmoid(b - a)
+
+
+_LOGADDEXP_RULES = binary_rules(_logaddexp_grad_a, _logaddexp_grad_b)
+
+
+def logaddexp(a, b):
+    """log(e^a + e^b) elementwise with broadcasting, finite for inputs of any size; d/da = σ(a - b), d/db = σ(b - a)."""
+    a, b = _lift_pair(a, b, "logaddexp")
+    return apply_binary("logaddexp", np.logaddexp, _LOGADDEXP_RULES, a, b)
+
+
+optable.declare(OpSpec("logaddexp", "log(e^a + e^b), stable; d/da = σ(a - b), d/db = σ(b - a)", "elementwise",
+                       arity=2, reference=np.logaddexp))
+optable.attach("logaddexp", functions={"logaddexp": logaddexp})
 V.provide("where", where)
 _attach_unary()

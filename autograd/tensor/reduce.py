@@ -15,7 +15,7 @@ import numpy as np
 
 from .. import optable
 from .. import vocabulary as V
-from ..engine import GradMode
+from ..engine import grad_enabled
 from ..optable import OpSpec
 from .core import Tensor, _as_flag, _describe, constant, record
 from .numpy_protocol import numpy_method
@@ -147,7 +147,7 @@ def _extreme(op, reduce):
         _count(shape, axes, op)
         data = reduce(x, axis=axes, keepdims=True)
         weights = None
-        if GradMode.enabled and self._requires_grad:
+        if grad_enabled() and self._requires_grad:
             ties = x == data
             weights = (ties / ties.sum(axis=axes, keepdims=True)).astype(x.dtype, copy=False)
         if not keepdims:
@@ -335,3 +335,102 @@ for _name, _reduce in (("argmax", np.argmax), ("argmin", np.argmin)):
     optable.declare(OpSpec(_name, f"the index of the {_name[3:]}imum over an axis: an integer constant", "constant",
                            differentiable=False))
     optable.attach(_name, Tensor, {_name: _arg_extreme(_name, _reduce)})
+
+
+# ∏ over axes;  d/daᵢ = ∏ of the other elements, computed without dividing by aᵢ (zeros are fine)
+def _moved_last(x, axes):
+    """``x`` (an ndarray or a Tensor) with ``axes`` moved to the end and merged into one; and how to undo it."""
+    ndim = len(x.shape)
+    order = [i for i in range(ndim) if i not in axes] + list(axes)
+    moved = x.transpose(order)
+    lead = moved.shape[: ndim - len(axes)]
+    inverse = tuple(int(i) for i in np.argsort(order))
+    return moved.reshape(lead + (math.prod(x.shape[i] for i in axes),)), (moved.shape, inverse)
+
+
+def _moved_back(x, undo):
+    shape, inverse = undo
+    return x.reshape(shape).transpose(inverse)
+
+
+def _exclusive_product(x):
+    """∏ of the last axis but each position, on an ndarray: products from the left times products from the right."""
+    ones = np.ones(x.shape[:-1] + (1,), dtype=x.dtype)
+    left = np.cumprod(np.concatenate([ones, x[..., :-1]], axis=-1), axis=-1)
+    right = np.cumprod(np.concatenate([ones, x[..., :0:-1]], axis=-1), axis=-1)[..., ::-1]
+    return left * right
+
+
+def _others_product(a, out, axes, kept):
+    """∏ over ``axes`` of every element but the one at each position, at a's shape."""
+    if isinstance(a, np.ndarray):
+        flat, undo = _moved_last(a, axes)
+        return _moved_back(_exclusive_product(flat), undo)
+    if not np.any(a._data == 0):  # a graph for second derivatives: out / a where no element is 0
+        return (out if kept is None else out.reshape(kept)) / a
+    flat, undo = _moved_last(a, axes)  # row i of the n x n matrix is a with its i-th element replaced by 1
+    n = flat.shape[-1]
+    return _moved_back(V.where(np.eye(n, dtype=bool), 1.0, flat.unsqueeze(-2)).prod(axis=-1), undo)
+
+
+def _prod_vjp(axes, kept, g, out, a):
+    if kept is not None:
+        g = g.reshape(kept)
+    return (g * _others_product(a, out, axes, kept),)
+
+
+def _prod(self, axis=None, keepdims=False):
+    """The product of the elements over ``axis`` (all by default); d/daᵢ = ∏ of the others (right with zeros)."""
+    shape, axes, keepdims, kept = _reduction_args(self, axis, keepdims, "prod")
+    data = np.prod(self._data, axis=axes, keepdims=keepdims)
+    return record(data, (self,), partial(_prod_vjp, axes, kept), "prod")
+
+
+optable.declare(OpSpec("prod", "∏ of the elements over axes; d/daᵢ = ∏ of the others (no division: zeros are fine)",
+                       "reduction"))
+optable.attach("prod", Tensor, {"prod": _prod}, numpy={np.prod: numpy_method("prod", "axis", "keepdims")})
+
+
+# std = √var (ddof = 0);  d/da = (a - mean a) / (n·std), 0 where std = 0 (every element equal: abs'(0) = 0 again)
+def _std_vjp(axes, kept, count, g, out, a):
+    if kept is not None:
+        g = g.reshape(kept)
+        out = out.reshape(kept)
+    return (g * (a - a.mean(axis=axes, keepdims=True)) / (V.where(out == 0, 1, out) * count),)
+
+
+def _std(self, axis=None, keepdims=False):
+    """The standard deviation over ``axis`` with ddof=0 (numpy's); d/da = (a - mean a)/(n·std), 0 where std = 0."""
+    shape, axes, keepdims, kept = _reduction_args(self, axis, keepdims, "std")
+    count = _count(shape, axes, "std")
+    data = self._data.std(axis=axes, keepdims=keepdims)
+    return record(data, (self,), partial(_std_vjp, axes, kept, count), "std")
+
+
+optable.declare(OpSpec("std", "the standard deviation over axes (ddof=0); d/da = (a - mean a)/(n·std), 0 where std = 0", "reduction"))
+optable.attach("std", Tensor, {"std": _std}, numpy={np.std: numpy_method("std", "axis", "keepdims")})
+
+
+# cumsum along an axis (of the flattened tensor for axis=None);  d/da = g summed from the end: reversed cumsum
+def _cumsum_vjp(axis, shape, g, out, a):
+    backwards = (slice(None),) * axis + (slice(None, None, -1),)
+    return (g[backwards].cumsum(axis)[backwards].reshape(shape),)
+
+
+def _cumsum(self, axis=None):
+    """Running sums along ``axis`` (of the flattened tensor when None, as numpy); d/da = reversed cumsum of g."""
+    x = self._data
+    if axis is None:
+        data = x.reshape(-1).cumsum()
+        axis = 0
+    else:
+        if isinstance(axis, tuple) or x.ndim == 0:
+            raise TypeError(f"cumsum: axis must be None or one int (the tensor has shape {x.shape}), got {axis!r}")
+        axis = normalize_axes(axis, x.shape, "cumsum")[0]
+        data = x.cumsum(axis)
+    return record(data, (self,), partial(_cumsum_vjp, axis, x.shape), "cumsum")
+
+
+optable.declare(OpSpec("cumsum", "running sums along an axis; d/da = g summed from the end (reversed cumsum)",
+                       "reduction"))
+optable.attach("cumsum", Tensor, {"cumsum": _cumsum}, numpy={np.cumsum: numpy_method("cumsum", "axis")})

@@ -57,8 +57,16 @@ from .program import (
 )
 from .scalar_ops import MUL, SCALAR_OPS, SUM_VALUES, leaky_relu, relu
 from .scalar_ops import NAMESPACE as _SCALAR_NAMESPACE
+from .linalg_ops import LINALG_OPS
+from .linalg_ops import NAMESPACE as _LINALG_NAMESPACE
+from .rearrange_ops import NAMESPACE as _REARRANGE_NAMESPACE
+from .rearrange_ops import REARRANGE_OPS
 from .tensor_ops import NAMESPACE as _TENSOR_NAMESPACE
-from .tensor_ops import SCALED, TENSOR_OPS, TOTAL
+from .tensor_ops import SCALED, TOTAL
+from .tensor_ops import TENSOR_OPS as _TENSOR_OPS
+
+TENSOR_OPS = [*_TENSOR_OPS, *LINALG_OPS, *REARRANGE_OPS]
+"""Every op ``tensor_expressions`` draws from."""
 
 SCALAR_OP_NAMES = tuple(op.name for op in SCALAR_OPS)
 """The names of the ops ``scalar_expressions`` draws from (its ``ops=`` picks among them)."""
@@ -66,7 +74,7 @@ SCALAR_OP_NAMES = tuple(op.name for op in SCALAR_OPS)
 TENSOR_OP_NAMES = tuple(op.name for op in TENSOR_OPS)
 """The names of the ops ``tensor_expressions`` draws from (its ``ops=`` picks among them)."""
 
-NAMESPACE = {**_SCALAR_NAMESPACE, **_TENSOR_NAMESPACE}
+NAMESPACE = {**_SCALAR_NAMESPACE, **_TENSOR_NAMESPACE, **_LINALG_NAMESPACE, **_REARRANGE_NAMESPACE}
 """The functions an expression's repr calls, by name; each works on payloads and nodes alike."""
 
 __all__ = [

@@ -13,7 +13,7 @@ import numpy as np
 from hypothesis import strategies as st
 
 from ..node import Node
-from ..optable import INTEGERS
+from ..optable import INTEGERS, Domain
 from ..pointwise import shared
 from .program import (
     KINK,
@@ -132,28 +132,46 @@ def table_unary(spec):
 
 
 def table_binary(spec):
-    """A step ``a <op> b`` of the two-operand op ``spec``, each operand moved into its smooth domain."""
-    plans = [domain_plan(domain) for domain in spec.domain]
+    """A step ``a <op> b`` of the two-operand op ``spec``, each operand moved into its smooth domain.
+
+    An operand whose kinks are those of its ratio to the other (``Domain.over``, as for ``%``) is
+    written as ratio × other, the ratio moved between two integers k + 0.15 and k + 0.85 (k drawn).
+    """
+    plans = [domain_plan(Domain(kinks=d.kinks) if d.over is not None else d) for d in spec.domain]
+    ratio = next((i for i, d in enumerate(spec.domain) if d.over is not None), None)
     forward = spec.on_float
 
     def plan(draw, operands):
-        return {"moves": [plan_domain(values) for plan_domain, values in zip(plans, operands)]}
+        moves = [plan_domain(values) for plan_domain, values in zip(plans, operands)]
+        if ratio is not None:
+            scale, shift = moves[ratio]
+            moves[ratio] = (scale, round(shift + draw(st.integers(-2, 1)), 2))
+        return {"moves": moves}
+
+    def operands(x, p):
+        moved = [_moved(value, scale, shift) for value, (scale, shift) in zip(x, p["moves"])]
+        if ratio is not None:
+            moved[ratio] = moved[ratio] * moved[spec.domain[ratio].over]
+        return moved
 
     def apply(x, p):
-        (sa, ta), (sb, tb) = p["moves"]
-        a, b = _moved(x[0], sa, ta), _moved(x[1], sb, tb)
+        a, b = operands(x, p)
         if isinstance(a, (Node, np.ndarray)) or isinstance(b, (Node, np.ndarray)):
             return _OPERATORS[spec.name](a, b)
         return forward(a, b)
 
     def render(n, p):
-        (sa, ta), (sb, tb) = p["moves"]
-        return f"{affine(n[0], sa, ta)} {spec.name} {affine(n[1], sb, tb)}"
+        names = [affine(name, scale, shift) for name, (scale, shift) in zip(n, p["moves"])]
+        if ratio is not None:
+            names[ratio] = f"({names[ratio]} * {names[spec.domain[ratio].over]})"
+        return f"{names[0]} {spec.name} {names[1]}"
 
-    return Op(spec.dunder.replace("true", ""), plan, apply, render, arity=2)  # add, sub, mul, div, pow
+    return Op(spec.dunder.replace("true", ""), plan, apply, render, arity=2)  # add, sub, mul, div, pow, mod
 
 
-_OPERATORS = {"+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv, "**": operator.pow}
+_OPERATORS = {
+    "+": operator.add, "-": operator.sub, "*": operator.mul, "/": operator.truediv, "**": operator.pow, "%": operator.mod,
+}
 
 
 def _with_number(name, symbol, function, low, high, margin=0.0):

@@ -12,12 +12,14 @@ from hypothesis import strategies as st
 
 from ..node import Node
 from ..tensor import concatenate as tensor_concatenate
+from ..tensor import logaddexp as tensor_logaddexp
 from ..tensor import maximum as tensor_maximum
 from ..tensor import minimum as tensor_minimum
 from ..tensor import stack as tensor_stack
 from ..tensor import where as tensor_where
 from .program import (
     KINK,
+    POSITIVE,
     MAX_DIMS,
     MAX_SIZE,
     Op,
@@ -72,6 +74,20 @@ minimum = _either(tensor_minimum, np.minimum)
 where = _either(tensor_where, np.where)
 concatenate = _either(tensor_concatenate, np.concatenate)
 stack = _either(tensor_stack, np.stack)
+logaddexp = _either(tensor_logaddexp, np.logaddexp)
+
+
+def either_method(name, numpy_function):
+    """``x.<name>(...)`` on a Tensor, ``numpy_function(x, ...)`` on an ndarray (which has no such method)."""
+
+    def function(x, *args, **kwargs):
+        if isinstance(x, Node):
+            return getattr(x, name)(*args, **kwargs)
+        return numpy_function(x, *args, **kwargs)
+
+    function.__name__ = name
+    function.__doc__ = f"numpy's {numpy_function.__name__} on an ndarray, Tensor.{name} on a Tensor."
+    return function
 
 
 def as_array(result):
@@ -203,6 +219,28 @@ def reduction(name, tie=None):
         return getattr(x[0], name)(axis=p["axis"], keepdims=p["keepdims"])
 
     return Op(name, plan, apply, lambda n, p: f"{n[0]}.{name}({_reduction_keywords(p)})")
+
+
+def _reduced_count(value, axis):
+    return int(np.size(value)) if axis is None else int(np.shape(value)[axis])
+
+
+def _plan_prod(draw, operands):
+    """prod over at most 4 elements: a product of many stays neither tiny nor huge."""
+    params = _axis_and_keepdims(draw, operands[0])
+    return params if 1 <= _reduced_count(operands[0], params["axis"]) <= 4 else None
+
+
+def _plan_std(draw, operands):
+    """std over at least 2 elements that spread (std >= 0.25): away from the kink where all are equal."""
+    params = _axis_and_keepdims(draw, operands[0])
+    if _reduced_count(operands[0], params["axis"]) < 2:
+        return None
+    return params if np.min(np.std(operands[0], axis=params["axis"])) >= POSITIVE else None
+
+
+def _plan_cumsum(draw, operands):
+    return {"axis": draw(st.sampled_from([None, *range(np.ndim(operands[0]))]))}
 
 
 def _plan_axis(draw, operands):
@@ -367,6 +405,13 @@ TENSOR_OPS = [
     reduction("sum"),
     reduction("mean"),
     reduction("var"),
+    Op("prod", _plan_prod, lambda x, p: x[0].prod(axis=p["axis"], keepdims=p["keepdims"]),
+       lambda n, p: f"{n[0]}.prod({_reduction_keywords(p)})"),
+    Op("std", _plan_std, lambda x, p: x[0].std(axis=p["axis"], keepdims=p["keepdims"]),
+       lambda n, p: f"{n[0]}.std({_reduction_keywords(p)})"),
+    Op("cumsum", _plan_cumsum, lambda x, p: x[0].cumsum(p["axis"]), lambda n, p: f"{n[0]}.cumsum({p['axis']})"),
+    Op("logaddexp", no_params, lambda x, p: logaddexp(x[0], x[1]), lambda n, p: f"logaddexp({n[0]}, {n[1]})",
+       arity=2, pick=pick_pair(_broadcasts)),
     reduction("max", tie="largest"),
     reduction("min", tie="smallest"),
     Op(
@@ -469,6 +514,7 @@ NAMESPACE = {
     "where": where,
     "concatenate": concatenate,
     "stack": stack,
+    "logaddexp": logaddexp,
     "unsqueeze": unsqueeze,
     "broadcast_to": broadcast_to,
 }

@@ -153,7 +153,7 @@ def test_ops_left_out_of_the_tensor_strategies_are_in_the_catalogue():
 
 def value_points(spec, count=3):
     rng = np.random.default_rng(len(spec.name))
-    return [tuple(float(d.sample(rng, ())) for d in spec.domain) for _ in range(count)]
+    return [tuple(float(x) for x in optable.sample_operands(spec.domain, rng, [()] * spec.arity)) for _ in range(count)]
 
 
 SHARED = [pytest.param(spec, id=spec.name) for spec in shared()]
@@ -209,12 +209,23 @@ def test_a_domain_draws_inside_itself_and_away_from_its_kinks():
     assert np.all(np.abs(integers - np.round(integers)) >= 0.1 - 1e-12)
 
 
+@pytest.mark.parametrize("shapes", [((), ()), ((2, 3), (3,)), ((2, 1), (1, 3)), ((), (2, 3)), ((2, 3), ())])
+def test_operands_whose_kinks_depend_on_both_keep_their_ratio_away_from_the_kinks(shapes):
+    domains = optable.spec_of("%").domain
+    a, b = optable.sample_operands(domains, np.random.default_rng(3), shapes)
+    assert a.shape == shapes[0] and b.shape == shapes[1]
+    ratio = a / b
+    assert np.all(np.abs(ratio - np.round(ratio)) >= 0.1 - 1e-12)
+    assert np.all(np.abs(b) >= 0.1)
+
+
 def test_a_domain_describes_itself_in_words():
     assert Domain(low=0.0).describe() == "x > 0"
     assert Domain(low=-1.0, high=1.0).describe() == "-1 < x < 1"
     assert Domain(kinks=(0.0,)).describe() == "x ≠ 0"
     assert Domain().describe() == "everywhere"
     assert Domain(high=math.inf, kinks=INTEGERS).describe() == "x not an integer"
+    assert Domain(kinks=INTEGERS, over=1).describe("a") == "a / b not an integer"
 
 
 # --------------------------------------------------------------------------- the docs

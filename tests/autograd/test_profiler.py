@@ -300,7 +300,8 @@ def test_table_limit_keeps_the_costliest_rows_and_says_how_many_are_hidden():
         *_, J = f_graph()
         J.backward()
     lines = prof.table(limit=1).splitlines()
-    assert (lines[2].split()[0], lines[3].split()) == (prof.rows()[0].op, ["(2", "more)"])
+    assert lines[2].startswith(prof.rows()[0].op + " ")  # the costliest op, whichever it was this time
+    assert lines[3].split() == ["(2", "more)"]
 
 
 def test_table_refuses_a_limit_below_one():

@@ -17,11 +17,27 @@ The sin makes the second derivative run every rule on recorded nodes, linear ops
 
 import operator
 from dataclasses import dataclass, field
+from functools import partial
 
 import numpy as np
 import pytest
 
-from autograd import Tensor, concatenate, maximum, minimum, stack, where
+from autograd import (
+    Tensor,
+    concatenate,
+    einsum,
+    hstack,
+    logaddexp,
+    maximum,
+    minimum,
+    outer,
+    split,
+    stack,
+    tensordot,
+    vstack,
+    where,
+)
+from autograd.optable import sample_operands
 from autograd.pointwise import shared
 
 from tests.finite_differences import (
@@ -63,10 +79,12 @@ class Case:
     function: object  # on Tensors
     reference: object  # on ndarrays
     shapes: tuple
-    draws: tuple = field(default=())
+    draws: tuple = field(default=())  # one draw(rng, shape) per input, or a joint draw(rng, shapes) of all
 
     def inputs(self, seed=0):
         rng = np.random.default_rng(seed)
+        if callable(self.draws):
+            return [np.asarray(x, dtype=np.float64) for x in self.draws(rng, self.shapes)]
         draws = self.draws or (smooth,) * len(self.shapes)
         return [np.asarray(draw(rng, shape), dtype=np.float64) for draw, shape in zip(draws, self.shapes)]
 
@@ -140,12 +158,13 @@ for name, function, reference, draw in UNARY:
 BINARY_SHAPES = [((2, 3), (2, 3)), ((2, 3), (3,)), ((2, 1), (1, 3)), ((), (2, 3)), ((3, 1, 2), (4, 1)), ((2, 3), ())]
 BINARY = [
     *(
-        (spec.name, getattr(operator, spec.dunder), spec.reference, tuple(d.sample for d in spec.domain))
+        (spec.name, getattr(operator, spec.dunder), spec.reference, partial(sample_operands, spec.domain))
         for spec in shared()
         if spec.arity == 2
     ),
     ("maximum", maximum, np.maximum, (smooth, smooth)),
     ("minimum", minimum, np.minimum, (smooth, smooth)),
+    ("logaddexp", logaddexp, np.logaddexp, (smooth, smooth)),
     (
         "where",
         lambda a, b: where(checkerboard(a, b), a, b),
@@ -200,6 +219,8 @@ REDUCTIONS = [
     ("max", lambda a, **kw: a.max(**kw), np.max),
     ("min", lambda a, **kw: a.min(**kw), np.min),
     ("logsumexp", lambda a, **kw: a.logsumexp(**kw), logsumexp),
+    ("prod", lambda a, **kw: a.prod(**kw), np.prod),
+    ("std", lambda a, **kw: a.std(**kw), np.std),
 ]
 
 
@@ -325,6 +346,150 @@ CASES += [
     Case("stack_scalars", lambda a, b: stack([a, b]), lambda a, b: np.stack([a, b]), ((), ())),
     Case("stack_with_constant", lambda a: stack([a, CONSTANT[0]]), lambda a: np.stack([a, CONSTANT[0]]), ((3,),)),
 ]
+
+
+
+def with_zeros(*positions):
+    """Values in [-2, 2] with zeros at the given flat ``positions``: prod's gradient must not divide by them."""
+
+    def draw(rng, shape):
+        values = smooth(rng, shape)
+        values.reshape(-1)[list(positions)] = 0.0
+        return values
+
+    return draw
+
+
+# prod with zeros: one zero in a row, two zeros in a row, a zero everywhere the product is taken
+CASES += [
+    Case("prod_one_zero", lambda a: a.prod(), np.prod, ((4,),), (with_zeros(2),)),
+    Case("prod_two_zeros", lambda a: a.prod(), np.prod, ((4,),), (with_zeros(0, 3),)),
+    Case("prod_zeros_by_row(axis=1)", lambda a: a.prod(axis=1), lambda a: np.prod(a, axis=1), ((3, 4),),
+         (with_zeros(1, 4, 6, 11),)),
+    Case("prod_zero_keepdims(axis=(0,2))", lambda a: a.prod(axis=(0, 2), keepdims=True),
+         lambda a: np.prod(a, axis=(0, 2), keepdims=True), ((2, 3, 2),), (with_zeros(5),)),
+]
+
+# running sums, along an axis or of the flattened tensor
+for shape, axis in (((2, 3, 4), None), ((2, 3, 4), 0), ((2, 3, 4), 1), ((2, 3, 4), -1), ((5,), 0), ((), None)):
+    CASES.append(Case(f"cumsum(axis={axis})", lambda a, axis=axis: a.cumsum(axis),
+                      lambda a, axis=axis: np.cumsum(a, axis), (shape,)))
+
+# contractions: einsum (explicit, implicit, '...', diagonals, sums, three operands, a size-1 axis), tensordot, dot, outer
+EINSUMS = [
+    ("ij,jk->ik", ((2, 3), (3, 4))),
+    ("ij,jk", ((2, 3), (3, 4))),
+    ("ij,kj", ((2, 3), (4, 3))),
+    ("ii->", ((3, 3),)),
+    ("ii", ((3, 3),)),
+    ("ii->i", ((3, 3),)),
+    ("iij->ji", ((2, 2, 3),)),
+    ("ij->", ((2, 3),)),
+    ("ij->j", ((2, 3),)),
+    ("ijk->kji", ((2, 3, 4),)),
+    ("i,i->", ((4,), (4,))),
+    ("i,j->ij", ((3,), (2,))),
+    ("ij,ij->ij", ((2, 3), (2, 3))),
+    ("bij,bjk->bik", ((2, 2, 3), (2, 3, 2))),
+    ("...ij,...jk->...ik", ((5, 1, 2, 3), (4, 3, 2))),
+    ("...i,...i", ((2, 3), (3,))),
+    ("ij,jk,kl->il", ((2, 3), (3, 4), (4, 2))),
+    ("ij,jk->ik", ((2, 1), (3, 4))),
+    ("i,ij,j->", ((3,), (3, 2), (2,))),
+]
+for subscripts, shapes in EINSUMS:
+    CASES.append(Case(f"einsum({subscripts})", lambda *a, s=subscripts: einsum(s, *a),
+                      lambda *a, s=subscripts: np.einsum(s, *a), shapes))
+CASES.append(Case("einsum_same_operand_twice", lambda a: einsum("ij,ij->", a, a),
+                  lambda a: np.einsum("ij,ij->", a, a), ((2, 3),)))
+
+for axes, shapes in ((2, ((2, 3, 4), (3, 4, 5))), (1, ((2, 3), (3, 4))), (0, ((2,), (3,))),
+                     (([1, 0], [0, 1]), ((3, 2, 4), (2, 3, 5))), ((2, 0), ((3, 2, 4), (4, 5)))):
+    CASES.append(Case(f"tensordot(axes={axes})", lambda a, b, axes=axes: tensordot(a, b, axes),
+                      lambda a, b, axes=axes: np.tensordot(a, b, axes), shapes))
+for shapes in (((3,), (3,)), ((2, 3), (3,)), ((3,), (3, 4)), ((2, 3), (3, 4)), ((2, 2, 3), (4, 3, 5)), ((2, 3, 4), (4,)),
+               ((), (3,)), ((2, 3), ())):
+    CASES.append(Case("dot", lambda a, b: a.dot(b), np.dot, shapes))
+for shapes in (((3,), (4,)), ((2, 2), (3,)), ((), (2,))):
+    CASES.append(Case("outer", outer, np.outer, shapes))
+
+# trace, diag, tril, triu
+for shape, kw in (((3, 3), {}), ((3, 4), {}), ((3, 4), {"offset": 1}), ((4, 3), {"offset": -2}),
+                  ((2, 3, 3), {"axis1": 1, "axis2": 2}), ((3, 2, 3), {"axis1": 2, "axis2": 0, "offset": 1})):
+    CASES.append(Case(f"trace{kw}".replace(" ", ""), lambda a, kw=kw: a.trace(**kw),
+                      lambda a, kw=kw: np.trace(a, **kw), (shape,)))
+for shape, k in (((4,), 0), ((3,), 1), ((3,), -2), ((3, 4), 0), ((4, 3), -1), ((3, 4), 2)):
+    CASES.append(Case(f"diag(k={k})", lambda a, k=k: a.diag(k), lambda a, k=k: np.diag(a, k), (shape,)))
+for name in ("tril", "triu"):
+    for shape, k in (((4, 4), 0), ((3, 5), 1), ((2, 3, 3), -1)):
+        CASES.append(Case(f"{name}(k={k})", lambda a, k=k, name=name: getattr(a, name)(k),
+                          lambda a, k=k, name=name: getattr(np, name)(a, k), (shape,)))
+
+# split, vstack, hstack, tile, repeat, pad, flip, roll, sort
+REARRANGE = [
+    ("split_piece", lambda a: split(a, [1, 3], axis=1)[1], lambda a: np.split(a, [1, 3], axis=1)[1], ((2, 5),)),
+    ("split_reordered", lambda a: concatenate(split(a, 3)[::-1]), lambda a: np.concatenate(np.split(a, 3)[::-1]),
+     ((6, 2),)),
+    ("split_last_axis", lambda a: stack(split(a, 2, axis=-1)), lambda a: np.stack(np.split(a, 2, axis=-1)),
+     ((2, 3, 4),)),
+    ("vstack_rows", lambda a, b: vstack([a, b]), lambda a, b: np.vstack([a, b]), ((3,), (2, 3))),
+    ("vstack_matrices", lambda a, b: vstack((a, b)), lambda a, b: np.vstack((a, b)), ((2, 3), (1, 3))),
+    ("vstack_scalars", lambda a, b: vstack([a, b]), lambda a, b: np.vstack([a, b]), ((), ())),
+    ("hstack_vectors", lambda a, b: hstack([a, b]), lambda a, b: np.hstack([a, b]), ((3,), (2,))),
+    ("hstack_matrices", lambda a, b: hstack((a, b)), lambda a, b: np.hstack((a, b)), ((2, 3), (2, 1))),
+    ("hstack_scalars", lambda a, b: hstack([a, b]), lambda a, b: np.hstack([a, b]), ((), ())),
+    ("tile_int", lambda a: a.tile(2), lambda a: np.tile(a, 2), ((3,),)),
+    ("tile_pair", lambda a: a.tile((2, 1)), lambda a: np.tile(a, (2, 1)), ((2, 3),)),
+    ("tile_more_axes", lambda a: a.tile((2, 1, 2)), lambda a: np.tile(a, (2, 1, 2)), ((2, 3),)),
+    ("tile_scalar", lambda a: a.tile(3), lambda a: np.tile(a, 3), ((),)),
+    ("repeat_flat", lambda a: a.repeat(2), lambda a: np.repeat(a, 2), ((2, 3),)),
+    ("repeat_counts", lambda a: a.repeat([1, 0, 2], axis=1), lambda a: np.repeat(a, [1, 0, 2], axis=1), ((2, 3),)),
+    ("repeat_axis0", lambda a: a.repeat(3, axis=0), lambda a: np.repeat(a, 3, axis=0), ((2, 3),)),
+    ("pad_int", lambda a: a.pad(1), lambda a: np.pad(a, 1), ((2, 3),)),
+    ("pad_per_axis", lambda a: a.pad(((1, 0), (2, 1))), lambda a: np.pad(a, ((1, 0), (2, 1))), ((2, 3),)),
+    ("pad_pair", lambda a: a.pad((0, 2)), lambda a: np.pad(a, (0, 2)), ((3,),)),
+    ("pad_one_pair_for_all", lambda a: a.pad(((0, 1),)), lambda a: np.pad(a, ((0, 1),)), ((2, 3, 2),)),
+    ("flip_all", lambda a: a.flip(), lambda a: np.flip(a), ((2, 3, 4),)),
+    ("flip_axis", lambda a: a.flip(1), lambda a: np.flip(a, 1), ((2, 3, 4),)),
+    ("flip_axes", lambda a: a.flip((0, 2)), lambda a: np.flip(a, (0, 2)), ((2, 3, 4),)),
+    ("roll_vector", lambda a: a.roll(2), lambda a: np.roll(a, 2), ((5,),)),
+    ("roll_flat", lambda a: a.roll(1), lambda a: np.roll(a, 1), ((2, 3),)),
+    ("roll_axis", lambda a: a.roll(-1, axis=1), lambda a: np.roll(a, -1, axis=1), ((2, 3),)),
+    ("roll_axes", lambda a: a.roll((1, 2), axis=(0, 2)), lambda a: np.roll(a, (1, 2), axis=(0, 2)), ((2, 3, 4),)),
+    ("sort_vector", lambda a: a.sort(), lambda a: np.sort(a), ((5,),)),
+    ("sort_last_axis", lambda a: a.sort(), lambda a: np.sort(a), ((2, 3, 4),)),
+    ("sort_axis0", lambda a: a.sort(axis=0), lambda a: np.sort(a, axis=0), ((3, 4),)),
+    ("sort_flat", lambda a: a.sort(axis=None), lambda a: np.sort(a, axis=None), ((2, 3),)),
+]
+for name, function, reference, shapes in REARRANGE:
+    CASES.append(Case(name, function, reference, shapes))
+
+# numpy's functions of the same names run the ops on Tensors (one function serves as op and reference)
+NUMPY_DISPATCH = [
+    ("np.prod", lambda a: np.prod(a, axis=1), ((2, 3),)),
+    ("np.std", lambda a: np.std(a, axis=0, keepdims=True), ((2, 3),)),
+    ("np.cumsum", lambda a: np.cumsum(a, axis=1), ((2, 3),)),
+    ("np.einsum", lambda a, b: np.einsum("ij,jk->ik", a, b), ((2, 3), (3, 2))),
+    ("np.tensordot", lambda a, b: np.tensordot(a, b, axes=1), ((2, 3), (3, 2))),
+    ("np.dot", lambda a, b: np.dot(a, b), ((2, 3), (3,))),
+    ("np.outer", lambda a, b: np.outer(a, b), ((2,), (3,))),
+    ("np.trace", lambda a: np.trace(a), ((3, 3),)),
+    ("np.diag", lambda a: np.diag(a, 1), ((3,),)),
+    ("np.tril", lambda a: np.tril(a), ((3, 3),)),
+    ("np.triu", lambda a: np.triu(a, k=1), ((3, 3),)),
+    ("np.split", lambda a: np.split(a, 2)[1], ((4,),)),
+    ("np.vstack", lambda a, b: np.vstack([a, b]), ((2,), (2,))),
+    ("np.hstack", lambda a, b: np.hstack([a, b]), ((2,), (3,))),
+    ("np.tile", lambda a: np.tile(a, (1, 2)), ((2, 2),)),
+    ("np.repeat", lambda a: np.repeat(a, 2, axis=0), ((2, 2),)),
+    ("np.pad", lambda a: np.pad(a, 1), ((2, 2),)),
+    ("np.pad_constant_values", lambda a: np.pad(a, (1, 2), constant_values=1.5), ((2,),)),
+    ("np.flip", lambda a: np.flip(a, axis=0), ((2, 3),)),
+    ("np.roll", lambda a: np.roll(a, 1, axis=1), ((2, 3),)),
+    ("np.sort", lambda a: np.sort(a, axis=0), ((3, 2),)),
+]
+for name, function, shapes in NUMPY_DISPATCH:
+    CASES.append(Case(name, function, function, shapes))
 
 # the fused softmax + cross-entropy node with class labels, and a cast to a wider float
 CASES += [
