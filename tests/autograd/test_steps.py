@@ -115,3 +115,15 @@ def test_a_rule_that_fails_leaves_every_rule_in_place():
     assert getattr(rule, "__name__", "") != "recorded"
     y.backward(np.ones(2))
     np.testing.assert_array_equal(x.grad, [2.0, 2.0])
+
+
+def test_contributions_and_running_sums_stay_as_recorded_when_the_engine_adds_in_place():
+    x = Tensor(np.array([1.0, 2.0]), requires_grad=True, label="x")
+    loss = (x * 2.0 + x * 3.0 + x * 4.0).sum()
+    steps = backward_steps(loss)
+    into_x = [(part.contribution, steps._totals[index][id(x)])
+              for index, step in enumerate(steps) for part in step.contributions if part.parent is x]
+    assert sorted(float(contribution[0]) for contribution, _ in into_x) == [2.0, 3.0, 4.0]
+    assert all(np.array_equal(contribution, np.full(2, contribution[0])) for contribution, _ in into_x)
+    assert [float(total[0]) for _, total in into_x] == list(np.cumsum([float(c[0]) for c, _ in into_x]))
+    np.testing.assert_array_equal(x.grad, [9.0, 9.0])
