@@ -14,6 +14,7 @@ optional.
 """
 
 import os
+import weakref
 import zipfile
 import zlib
 from collections.abc import Mapping
@@ -40,6 +41,10 @@ class Parameter(Tensor):
     def __repr__(self):
         body = np.array2string(self.data, separator=", ", prefix="Parameter(")
         return f"Parameter({body}, dtype={self.data.dtype})"
+
+
+_last_calls = weakref.WeakKeyDictionary()
+"""Each module's latest ``(args, output)``: one entry per module, kept outside it so the parameter walk never sees it."""
 
 
 def _is_parameter(obj):
@@ -80,6 +85,7 @@ class Module:
         hooks = self._forward_hooks
         if hooks is not None and hooks.hooks:
             output = hooks.run(self, args, output)
+        _last_calls[self] = (args, output)
         return output
 
     _forward_hooks = None
@@ -95,6 +101,13 @@ class Module:
         if self._forward_hooks is None:
             self._forward_hooks = ForwardHooks()
         return self._forward_hooks.add(fn)
+
+    def last_call(self):
+        """``(args, output)`` of this module's latest call, or None: what ``draw_graph(collapse=True)`` boxes.
+
+        One pointer per module: the latest output (and so its graph) stays alive until the next call.
+        """
+        return _last_calls.get(self)
 
     # --- the walk -----------------------------------------------------------------
 
