@@ -14,7 +14,6 @@ optional.
 """
 
 import os
-import weakref
 import zipfile
 import zlib
 from collections.abc import Mapping
@@ -43,7 +42,6 @@ class Parameter(Tensor):
         return f"Parameter({body}, dtype={self.data.dtype})"
 
 
-_last_calls = weakref.WeakKeyDictionary()
 """Each module's latest ``(args, output)``: one entry per module, kept outside it so the parameter walk never sees it."""
 
 
@@ -74,6 +72,7 @@ def _counts(item):
 class Module:
     """The base of every layer and model: parameters, train/eval mode, state_dict, ``__call__`` -> ``forward``."""
 
+    __slots__ = ("__dict__", "__weakref__", "_last_call")  # a slot, not an attribute: the walk never sees it
     training = True
 
     def forward(self, *args, **kwargs):
@@ -85,7 +84,7 @@ class Module:
         hooks = self._forward_hooks
         if hooks is not None and hooks.hooks:
             output = hooks.run(self, args, output)
-        _last_calls[self] = (args, output)
+        self._last_call = (args, output)
         return output
 
     _forward_hooks = None
@@ -107,7 +106,7 @@ class Module:
 
         One pointer per module: the latest output (and so its graph) stays alive until the next call.
         """
-        return _last_calls.get(self)
+        return getattr(self, "_last_call", None)
 
     # --- the walk -----------------------------------------------------------------
 
