@@ -13,6 +13,7 @@ from .gradcheck import GradcheckError, gradcheck, gradgradcheck
 from .node import Node
 from .primitive import Primitive, primitive
 from .profiler import profile
+from .steps import backward_steps
 from .tensor import (
     Tensor,
     concatenate,
@@ -38,6 +39,7 @@ __all__ = [
     "Primitive",
     "Tensor",
     "Value",
+    "backward_steps",
     "concatenate",
     "detect_anomaly",
     "dot",

@@ -140,6 +140,9 @@ def propagate(order, create_graph):
                     current = parent._grad
                     parent._grad = grad if current is None else current + grad
         return
+    if order and order[-1]._sums_in_place:
+        _propagate_summing_in_place(order)
+        return
     for node in reversed(order):
         parents = node.parents
         if len(parents) == 2:
@@ -153,6 +156,37 @@ def propagate(order, create_graph):
             if parent._requires_grad:
                 current = parent._grad
                 parent._grad = grad if current is None else current + grad
+
+
+def _propagate_summing_in_place(order):
+    """``propagate``'s first-order pass for payloads that are mutable buffers (a node class's ``_sums_in_place``).
+
+    A parent's first gradient is kept as the rule gave it (it may be shared, a view
+    of another gradient); its second is added into a new buffer, which this pass
+    then owns and adds every further gradient into in place. A node reached by many
+    paths (a tensor read by many slices) costs one buffer, not one per path.
+    """
+    owned = set()
+    for node in reversed(order):
+        parents = node.parents
+        if len(parents) == 2:
+            first, second = parents
+            grads = node._vjp(node._grad, node._data, first._data, second._data)
+        elif len(parents) == 1:
+            grads = node._vjp(node._grad, node._data, parents[0]._data)
+        else:
+            grads = node._vjp(node._grad, node._data, *[parent._data for parent in parents])
+        for parent, grad in zip(parents, grads):
+            if parent._requires_grad:
+                current = parent._grad
+                if current is None:
+                    parent._grad = grad
+                elif parent in owned:
+                    current += grad
+                    parent._grad = current  # a 0-d sum is an immutable scalar: store it back
+                else:
+                    parent._grad = current + grad
+                    owned.add(parent)
 
 
 def _seed_and_propagate(root, order, seed, create_graph):

@@ -35,6 +35,21 @@ def unary(name, on_float, on_array, rule, doc, domain=EVERYWHERE, params=None, a
                           rule=rule, params=params, attributes=attributes or (name,), defaults=defaults))
 
 
+def binary_rules(grad_a, grad_b):
+    """A binary op's rules keyed by (a needs grad, b needs grad): only the gradients needed are computed."""
+
+    def both(g, out, a, b):
+        return grad_a(g, out, a, b), grad_b(g, out, a, b)
+
+    def first(g, out, a, b):
+        return grad_a(g, out, a, b), None
+
+    def second(g, out, a, b):
+        return None, grad_b(g, out, a, b)
+
+    return {(True, True): both, (True, False): first, (False, True): second}
+
+
 def bind_params(spec, args, kwargs, where, convert):
     """The keyword parameters of a call to ``spec``'s method: positional ``args`` and ``kwargs`` over its defaults,
     each passed through ``convert(value, where)``; a TypeError for an unknown or doubled one."""

@@ -17,7 +17,7 @@ from .hooks import register_hook
 from .node import Node, init_node, new_node
 from .node import describe as _describe
 from .optable import OpSpec
-from .pointwise import bind_params
+from .pointwise import binary_rules, bind_params
 
 
 def to_float(x, where):
@@ -137,21 +137,6 @@ def lift(x, op):
 
 # The ops Value shares with Tensor (``autograd.pointwise``), made into Value's methods. Which gradients a
 # binary rule computes is settled at forward time: an operand that needs none costs nothing backward.
-
-
-def binary_rules(grad_a, grad_b):
-    """A binary op's rules keyed by (a needs grad, b needs grad)."""
-
-    def both(g, out, a, b):
-        return grad_a(g, out, a, b), grad_b(g, out, a, b)
-
-    def first(g, out, a, b):
-        return grad_a(g, out, a, b), None
-
-    def second(g, out, a, b):
-        return None, grad_b(g, out, a, b)
-
-    return {(True, True): both, (True, False): first, (False, True): second}
 
 
 def _binary_methods(spec):

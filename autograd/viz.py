@@ -14,16 +14,29 @@ The ``graphviz`` package is imported only when a graph is drawn, so importing
 autograd stays fast.
 """
 
-import html
 import math
 import numbers
-import re
 import warnings
 from collections.abc import Mapping
 
 import numpy as np
 
+from .graph_labels import (
+    _BORDER,
+    _DIM,
+    _INPUT_FILL,
+    _OP_FILL,
+    _PARAMETER_FILL,
+    _RESULT_FILL,
+    _ROOT_FILL,
+    _add_cut_note,
+    _attribute,
+    _measure,
+    _shape_and_dtype,
+    _text,
+)
 from .graph_layout import layered_positions
+from .graph_shading import GradShading, mean_abs_grad
 
 DEFAULT_MAX_NODES = 500
 """How many nodes ``draw_graph`` draws unless told otherwise; the rest are counted in a note."""
@@ -36,27 +49,16 @@ The DOT source needs no Graphviz: graph.source, or graph.save("graph.dot")."""
 
 _RANKDIRS = ("LR", "RL", "TB", "BT")
 _SMALL_TENSOR = 6  # tensors with at most this many elements show their values; bigger ones a summary
-_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
-_PARAMETER_FILL = "#d6e9ff"
-_INPUT_FILL = "#eeeeee"
-_RESULT_FILL = "#ffffff"
-_ROOT_FILL = "#fff1c7"
-_OP_FILL = "#fbe3d0"
-_NOTE_FILL = "#fff8dc"
-_BORDER = "#4d4d4d"
-_DIM = "#6b6b6b"
 
 _GRAPH_ATTR = {"newrank": "true", "nodesep": "0.18", "ranksep": "0.3", "fontname": "Helvetica", "bgcolor": "white"}
 _NODE_ATTR = {"shape": "plain", "fontname": "Helvetica", "fontsize": "11", "color": _BORDER}
 _EDGE_ATTR = {"arrowsize": "0.6", "color": "#555555", "penwidth": "0.9"}
 _OP_STYLE = f'shape=ellipse style=filled fillcolor="{_OP_FILL}" fontsize=12 height=0.3 width=0.4 margin="0.04,0.02" ordering=in'
-_NOTE_STYLE = f'shape=note style=filled fillcolor="{_NOTE_FILL}" margin="0.12,0.06" fontsize=10'
 
 DOT_LAYOUT_MAX_NODES = 1000
 """Up to this many boxes ``dot`` lays the graph out; above, ``graph_layout.layered_positions`` does, in linear time."""
 _PRESET_LAYOUT_ATTR = {"splines": "line", "outputorder": "edgesfirst"}
-_TAG = re.compile(r"<[^>]*>")
 
 
 def draw_graph(
@@ -69,6 +71,9 @@ def draw_graph(
     highlight_params=True,
     precision=4,
     names=None,
+    model=None,
+    collapse=False,
+    color_by=None,
 ):
     """The computation graph that produced ``root``, as a ``graphviz.Digraph`` (a ``ComputationGraph``).
 
@@ -93,6 +98,18 @@ def draw_graph(
     - ``names``: names for unlabelled nodes, such as a model's parameters: a
       ``{name: node}`` mapping, ``(name, node)`` pairs, or anything with
       ``named_parameters()`` (``draw_graph(model(x), names=model)``).
+    - ``model``: the model that computed ``root``; its parameters are named after
+      ``model.named_parameters()`` (``names`` wins where both name a node).
+    - ``collapse``: with ``model``, one box per module call (``Linear(2→16)``,
+      ``ReLU``) holding its parameters, and the ops after the last module as one
+      box (the loss), so a deep net fits a screen. It reads each module's
+      ``last_call()``: draw right after the forward pass you mean. ``max_nodes``
+      then counts boxes.
+    - ``color_by``: None, or "grad" to fill each box by log10 of its mean |grad|
+      (a collapsed box: the gradient at its output), orange-red for the largest
+      and pale for the smallest (the scale spans at least three powers of ten,
+      and leaves out the root, which holds the seed), with a legend: vanishing
+      gradients show as fading colour.
 
     Rendering (``.pipe()``, ``.render()``, Jupyter display) needs Graphviz's ``dot``
     program; the DOT source (``.source``) does not.
@@ -107,9 +124,27 @@ def draw_graph(
         raise ValueError(f"draw_graph: precision must be between 1 and 17 significant digits, got {precision}")
     parameter_fill = _parameter_fill(highlight_params)
     names_by_id = _names_by_id(names)
+    if model is not None:
+        if not hasattr(model, "named_parameters"):
+            raise TypeError(f"draw_graph: model must be a Module (with named_parameters()), got {type(model).__name__}")
+        names_by_id = {**_names_by_id(model), **names_by_id}
+    if not isinstance(collapse, bool):
+        raise TypeError(f"draw_graph: collapse must be True or False, got {type(collapse).__name__}")
+    if collapse and model is None:
+        raise ValueError("draw_graph: collapse=True needs model=, the Module whose calls become boxes "
+                         "(draw_graph(loss, model=model, collapse=True))")
+    shading = _shading(color_by, roots)
     graph_class = _graph_class()
 
     nodes = breadth_first_order(roots)
+    if collapse:
+        from .viz_collapsed import collapsed_shapes
+
+        number = _number_format(precision)
+        shapes, edges, shading = collapsed_shapes(roots, nodes, model, names_by_id, shading, number, max_nodes, True)
+        if shading:
+            shapes.append(_legend(shading))
+        return _assemble(graph_class, shapes, edges, rankdir, len(shapes) > DOT_LAYOUT_MAX_NODES)
     drawn = nodes if max_nodes is None else nodes[:max_nodes]
     place = {id(node): index for index, node in enumerate(drawn)}
     root_ids = {id(node) for node in roots}
@@ -122,7 +157,9 @@ def draw_graph(
     # inputs first: dot then orders each rank the way the expression reads
     for index in range(len(drawn) - 1, -1, -1):
         node = drawn[index]
-        if id(node) in root_ids:
+        if shading:
+            fill = shading.colour(mean_abs_grad(node))
+        elif id(node) in root_ids:
             fill = _ROOT_FILL
         elif node.parents:
             fill = _RESULT_FILL
@@ -150,7 +187,13 @@ def draw_graph(
     hidden = len(nodes) - len(drawn)
     if hidden:
         _add_cut_note(shapes, edges, hidden, max_nodes, cut)
+    if shading:
+        shapes.append(_legend(shading))
+    return _assemble(graph_class, shapes, edges, rankdir, preset_layout)
 
+
+def _assemble(graph_class, shapes, edges, rankdir, preset_layout):
+    """The ``ComputationGraph`` of named shapes and edges, laid out by ``dot`` or, when big, by us."""
     if not preset_layout:
         graph = graph_class(
             name="computation_graph",
@@ -162,7 +205,7 @@ def draw_graph(
     else:
         graph = graph_class(
             name="computation_graph",
-            comment=f"{len(drawn)} boxes, laid out by autograd.viz: render with `neato -n2`, not `dot`",
+            comment=f"{len(shapes)} shapes, laid out by autograd.viz: render with `neato -n2`, not `dot`",
             engine="neato",
             graph_attr={**_GRAPH_ATTR, **_PRESET_LAYOUT_ATTR},
             node_attr=_NODE_ATTR,
@@ -183,6 +226,30 @@ def draw_graph(
         for tail, head, attributes in edges
     )
     return graph
+
+
+def _shading(color_by, roots):
+    if color_by is None:
+        return None
+    if not isinstance(color_by, str):
+        raise TypeError(f"draw_graph: color_by must be None or a str such as \"grad\", got {type(color_by).__name__}")
+    if color_by != "grad":
+        raise ValueError(f"draw_graph: color_by must be None or \"grad\" (shade by log |grad|), got {color_by!r}")
+    # the roots hold the seed (1 for a loss): fitting the scale to it would wash out every other box
+    root_ids = {id(node) for node in roots}
+    nodes = [node for node in breadth_first_order(roots) if id(node) not in root_ids]
+    return GradShading([mean_abs_grad(node) for node in nodes or roots])
+
+
+def _legend(shading):
+    """The legend node of a shaded graph: which colour means which mean |grad|."""
+    cells = [('<TR><TD COLSPAN="2" CELLPADDING="4"><B>mean |grad|</B><BR/>'
+              f'<FONT COLOR="{_DIM}" POINT-SIZE="9">log scale</FONT></TD></TR>')]
+    cells += [f'<TR><TD BGCOLOR="{colour}" WIDTH="18" BORDER="1"> </TD><TD ALIGN="LEFT">{_text(text)}</TD></TR>'
+              for colour, text in shading.legend_rows()]
+    table = (f'<TABLE BORDER="1" CELLBORDER="0" CELLSPACING="2" CELLPADDING="2" COLOR="{_BORDER}" '
+             f'BGCOLOR="white">{"".join(cells)}</TABLE>')
+    return "legend", f"label=<{table}>", (110.0, 24.0 * 8)
 
 
 def breadth_first_order(roots):
@@ -269,15 +336,6 @@ def _names_by_id(names):
     return found
 
 
-def _add_cut_note(shapes, edges, hidden, max_nodes, cut):
-    noun = "node" if hidden == 1 else "nodes"
-    note = f"{hidden:,} more {noun} not shown (max_nodes={max_nodes:,}; max_nodes=None draws all)"
-    shapes.append(("cut_note", f"label=<{_text(note)}> {_NOTE_STYLE}", (5.5 * len(note) + 30, 30.0)))
-    for op, left_out in cut:
-        count = f" label=<{left_out} inputs>" if left_out > 1 else ""
-        edges.append(("cut_note", op, f'style=dashed color="{_DIM}" fontsize=9 fontcolor="{_DIM}"{count}'))
-
-
 # Box contents
 
 
@@ -309,11 +367,6 @@ def _box(node, label, fill, show_data, show_grad, number, measure):
     return table, (_measure(rows) if measure else None)
 
 
-def _measure(rows):
-    lines = [html.unescape(_TAG.sub("", line)) for row in rows for line in row.split("<BR/>")]
-    return 6.8 * max(map(len, lines)) + 16.0, 16.0 * len(lines) + 10.0
-
-
 def _op_size(op):
     return max(28.8, 7.5 * len(op) + 14.0), 21.6
 
@@ -325,17 +378,6 @@ def _field(name, text):
 def _payload(grad):
     # after backward(create_graph=True) a grad is itself a node
     return grad.data if _is_node(grad) else grad
-
-
-def _shape_and_dtype(node):
-    shape = getattr(node, "shape", None)
-    if shape is None:
-        shape = getattr(node.data, "shape", ())
-    dtype = getattr(node, "dtype", None)
-    if dtype is None:
-        dtype = getattr(node.data, "dtype", None)
-    text = str(tuple(shape))
-    return f"{text} {dtype}" if dtype is not None else text
 
 
 def _summary(payload, number):
@@ -370,15 +412,6 @@ def _number_format(precision):
         return format(x, f".{precision}g") if math.isfinite(x) else str(x)
 
     return number
-
-
-def _text(text):
-    """Text for an HTML-like Graphviz label: XML-escaped, control characters dropped."""
-    return html.escape(_CONTROL_CHARACTERS.sub("", text), quote=True).replace("\n", "<BR/>")
-
-
-def _attribute(text):
-    return html.escape(_CONTROL_CHARACTERS.sub("", text), quote=True)
 
 
 # Rendering, with a clear message where Graphviz's `dot` is missing

@@ -193,7 +193,7 @@ def main(argv=None):
 
     for line in harness.environment([f"micrograd: {getattr(micrograd, '__version__', '0.1.0')}"]):
         print(line)
-    print("ours: nn.scalar.MLP (a fused dot node per neuron); sum_values for the mean; nn.l2_penalty (one dot) for Σθ²")
+    print("ours: nn.scalar.MLP (one fused neuron node per hidden neuron, one dot node per output); sum_values for the mean; nn.l2_penalty (one dot) for Σθ²")
     print(f"work: MLP(2, [16, 16, 1]) on {len(X)} moons points; {args.rounds} rounds x {args.steps} steps per mode\n")
 
     our_losses, their_losses = check_same_loss(X, y, args.check_steps)

@@ -42,6 +42,9 @@ class Parameter(Tensor):
         return f"Parameter({body}, dtype={self.data.dtype})"
 
 
+"""Each module's latest ``(args, output)``: one entry per module, kept outside it so the parameter walk never sees it."""
+
+
 def _is_parameter(obj):
     if isinstance(obj, Value):
         return obj.requires_grad and not obj.parents
@@ -69,6 +72,7 @@ def _counts(item):
 class Module:
     """The base of every layer and model: parameters, train/eval mode, state_dict, ``__call__`` -> ``forward``."""
 
+    __slots__ = ("__dict__", "__weakref__", "_last_call")  # a slot, not an attribute: the walk never sees it
     training = True
 
     def forward(self, *args, **kwargs):
@@ -80,6 +84,7 @@ class Module:
         hooks = self._forward_hooks
         if hooks is not None and hooks.hooks:
             output = hooks.run(self, args, output)
+        self._last_call = (args, output)
         return output
 
     _forward_hooks = None
@@ -95,6 +100,13 @@ class Module:
         if self._forward_hooks is None:
             self._forward_hooks = ForwardHooks()
         return self._forward_hooks.add(fn)
+
+    def last_call(self):
+        """``(args, output)`` of this module's latest call, or None: what ``draw_graph(collapse=True)`` boxes.
+
+        One pointer per module: the latest output (and so its graph) stays alive until the next call.
+        """
+        return getattr(self, "_last_call", None)
 
     # --- the walk -----------------------------------------------------------------
 

@@ -2,6 +2,7 @@
 
 import re
 import subprocess
+import warnings
 from pathlib import Path
 
 import pytest
@@ -20,13 +21,19 @@ def test_readme_has_python_examples():
 def test_readme_python_examples_run(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     namespace = {}
-    for block in python_blocks():
-        if "@given" in block:
-            pytest.importorskip("hypothesis")
-        code = compile(block, str(README), "exec")
-        exec(code, namespace)
-        if "test_gradients_match_finite_differences" in block:
-            namespace["test_gradients_match_finite_differences"]()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        for block in python_blocks():
+            if "@given" in block:
+                pytest.importorskip("hypothesis")
+            code = compile(block, str(README), "exec")
+            exec(code, namespace)
+            if "test_gradients_match_finite_differences" in block:
+                namespace["test_gradients_match_finite_differences"]()
+    shown = {type(w.message).__name__ + ": " + str(w.message).split(":")[0] for w in caught}
+    # the warnings README shows on purpose: numpy's log of a probability rounded to 1 (found by anomaly mode),
+    # and the monitor's word on the deep sigmoid net
+    assert shown == {"RuntimeWarning: divide by zero encountered in log", "TrainingWarning: vanishing gradients"}
 
 
 def test_every_picture_readme_shows_is_in_the_repository():

@@ -29,15 +29,7 @@ def binary_rules(grad_a, grad_b):
     ``grad_a(g, out, a, b)`` and ``grad_b`` give each operand's gradient at the
     result's shape; the ``summed`` variants bring it back to the operand's shape.
     """
-
-    def both(g, out, a, b):
-        return grad_a(g, out, a, b), grad_b(g, out, a, b)
-
-    def first(g, out, a, b):
-        return grad_a(g, out, a, b), None
-
-    def second(g, out, a, b):
-        return None, grad_b(g, out, a, b)
+    rules = {(*needs, False): rule for needs, rule in pointwise.binary_rules(grad_a, grad_b).items()}
 
     def both_summed(g, out, a, b):
         return sum_to(grad_a(g, out, a, b), a.shape), sum_to(grad_b(g, out, a, b), b.shape)
@@ -48,14 +40,10 @@ def binary_rules(grad_a, grad_b):
     def second_summed(g, out, a, b):
         return None, sum_to(grad_b(g, out, a, b), b.shape)
 
-    return {
-        (True, True, False): both,
-        (True, False, False): first,
-        (False, True, False): second,
-        (True, True, True): both_summed,
-        (True, False, True): first_summed,
-        (False, True, True): second_summed,
-    }
+    rules[True, True, True] = both_summed
+    rules[True, False, True] = first_summed
+    rules[False, True, True] = second_summed
+    return rules
 
 
 def _numpy_error(op, x, y, error):

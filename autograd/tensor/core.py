@@ -92,6 +92,7 @@ class Tensor(Node):
 
     __slots__ = ()
     __hash__ = object.__hash__  # identity: == builds a boolean tensor, it does not compare nodes
+    _sums_in_place = True  # ndarray gradients: the engine adds into buffers it made
 
     def __init__(self, data, requires_grad=False, dtype=None, label=""):
         array = as_array(data, dtype, "Tensor")

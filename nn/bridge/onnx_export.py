@@ -4,9 +4,11 @@ Linear is MatMul (+ Add): our weight is already the (in, out) matrix ONNX's MatM
 wants, and MatMul broadcasts over leading axes as our ``X @ W`` does. Activations
 map to the ONNX operators of the same name (a float64 LeakyReLU whose slope float32
 cannot hold exactly becomes PRelu with a float64 slope, since LeakyRelu's ``alpha`` is a
-float32 attribute); Dropout is the identity (the graph is
-for inference, as the model is in eval mode). Every axis but the last (features)
-is dynamic, so the file takes any batch size.
+float32 attribute); Dropout is the identity (the graph is for inference, as the model
+is in eval mode). Conv2d, the pooling layers and Flatten are written by
+``onnx_images``. Every axis but the last (features) is dynamic, so the file takes any
+batch size; a model with Conv2d or pooling layers takes (N, C, H, W) images with the
+batch, height and width dynamic.
 """
 
 import numbers
@@ -17,10 +19,13 @@ import numpy as np
 
 from autograd import Tensor, Value
 
+from ..conv_layers import AvgPool2d, Conv2d, Flatten, MaxPool2d
 from ..layers import Dropout, Identity, LeakyReLU, Linear, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh
 from ..module import Module
 from ..optional import require
-from .supported import CONTAINERS, FLOAT_DTYPES, model_dtype, walk
+from . import onnx_images as images
+from .onnx_graph import GraphBuilder
+from .supported import CONTAINERS, FLOAT_DTYPES, IMAGE_LAYERS, model_dtype, walk
 
 OPSET = 17  # ONNX operator set of the graph; onnxruntime has run it since 1.11
 IR_VERSION = 8  # the file format version that goes with opset 17
@@ -31,9 +36,13 @@ def export_onnx(model, path, example_input=None):
     """Write ``model`` as an ONNX file at ``path`` that onnxruntime runs with ``model(x)``'s outputs; returns the Path.
 
     ``example_input`` is a batch like those the model is called on (a Tensor, ndarray or
-    list): it fixes the number of features and the rank, and the model is run on it once
-    to check that it works. The graph computes in the model's dtype (float32 or float64;
-    a model without Linear layers takes the example's) and its leading axes are dynamic.
+    list): it fixes the number of features (or channels) and the rank, and the model is
+    run on it once to check that it works. The graph computes in the model's dtype
+    (float32 or float64; a model without Linear or Conv2d layers takes the example's).
+    Its leading axes are dynamic; for images (N, C, H, W) into a model with Conv2d or
+    pooling layers, the batch, height and width are. onnxruntime has no float64 Conv
+    or AveragePool, so in float64 those two are written as strided Slices and a MatMul
+    (or a Sum), which it runs.
     The model is exported in eval mode (Dropout off); its training mode is restored after.
     Needs the ``onnx`` package (``pip install "chainrule[onnx]"``).
     """
@@ -96,66 +105,101 @@ def _output_shape(model, example):
             module.training = training
 
 
-def _axes(shape):
-    """ONNX dims: named (dynamic) for every axis but the last, the number of features for the last."""
+def _input_axes(shape, modules):
+    """ONNX dims of the input: a batch of images (N, C, H, W) for a model with Conv2d or pooling layers has
+    its channels fixed and batch, height and width named (dynamic); any other input has every axis but
+    the last (features) named."""
+    if len(shape) == 4 and any(type(module) in IMAGE_LAYERS for _, module in modules):
+        return ["batch", int(shape[1]), "height", "width"]
     names = ["batch"] + [f"axis_{index}" for index in range(1, len(shape) - 1)]
     return names[: len(shape) - 1] + [int(shape[-1])]
 
 
+def _output_axes(onnx, graph_model, rank):
+    """ONNX dims of the output as shape inference finds them from the input's: sizes where they are fixed,
+    names where they follow the input's dynamic axes."""
+    inferred = onnx.shape_inference.infer_shapes(graph_model, strict_mode=True).graph.output[0]
+    dims = inferred.type.tensor_type.shape.dim
+    axes = []
+    for index in range(rank):
+        dim = dims[index] if index < len(dims) else None
+        if dim is not None and dim.HasField("dim_value"):
+            axes.append(int(dim.dim_value))
+        elif dim is not None and dim.dim_param and not dim.dim_param.startswith("unk__"):
+            axes.append(dim.dim_param)
+        else:
+            axes.append(f"output_axis_{index}")
+    return axes
+
+
 def _build(onnx, model, modules, dtype, input_shape, output_shape):
-    helper, numpy_helper = onnx.helper, onnx.numpy_helper
+    """The checked-to-be ONNX model: the layers' nodes between "input" and "output", the weights as initializers."""
+    helper = onnx.helper
     element = helper.np_dtype_to_tensor_dtype(dtype)
-    names = {id(parameter): name for name, parameter in model.named_parameters()}
-    nodes, initializers = [], {}
-    current = "input"
+    graph = GraphBuilder(onnx, model, dtype)
+    current = _layer_nodes(graph, modules, len(input_shape))
+    nodes = graph.nodes
+    if current == "input":
+        nodes.append(helper.make_node("Identity", ["input"], ["output"], name="model/Identity"))
+    else:  # the last layer's result is the graph's output
+        next(node for node in reversed(nodes) if current in node.output).output[0] = "output"
 
-    def weight(parameter):
-        name = names[id(parameter)]
-        if name not in initializers:
-            initializers[name] = numpy_helper.from_array(np.ascontiguousarray(parameter.data), name)
-        return name
+    def assemble(output_axes):
+        graph_proto = helper.make_graph(
+            nodes,
+            type(model).__name__,
+            [helper.make_tensor_value_info("input", element, _input_axes(input_shape, modules))],
+            [helper.make_tensor_value_info("output", element, output_axes)],
+            initializer=list(graph.initializers.values()),
+            doc_string=f"exported by chainrule's nn.export_onnx from\n{model!r}",
+        )
+        return helper.make_model(
+            graph_proto,
+            opset_imports=[helper.make_opsetid("", OPSET)],
+            producer_name="chainrule",
+            ir_version=IR_VERSION,
+        )
 
-    def emit(op, inputs, position, **attributes):
-        output = f"{position or 'model'}/{op}"  # one op of each kind per layer: unique
-        nodes.append(helper.make_node(op, inputs, [output], name=output, **attributes))
-        return output
+    return assemble(_output_axes(onnx, assemble([None] * len(output_shape)), len(output_shape)))
 
+
+def _layer_nodes(graph, modules, rank):
+    """Add every layer's nodes to ``graph``, from "input" of ``rank`` axes; returns the last layer's output."""
+    current, dtype = "input", graph.dtype
     for position, module in modules:
         kind = type(module)
         if kind in CONTAINERS:
             continue
         if kind is Linear:
-            current = emit("MatMul", [current, weight(module.weight)], position)
+            current = graph.emit("MatMul", [current, graph.weight(module.weight)], position)
             if module.bias is not None:
-                current = emit("Add", [current, weight(module.bias)], position)
+                current = graph.emit("Add", [current, graph.weight(module.bias)], position)
         elif kind is LeakyReLU:
             slope = module.negative_slope
             if float(np.float32(slope)) == slope or dtype == np.float32:
-                current = emit("LeakyRelu", [current], position, alpha=slope)
+                current = graph.emit("LeakyRelu", [current], position, alpha=slope)
             else:  # LeakyRelu's alpha is a float32 attribute: a float64 slope goes in as PRelu's tensor input
-                name = f"{position or 'model'}.negative_slope"
-                initializers[name] = numpy_helper.from_array(np.array(slope, dtype=dtype), name)
-                current = emit("PRelu", [current, name], position)
+                name = graph.initializer(np.array(slope, dtype=dtype), f"{position or 'model'}.negative_slope")
+                current = graph.emit("PRelu", [current, name], position)
         elif kind in (Softmax, LogSoftmax):
-            current = emit(kind.__name__, [current], position, axis=module.axis)
+            current = graph.emit(kind.__name__, [current], position, axis=module.axis)
+        elif kind is Conv2d:
+            current = images.conv(graph, module, current, position)
+        elif kind is MaxPool2d:
+            current = images.max_pool(graph, module, current, position)
+        elif kind is AvgPool2d:
+            current = images.avg_pool(graph, module, current, position)
+        elif kind is Flatten:
+            current = images.flatten(graph, module, current, position, rank)
+            rank = _flattened_rank(module, rank)
         else:
             op = {ReLU: "Relu", Sigmoid: "Sigmoid", Tanh: "Tanh", Identity: "Identity", Dropout: "Identity"}[kind]
-            current = emit(op, [current], position)
-    if nodes:
-        nodes[-1].output[0] = "output"
-    else:
-        nodes.append(helper.make_node("Identity", ["input"], ["output"], name="model/Identity"))
-    graph = helper.make_graph(
-        nodes,
-        type(model).__name__,
-        [helper.make_tensor_value_info("input", element, _axes(input_shape))],
-        [helper.make_tensor_value_info("output", element, _axes(output_shape))],
-        initializer=list(initializers.values()),
-        doc_string=f"exported by chainrule's nn.export_onnx from\n{model!r}",
-    )
-    return helper.make_model(
-        graph,
-        opset_imports=[helper.make_opsetid("", OPSET)],
-        producer_name="chainrule",
-        ir_version=IR_VERSION,
-    )
+            current = graph.emit(op, [current], position)
+    return current
+
+
+def _flattened_rank(layer, rank):
+    """The rank after ``layer`` (a Flatten that ran on the example, so its axes are valid) merges its axes."""
+    start = layer.start_dim + rank if layer.start_dim < 0 else layer.start_dim
+    end = layer.end_dim + rank if layer.end_dim < 0 else layer.end_dim
+    return rank - (end - start)

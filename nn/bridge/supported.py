@@ -1,4 +1,5 @@
-"""Which of our models can leave for another framework: Sequential stacks of Linear and the activations.
+"""Which of our models can leave for another framework: Sequential stacks of Linear, the activations,
+Conv2d, the pooling layers and Flatten.
 
 Only these exact classes translate: a subclass may compute something else in its
 ``forward``, so it is refused like any custom Module, by name and position.
@@ -6,11 +7,15 @@ Only these exact classes translate: a subclass may compute something else in its
 
 import numpy as np
 
+from ..conv_layers import AvgPool2d, Conv2d, Flatten, MaxPool2d
 from ..layers import MLP, Dropout, Identity, LeakyReLU, Linear, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh
 from ..module import Module, Sequential
 
 CONTAINERS = (Sequential, MLP)
-LAYERS = (Linear, ReLU, LeakyReLU, Sigmoid, Tanh, Softmax, LogSoftmax, Identity, Dropout)
+LAYERS = (Linear, ReLU, LeakyReLU, Sigmoid, Tanh, Softmax, LogSoftmax, Identity, Dropout,
+          Conv2d, MaxPool2d, AvgPool2d, Flatten)
+WEIGHTED = (Linear, Conv2d)  # the layers that hold parameters: their dtype is the model's
+IMAGE_LAYERS = (Conv2d, MaxPool2d, AvgPool2d)  # the layers that read (N, C, H, W) batches
 FLOAT_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
 
 
@@ -74,10 +79,11 @@ def walk(model, who, target):
 
 
 def model_dtype(modules, who):
-    """The one floating dtype of the Linear layers among ``modules``, None if there are none; ValueError if mixed."""
+    """The one floating dtype of the Linear and Conv2d layers among ``modules``, None if there are none;
+    ValueError if mixed."""
     dtypes = {}
     for position, module in modules:
-        if type(module) is Linear:
+        if type(module) in WEIGHTED:
             dtypes.setdefault(module.weight.data.dtype, position)
             if module.bias is not None:
                 dtypes.setdefault(module.bias.data.dtype, position)

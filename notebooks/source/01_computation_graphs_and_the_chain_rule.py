@@ -7,7 +7,7 @@
 # 1. build the classic example $J = 3(a + bc)$ out of `Value`s and look at its forward values,
 # 2. run the backward pass **by hand**, one local derivative at a time,
 # 3. let `backward()` do the same and compare,
-# 4. draw the graph with `draw_graph`,
+# 4. draw the graph with `draw_graph`, and watch the backward pass step by step with `backward_steps`,
 # 5. see what happens when a value is used twice and when `backward()` runs twice,
 # 6. add an operation of our own (softplus), check its derivative with `gradcheck`, and draw it.
 
@@ -17,7 +17,10 @@ import math
 import matplotlib.pyplot as plt
 import numpy as np
 
-from autograd import GradcheckError, Tensor, Value, draw_graph, grad, gradcheck, gradgradcheck, primitive
+from autograd import (
+    GradcheckError, Tensor, Value, backward_steps, draw_graph, grad, gradcheck, gradgradcheck, primitive,
+)
+from nn.scalar import MLP
 from autograd.vocabulary import sigmoid, tanh
 
 plt.rcParams.update({"figure.figsize": (6, 3.5), "figure.dpi": 80})
@@ -112,6 +115,62 @@ print("(J(b + h) - J(b)) / h =", (J_of(5.0, 3.0 + h, 2.0) - J_of(5.0, 3.0, 2.0))
 
 # %%
 draw_graph(J)
+
+# %% [markdown]
+# ## Watching the backward pass, step by step
+#
+# `backward_steps(J)` runs the very same backward pass as `J.backward()` and
+# writes down each rule as it runs, output first: the node, the gradient that
+# arrived from above (*upstream*), and for each parent the local derivative and
+# the gradient it sends. Shown in a notebook, the steps are a small viewer:
+# press **next** (or click the viewer and use the ← / → keys) and watch the
+# gradient travel from $J$ to $a$, $b$ and $c$, with the chain rule of each step
+# written out in numbers. We build a fresh copy of the graph, since running a
+# backward pass again would add to the leaves' gradients.
+
+# %%
+a2, b2, c2 = Value(5.0, label="a"), Value(3.0, label="b"), Value(2.0, label="c")
+J2 = 3 * (a2 + b2 * c2)
+steps = backward_steps(J2)
+steps
+
+# %% [markdown]
+# The viewer needs JavaScript (Jupyter, VS Code, nbviewer). Where scripts are
+# stripped, here it is mid-way, at the rule of $a + bc$:
+#
+# ![The viewer at step 2 of 3: the rule of a + bc sends 3 to a and to bc](../docs/backprop_viewer.png)
+#
+# and `steps.text()` writes every step as the viewer's panel does. The last
+# step is the notes' $\frac{dJ}{dc} = \frac{dJ}{du}\,\frac{du}{dc} = 3 \cdot 3 = 9$:
+
+# %%
+print(steps.text())
+last = steps[-1]
+print([(part.parent.label, part.local, part.contribution) for part in last.contributions])
+
+# %% [markdown]
+# ### A 2-2-1 network of neurons
+#
+# The same viewer on a tiny network: two inputs, a hidden layer of two ReLU
+# neurons, one linear output neuron, and the squared error against a target of 1.
+# Naming the parameters after `named_parameters()` makes the steps readable.
+# Each neuron's weighted sum is one fused `dot` node, so its rule sends a
+# gradient to every weight, to every input and to the bias at once.
+
+# %%
+net = MLP(2, [2, 1], rng=0)
+for name, parameter in net.named_parameters():
+    parameter.label = name.replace("layers.", "L").replace("neurons.", "n")
+net_loss = (net([1.0, -2.0]) - 1.0) ** 2
+net_steps = backward_steps(net_loss)
+net_steps
+
+# %% [markdown]
+# The network's graph after that backward pass, as a static picture, every
+# gradient in its box:
+
+# %%
+draw_graph(net_loss)
 
 # %% [markdown]
 # ## A value used twice: the gradients of its paths add up

@@ -283,3 +283,55 @@ plt.show()
 # multiplied together on the way back, so sigmoid's small slope makes gradients
 # vanish, ReLU's zero slope can kill units for good, and leaky ReLU trades a
 # little of ReLU's simplicity for units that cannot die.
+
+# %% [markdown]
+# ## Vanishing gradients, seen in the graph
+#
+# `draw_graph` can draw a model's graph with one box per module call
+# (`collapse=True`, with `model=`) and fill each box by the size of the gradient
+# at its output, on a log scale (`color_by="grad"`): orange-red for the largest
+# gradient, fading to pale for a thousandth of it and below. Below, the same
+# stack of six 16-unit layers, once with sigmoids and once with ReLUs, each after
+# one backward pass of the mean squared error on the same batch. Each box also
+# prints its mean |grad|.
+
+# %%
+from autograd import draw_graph
+
+
+def deep_net(activation, depth=6, width=16):
+    """``depth`` Linear layers with ``activation`` between them, He-initialised from one seed."""
+    layer_rng = np.random.default_rng(1)
+    layers = [nn.Linear(2, width, rng=layer_rng)]
+    for _ in range(depth - 2):
+        layers += [activation(), nn.Linear(width, width, rng=layer_rng)]
+    layers += [activation(), nn.Linear(width, 1, rng=layer_rng)]
+    return nn.Sequential(*layers)
+
+
+batch = Tensor(np.random.default_rng(2).normal(size=(64, 2)), label="X")
+target = Tensor(np.random.default_rng(3).normal(size=(64, 1)))
+graphs = {}
+for name, activation in (("sigmoid", nn.Sigmoid), ("ReLU", nn.ReLU)):
+    net = deep_net(activation)
+    loss = nn.MSELoss()(net(batch), target)
+    loss.backward()
+    first = net[0].weight.grad
+    print(f"{name:>7}: mean |grad| of the first layer's weights {np.abs(first).mean():.1e}, "
+          f"of the last layer's {np.abs(net[-1].weight.grad).mean():.1e}")
+    graphs[name] = draw_graph(loss, model=net, collapse=True, color_by="grad")
+
+# %% [markdown]
+# The sigmoid stack: every sigmoid multiplies the gradient by at most
+# $\sigma'(z) \le 0.25$, so the colour fades towards the input.
+
+# %%
+graphs["sigmoid"]
+
+# %% [markdown]
+# The ReLU stack: ReLU's slope is 1 wherever a unit is active, so the gradient
+# reaching the first layer stays within reach of the last one's, and the boxes
+# keep their colour.
+
+# %%
+graphs["ReLU"]

@@ -1,8 +1,9 @@
 """The engine: topological order, grad mode, gradient semantics, gradients() without side effects."""
 
+import numpy as np
 import pytest
 
-from autograd import Value, enable_grad, is_grad_enabled, no_grad
+from autograd import Tensor, Value, enable_grad, is_grad_enabled, no_grad
 from autograd.engine import gradients, topological_order
 
 
@@ -128,3 +129,30 @@ def test_gradients_leaves_intermediate_grads_untouched():
     (y * y).backward()
     assert gradients(y * y * y, [y], 1.0) == [3 * 36.0]
     assert (x.grad, y.grad) == (36.0, 12.0)
+
+
+def test_a_tensor_read_by_many_paths_gets_the_sum_of_them_all():
+    x = Tensor(np.arange(5.0), requires_grad=True)
+    total = x[0:3].sum() + (x[1:4] * 2.0).sum() + (x[2:5] * 3.0).sum() + x.sum()
+    total.backward()
+    np.testing.assert_array_equal(x.grad, [2.0, 4.0, 7.0, 6.0, 4.0])
+
+
+def test_summing_in_place_never_changes_a_gradient_handed_out_earlier():
+    w = Tensor(np.ones(3), requires_grad=True)
+    (w * 2.0).sum().backward()
+    first = w.grad
+    (w[0:2].sum() + w[1:3].sum() + w.sum()).backward()
+    np.testing.assert_array_equal(first, [2.0, 2.0, 2.0])
+    np.testing.assert_array_equal(w.grad, [4.0, 5.0, 4.0])
+
+
+def test_gradients_shared_between_nodes_stay_apart_when_summed():
+    x = Tensor(np.ones(2), requires_grad=True)
+    a = x * 1.0
+    b = a + a  # the rule hands the same incoming gradient to both operands
+    c = b + b
+    (c * Tensor([1.0, 10.0])).sum().backward()
+    np.testing.assert_array_equal(b.grad, [2.0, 20.0])
+    np.testing.assert_array_equal(a.grad, [4.0, 40.0])
+    np.testing.assert_array_equal(x.grad, [4.0, 40.0])

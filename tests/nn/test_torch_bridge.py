@@ -37,7 +37,8 @@ def ours_forward_backward(model, X, weights):
 
 
 def torch_forward_backward(module, X, weights):
-    """The same for a torch module; weight gradients transposed back to our (in, out) layout."""
+    """The same for a torch module; Linear weight gradients transposed back to our (in, out) layout
+    (a Conv2d weight is (out, in, kh, kw) on both sides)."""
     module.zero_grad()
     x = torch.tensor(X, requires_grad=True)
     out = module(x)
@@ -45,12 +46,13 @@ def torch_forward_backward(module, X, weights):
     grads = {}
     for name, p in module.named_parameters():
         grad = p.grad.numpy()
-        grads[name] = grad.T if name.endswith("weight") else grad
+        grads[name] = grad.T if name.endswith("weight") and grad.ndim == 2 else grad
     return out.detach().numpy(), x.grad.numpy(), grads
 
 
 def assert_same_computation(model, module, X, rtol=1e-12, atol=1e-12):
     weights = np.random.default_rng(1).normal(size=model(X).data.shape).astype(X.dtype)
+    assert tuple(module(torch.from_numpy(X)).shape) == model(X).data.shape
     ours = ours_forward_backward(model, X, weights)
     theirs = torch_forward_backward(module, X, weights)
     np.testing.assert_allclose(theirs[0], ours[0], rtol=rtol, atol=atol)
@@ -211,6 +213,101 @@ def test_to_torch_refuses_a_non_module():
         nn.to_torch({"0.weight": np.ones((3, 2))})
 
 
+# --- to_torch: convolutional networks ----------------------------------------------------------
+
+
+def digits_cnn(dtype=np.float64):
+    """The CNN of examples/cnn_digits.py: two conv + ReLU + 2x2 max-pool stages on 1x8x8 images, then Linear."""
+    return nn.Sequential(
+        nn.Conv2d(1, 4, 3, padding=1, rng=0, dtype=dtype), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Conv2d(4, 6, 3, padding=1, rng=1, dtype=dtype), nn.ReLU(), nn.MaxPool2d(2),
+        nn.Flatten(), nn.Linear(6 * 2 * 2, 10, rng=2, dtype=dtype),
+    )
+
+
+def images(rows=5, channels=1, size=(8, 8), dtype=np.float64, seed=0):
+    return np.random.default_rng(seed).normal(size=(rows, channels, *size)).astype(dtype)
+
+
+def test_a_cnn_becomes_torch_layers_with_the_same_settings_and_untransposed_conv_weights():
+    model = digits_cnn()
+    module = nn.to_torch(model)
+    assert [type(layer) for layer in module] == [
+        torch.nn.Conv2d, torch.nn.ReLU, torch.nn.MaxPool2d, torch.nn.Conv2d, torch.nn.ReLU, torch.nn.MaxPool2d,
+        torch.nn.Flatten, torch.nn.Linear]
+    conv = module[3]
+    assert (conv.in_channels, conv.out_channels, conv.kernel_size, conv.stride, conv.padding) == (4, 6, (3, 3),
+                                                                                                 (1, 1), (1, 1))
+    assert conv.weight.dtype == torch.float64
+    assert (module[6].start_dim, module[6].end_dim) == (1, -1)
+    theirs = module.state_dict()
+    assert list(theirs) == list(model.state_dict())
+    np.testing.assert_array_equal(theirs["3.weight"].numpy(), model[3].weight.data)
+    np.testing.assert_array_equal(theirs["3.bias"].numpy(), model[3].bias.data)
+    np.testing.assert_array_equal(theirs["7.weight"].numpy(), model[7].weight.data.T)
+
+
+def test_a_cnn_computes_the_same_outputs_and_gradients_in_float64():
+    model = digits_cnn()
+    assert_same_computation(model, nn.to_torch(model), images(), rtol=1e-10, atol=1e-10)
+
+
+def test_a_cnn_computes_the_same_outputs_and_gradients_in_float32():
+    model = digits_cnn(np.float32)
+    module = nn.to_torch(model)
+    assert {p.dtype for p in module.parameters()} == {torch.float32}
+    assert_same_computation(model, module, images(dtype=np.float32), rtol=1e-5, atol=1e-5)
+
+
+IMAGE_LAYERS = [
+    (nn.Conv2d(2, 3, (3, 2), stride=(2, 1), padding=(1, 2), rng=0), torch.nn.Conv2d,
+     {"kernel_size": (3, 2), "stride": (2, 1), "padding": (1, 2)}),
+    (nn.Conv2d(2, 3, 2, bias=False, rng=0), torch.nn.Conv2d, {"kernel_size": (2, 2), "bias": None}),
+    (nn.MaxPool2d(3, stride=2), torch.nn.MaxPool2d,
+     {"kernel_size": (3, 3), "stride": (2, 2), "padding": 0, "dilation": 1, "ceil_mode": False}),
+    (nn.MaxPool2d((2, 3)), torch.nn.MaxPool2d, {"kernel_size": (2, 3), "stride": (2, 3), "ceil_mode": False}),
+    (nn.AvgPool2d(3, stride=2), torch.nn.AvgPool2d,
+     {"kernel_size": (3, 3), "stride": (2, 2), "padding": 0, "ceil_mode": False, "divisor_override": None}),
+    (nn.AvgPool2d((3, 2), stride=(1, 2)), torch.nn.AvgPool2d, {"kernel_size": (3, 2), "stride": (1, 2)}),
+    (nn.Flatten(), torch.nn.Flatten, {"start_dim": 1, "end_dim": -1}),
+    (nn.Flatten(2, 3), torch.nn.Flatten, {"start_dim": 2, "end_dim": 3}),
+    (nn.Flatten(0, -2), torch.nn.Flatten, {"start_dim": 0, "end_dim": -2}),
+]
+
+
+@pytest.mark.parametrize("layer, torch_class, settings", IMAGE_LAYERS,
+                         ids=lambda a: repr(a) if isinstance(a, nn.Module) else None)
+def test_each_image_layer_translates_with_its_settings_and_agrees_on_odd_sizes(layer, torch_class, settings):
+    module = nn.to_torch(layer)
+    assert type(module) is torch_class
+    for name, value in settings.items():
+        assert getattr(module, name) == value, name
+    X = images(rows=3, channels=2, size=(7, 9))  # sizes the windows do not divide: floor mode on both sides
+    assert_same_computation(layer, module, X)
+
+
+def test_max_pool_sends_a_tied_windows_gradient_to_the_same_element_as_torch():
+    model = nn.Sequential(nn.ReLU(), nn.MaxPool2d(2, stride=1))
+    X = np.array([[[[-1.0, -2.0, 3.0], [-3.0, -4.0, 3.0], [0.5, 0.5, 0.5]]]])  # windows of tied 0s, 3s and 0.5s
+    assert_same_computation(model, nn.to_torch(model), X)
+
+
+def test_a_subclass_of_conv2d_is_refused_and_the_message_names_the_image_layers():
+    class MyConv(nn.Conv2d):
+        pass
+
+    with pytest.raises(TypeError, match=r"layer '1' is a MyConv \(a subclass of Conv2d\), which has no PyTorch "
+                                        r"counterpart; .*Conv2d, MaxPool2d, AvgPool2d, Flatten"):
+        nn.to_torch(nn.Sequential(nn.Conv2d(1, 1, 1), MyConv(1, 1, 1)))
+
+
+def test_a_cnn_whose_conv_and_linear_dtypes_differ_is_refused():
+    model = nn.Sequential(nn.Conv2d(1, 1, 3, dtype=np.float32), nn.Flatten(), nn.Linear(36, 2))
+    with pytest.raises(ValueError, match=r"different dtypes: float32 \(first at layer '0'\), float64 \(first at "
+                                         r"layer '2'\)"):
+        nn.to_torch(model)
+
+
 # --- from_torch ----------------------------------------------------------------------------------
 
 
@@ -299,6 +396,84 @@ def test_from_torch_copies_the_weights():
     with torch.no_grad():
         module.weight.zero_()
     assert np.abs(model.weight.data).sum() > 0
+
+
+def torch_cnn(dtype=torch.float64):
+    torch.manual_seed(0)
+    return torch.nn.Sequential(
+        torch.nn.Conv2d(2, 4, 3, stride=2, padding="valid", dtype=dtype), torch.nn.Tanh(),
+        torch.nn.Conv2d(4, 5, 3, padding="same", bias=False, dtype=dtype), torch.nn.AvgPool2d(2),
+        torch.nn.MaxPool2d(kernel_size=(1, 2), stride=1), torch.nn.Flatten(),
+        torch.nn.Linear(5 * 2 * 2, 3, dtype=dtype),
+    )
+
+
+@pytest.mark.parametrize("dtype, tolerance", [(torch.float64, 1e-10), (torch.float32, 1e-5)],
+                         ids=["float64", "float32"])
+def test_from_torch_translates_a_cnn_whose_outputs_and_gradients_agree(dtype, tolerance):
+    module = torch_cnn(dtype)
+    model = nn.from_torch(module)
+    assert [type(layer) for layer in model] == [nn.Conv2d, nn.Tanh, nn.Conv2d, nn.AvgPool2d, nn.MaxPool2d,
+                                                nn.Flatten, nn.Linear]
+    assert (model[0].stride, model[0].padding, model[2].padding) == ((2, 2), (0, 0), (1, 1))
+    assert model[2].bias is None
+    assert (model[3].kernel_size, model[3].stride) == ((2, 2), (2, 2))
+    assert (model[4].kernel_size, model[4].stride) == ((1, 2), (1, 1))
+    np.testing.assert_array_equal(model[0].weight.data, module[0].weight.detach().numpy())
+    assert model[0].weight.data.dtype == model[6].weight.data.dtype == np.dtype(str(dtype).split(".")[1])
+    X = images(rows=3, channels=2, size=(10, 13)).astype(model[0].weight.data.dtype)
+    assert_same_computation(model, module, X, rtol=tolerance, atol=tolerance)
+
+
+def test_a_cnn_round_trip_gives_back_the_same_layers_and_weights():
+    model = nn.Sequential(nn.Conv2d(2, 3, (3, 1), stride=(1, 2), padding=(0, 1), bias=False, rng=0),
+                          nn.AvgPool2d((2, 1), stride=1), nn.Conv2d(3, 4, 2, rng=1), nn.MaxPool2d(3, stride=(2, 1)),
+                          nn.Flatten(2, 3), nn.Flatten(), nn.Linear(8, 2, rng=2))
+    back = nn.from_torch(nn.to_torch(model))
+    assert repr(back) == repr(model)
+    for (name, ours), (name_back, theirs) in zip(model.state_dict().items(), back.state_dict().items()):
+        assert name == name_back
+        np.testing.assert_array_equal(theirs, ours)
+
+
+@pytest.mark.parametrize(
+    "layer, message",
+    [
+        (torch.nn.Conv2d(1, 2, 3, dilation=2), r"Conv2d with dilation=\(2, 2\); chainrule's Conv2d has no dilation"),
+        (torch.nn.Conv2d(2, 2, 3, groups=2), r"Conv2d with groups=2; chainrule's Conv2d has no groups"),
+        (torch.nn.Conv2d(1, 2, 3, padding=1, padding_mode="reflect"),
+         r"Conv2d with padding_mode='reflect'; chainrule's Conv2d has zero padding only"),
+        (torch.nn.Conv2d(1, 2, 2, padding="same"), r"Conv2d with padding='same' and the even kernel_size \(2, 2\)"),
+        (torch.nn.MaxPool2d(2, padding=1), r"MaxPool2d with padding=1; chainrule's MaxPool2d has no padding"),
+        (torch.nn.MaxPool2d(2, ceil_mode=True), r"MaxPool2d with ceil_mode=True; .* floor mode only"),
+        (torch.nn.MaxPool2d(3, dilation=2), r"MaxPool2d with dilation=2"),
+        (torch.nn.MaxPool2d(2, return_indices=True), r"MaxPool2d with return_indices=True"),
+        (torch.nn.AvgPool2d(2, padding=1), r"AvgPool2d with padding=1"),
+        (torch.nn.AvgPool2d(2, ceil_mode=True), r"AvgPool2d with ceil_mode=True"),
+        (torch.nn.AvgPool2d(2, divisor_override=3), r"AvgPool2d with divisor_override=3"),
+    ],
+    ids=lambda a: repr(a) if isinstance(a, torch.nn.Module) else None,
+)
+def test_a_torch_image_layer_setting_we_do_not_have_is_refused_by_position(layer, message):
+    with pytest.raises(ValueError, match=rf"nn.from_torch: layer '1' is a {message}"):
+        nn.from_torch(torch.nn.Sequential(torch.nn.Identity(), layer))
+
+
+def test_an_avg_pool_without_padding_translates_whatever_its_count_include_pad():
+    module = torch.nn.Sequential(torch.nn.AvgPool2d(2, stride=1, count_include_pad=False)).double()
+    assert_same_computation(nn.from_torch(module), module, images(rows=2, size=(5, 4)))
+
+
+def test_half_precision_conv_weights_are_refused():
+    with pytest.raises(ValueError, match=r"layer '0' \(Conv2d\) holds torch.float16 weights"):
+        nn.from_torch(torch.nn.Sequential(torch.nn.Conv2d(1, 2, 3).half()))
+
+
+def test_an_unknown_torch_image_layer_is_refused_by_name_and_position():
+    module = torch.nn.Sequential(torch.nn.Conv2d(1, 2, 3), torch.nn.BatchNorm2d(2))
+    with pytest.raises(TypeError, match=r"layer '1' is a torch.nn.modules.batchnorm.BatchNorm2d, which has no "
+                                        r"chainrule counterpart; nn.from_torch translates .*Conv2d"):
+        nn.from_torch(module)
 
 
 # --- without torch -------------------------------------------------------------------------------

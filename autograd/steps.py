@@ -1,0 +1,176 @@
+"""``backward_steps(root)``: the backward pass of ``root``, run by the engine, with each rule's work written down.
+
+The engine is not copied: each node's rule is wrapped for the length of one
+``root.backward()`` call, so the gradients end exactly as ``backward()`` leaves
+them, and each wrapper notes what its rule received and returned. Local
+derivatives are read by running the same rule once more with a unit gradient.
+"""
+
+from collections import namedtuple
+from collections.abc import Sequence
+
+import numpy as np
+
+from .engine import topological_order
+from .node import Node
+
+Step = namedtuple("Step", ["node", "upstream", "contributions"])
+Step.__doc__ = """One rule of the backward pass: ``node`` (whose rule ran), ``upstream`` (dJ/dnode) and ``contributions``."""
+Step.node.__doc__ = "The node whose derivative rule ran."
+Step.upstream.__doc__ = "dJ/dnode: the gradient the rule received (a float, or an ndarray of the node's shape)."
+Step.contributions.__doc__ = "One Contribution per parent, in ``node.parents`` order."
+
+Contribution = namedtuple("Contribution", ["parent", "local", "contribution"])
+Contribution.__doc__ = """What one rule sent one parent: ``local`` = dnode/dparent, ``contribution`` = upstream × local."""
+Contribution.parent.__doc__ = "The parent node."
+Contribution.local.__doc__ = (
+    "d node / d parent: a float for a Value; for a Tensor the elementwise derivative (an array of the parent's "
+    "shape) when the op is elementwise in that parent, else None (a matmul's or a sum's Jacobian is no such array). "
+    "None too where the rule computes nothing for the parent (a constant that does not require grad)."
+)
+Contribution.contribution.__doc__ = (
+    "The gradient added to the parent's grad (upstream × local, or the rule's vector-Jacobian product); "
+    "None where the parent does not require grad, so nothing flows into it."
+)
+
+
+def backward_steps(root, grad=None):
+    """Run ``root.backward(grad)`` and return its steps: one ``Step`` per non-leaf node, in rule order (root first).
+
+    Every ``grad`` ends as ``root.backward(grad)`` leaves it (leaves accumulate,
+    as they do for backward). The result is a sequence of ``Step(node, upstream,
+    contributions)``; each contribution is ``Contribution(parent, local,
+    contribution)``. In Jupyter it shows itself as a viewer that steps through
+    the chain rule; ``.save("backprop.html")`` writes that viewer to one file.
+
+    >>> a, b, c = Value(5.0, "a"), Value(3.0, "b"), Value(2.0, "c")
+    >>> steps = backward_steps(3 * (a + b * c))
+    >>> [s.upstream for s in steps]
+    [1.0, 3.0, 3.0]
+    """
+    if not isinstance(root, Node):
+        raise TypeError(f"backward_steps: expected a Value or Tensor, got {type(root).__name__}")
+    if not root.requires_grad:
+        raise ValueError(
+            "backward_steps: the root does not require grad (none of its inputs requires grad, or it was "
+            "computed inside no_grad()); expected a result computed from nodes with requires_grad=True"
+        )
+    order = topological_order(root)
+    records, totals = [], []
+    saved = [(node, node._vjp) for node in order]
+    for node, rule in saved:
+        node._vjp = _recording(node, rule, records, totals)
+    try:
+        if grad is None:
+            root.backward()
+        else:
+            root.backward(grad)
+    finally:
+        for node, rule in saved:
+            node._vjp = rule
+    _note_totals(records, totals)
+    rules = {id(node): rule for node, rule in saved}
+    steps = [_step(node, upstream, grads, rules[id(node)]) for node, upstream, grads in records]
+    return BackwardSteps(root, steps, totals)
+
+
+def _recording(node, rule, records, totals):
+    def recorded(g, out, *inputs):
+        _note_totals(records, totals)
+        grads = rule(g, out, *inputs)
+        records.append((node, _copy(g), tuple(_copy(grad) for grad in grads)))
+        return grads
+
+    return recorded
+
+
+def _note_totals(records, totals):
+    """After the engine has added the last recorded step's gradients: what its parents' ``grad`` holds now."""
+    if len(totals) < len(records):
+        node = records[-1][0]
+        totals.append({id(parent): _copy(parent._grad) for parent in node.parents if parent._requires_grad})
+
+
+def _copy(x):
+    # a rule may hand the same array on to a parent, which a later accumulation then owns
+    return np.array(x) if isinstance(x, np.ndarray) else x
+
+
+def _step(node, upstream, grads, rule):
+    locals_ = _locals(node, rule)
+    contributions = [
+        Contribution(parent, local, grad if parent._requires_grad else None)
+        for parent, local, grad in zip(node.parents, locals_, grads)
+    ]
+    return Step(node, upstream, contributions)
+
+
+def _locals(node, rule):
+    """d node / d parent per parent: the rule run on a unit gradient, kept where it is a true derivative."""
+    inputs = [parent._data for parent in node.parents]
+    data = node._data
+    if not isinstance(data, np.ndarray):  # a Value: every rule is a product of numbers
+        return [float(x) if x is not None else None for x in rule(1.0, data, *inputs)]
+    ones = np.ones_like(data)
+    units = rule(ones, data, *inputs)
+    probe = np.random.default_rng(0).uniform(0.5, 1.5, size=data.shape).astype(data.dtype, copy=False)
+    probed = None
+    found = []
+    for index, (parent, unit) in enumerate(zip(node.parents, units)):
+        local = None
+        if unit is not None and np.shape(unit) == parent._data.shape == data.shape:
+            if probed is None:
+                probed = rule(probe, data, *inputs)
+            # elementwise in this parent exactly when the rule scales every entry of g by its own factor
+            if probed[index] is not None and np.allclose(probed[index], probe * unit, rtol=1e-9, atol=0.0):
+                local = np.array(unit)
+        found.append(local)
+    return found
+
+
+class BackwardSteps(Sequence):
+    """The steps of one backward pass (a sequence of ``Step``); shows itself in Jupyter as a step-through viewer."""
+
+    def __init__(self, root, steps, totals=None):
+        self.root = root
+        self._steps = list(steps)
+        # per step, {id(parent): its grad right after the step} for the viewer's running sums
+        self._totals = totals if totals is not None else [{} for _ in self._steps]
+
+    def __len__(self):
+        return len(self._steps)
+
+    def __getitem__(self, index):
+        return self._steps[index]
+
+    def __repr__(self):
+        kind = type(self.root).__name__
+        return f"<BackwardSteps: {len(self)} steps of the backward pass of a {kind}>"
+
+    def text(self):
+        """Every step's chain rule in numbers, as plain text (what the viewer's panel shows, step after step)."""
+        from .viewer import steps_text
+
+        return steps_text(self)
+
+    def html(self, max_nodes=None):
+        """The viewer as an HTML fragment (what Jupyter shows): graph, controls and chain-rule panel."""
+        from .viewer import viewer_html
+
+        return viewer_html(self, max_nodes=max_nodes, page=False)
+
+    def _repr_html_(self):
+        """Jupyter's rich display: the interactive viewer."""
+        return self.html()
+
+    def save(self, path, max_nodes=None):
+        """Write the viewer as one self-contained HTML file (no network needed to open it); returns the path."""
+        from pathlib import Path
+
+        from .viewer import viewer_html
+
+        if not isinstance(path, (str, Path)):
+            raise TypeError(f"BackwardSteps.save: path must be a str or pathlib.Path, got {type(path).__name__}")
+        path = Path(path)
+        path.write_text(viewer_html(self, max_nodes=max_nodes, page=True), encoding="utf-8")
+        return path

@@ -1,0 +1,115 @@
+"""The step-through viewer of a backward pass: one Graphviz SVG, a few buttons, and a panel of chain rules.
+
+Pure HTML, SVG and JavaScript in one piece (the templates ``viewer.html``,
+``viewer.css`` and ``viewer.js`` sit beside this file): no server, widget library
+or network, so it runs in Jupyter, VS Code, nbviewer and a saved file alike.
+Every id carries a per-viewer prefix, so several viewers share a page.
+"""
+
+import hashlib
+import html
+import itertools
+import json
+import re
+from importlib import resources
+
+from graphviz import ExecutableNotFound
+
+from ..viz import (
+    DEFAULT_MAX_NODES,
+    INSTALL_GRAPHVIZ,
+    _checked_max_nodes,
+    breadth_first_order,
+    draw_graph,
+)
+from .notation import Names, step_text
+
+_counter = itertools.count(1)
+_XML_PREAMBLE = re.compile(r"^.*?(?=<svg\b)", re.DOTALL)
+_NAMESPACES = re.compile(r'\s+xmlns(?::xlink)?="[^"]*"')
+_PLACEHOLDER = re.compile(r"__([A-Z]+)__")
+_IDS = re.compile(r'\b(id="|url\(#|href="#)')
+
+
+def viewer_html(steps, max_nodes=None, page=False):
+    """The viewer of ``steps`` (a ``BackwardSteps``): an HTML fragment, or a whole page if ``page``."""
+    max_nodes = DEFAULT_MAX_NODES if max_nodes is None else _checked_max_nodes(max_nodes)
+    root = steps.root
+    order = breadth_first_order([root])
+    drawn = order[:max_nodes]
+    box = {id(node): f"n{index}" for index, node in enumerate(drawn)}
+    # unique on a page holding several notebooks' outputs, yet the same on a rebuild (no churn in saved notebooks)
+    digest = hashlib.sha1(repr([(type(node).__name__, node.op, node.label) for node in drawn]).encode()).hexdigest()
+    uid = f"chainrule-viewer-{digest[:8]}-{next(_counter)}"
+    names = Names(root, order)
+    # boxes carry the names the panel uses: "bc", "a + bc", "J"
+    box_names = [(names.name(node), node) for node in drawn if node.parents or node.requires_grad]
+    graph = draw_graph(root, show_grad=False, max_nodes=max_nodes, names=box_names)
+    try:
+        svg = _inline_svg(graph.pipe(format="svg", encoding="utf-8"), uid)
+    except ExecutableNotFound:  # without Graphviz the panel still steps through the chain rule
+        svg = f'<p class="cr-missing">{html.escape(INSTALL_GRAPHVIZ.splitlines()[0])}</p>'
+    shown = [(index, step) for index, step in enumerate(steps) if id(step.node) in box]
+    data = {"steps": [], "note": ""}
+    for position, (index, step) in enumerate(shown):
+        name = box[id(step.node)]
+        title, lines = step_text(step, position, len(shown), names, steps._totals[index])
+        receivers = [box[id(p)] for p, _, c in step.contributions if c is not None and id(p) in box]
+        data["steps"].append({
+            "box": name,
+            "op": "o" + name[1:],
+            "edges": [f"{receiver}->o{name[1:]}" for receiver in receivers],
+            "receivers": receivers,
+            "title": title,
+            "lines": lines,
+        })
+    if len(drawn) < len(order):
+        data["note"] = (f"The graph is cut at max_nodes={max_nodes:,}: {len(drawn):,} of {len(order):,} nodes are "
+                        f"drawn, and {len(steps) - len(shown):,} steps of nodes not drawn are left out.")
+    first = data["steps"][0] if data["steps"] else {"title": "No steps: the root is a leaf", "lines": []}
+    parts = {
+        "TITLE": html.escape(first["title"]),
+        "LINES": "".join(f"<li>{html.escape(line)}</li>" for line in first["lines"]),
+        "STYLE": _template("viewer.css"),
+        "SVG": svg,
+        "DATA": _script_json(data),
+        "SCRIPT": _template("viewer.js").replace("__UID__", uid),
+        "LAST": str(max(len(shown) - 1, 0)),
+        "UID": uid,
+        "PAGE": "1" if page else "0",
+    }
+    # one pass, so a label that spells a placeholder stays text
+    fragment = _PLACEHOLDER.sub(lambda match: parts[match.group(1)], _template("viewer.html"))
+    if not page:
+        return fragment
+    return ('<!DOCTYPE html>\n<html lang="en">\n<head>\n<meta charset="utf-8">\n'
+            '<link rel="icon" href="data:,">\n<title>Backprop, step by step</title>\n</head>\n'
+            f'<body style="margin:16px;background:white">\n{fragment}\n</body>\n</html>\n')
+
+
+def steps_text(steps):
+    """Every step's chain rule as the viewer's panel writes it, as plain text: a title line, then indented lines."""
+    order = breadth_first_order([steps.root])
+    names = Names(steps.root, order)
+    blocks = []
+    for index, step in enumerate(steps):
+        title, lines = step_text(step, index, len(steps), names, steps._totals[index])
+        blocks.append("\n".join([title, *(f"    {line}" for line in lines)]))
+    return "\n".join(blocks)
+
+
+def _template(name):
+    return resources.files(__package__).joinpath(name).read_text(encoding="utf-8")
+
+
+def _inline_svg(svg, uid):
+    """Graphviz's SVG for inlining in HTML: no XML preamble or namespace URLs, every id prefixed with ``uid``."""
+    svg = _XML_PREAMBLE.sub("", svg, count=1)
+    svg = _NAMESPACES.sub("", svg)
+    return _IDS.sub(lambda match: f"{match.group(1)}{uid}-", svg)
+
+
+def _script_json(data):
+    """JSON safe inside a ``<script>`` element: no ``<``, ``>`` or ``&`` that could end it or open a tag."""
+    text = json.dumps(data, ensure_ascii=False)
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
