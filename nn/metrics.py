@@ -4,6 +4,9 @@ import numpy as np
 
 from autograd import Node, Value
 
+_min_reduce = np.minimum.reduce
+_max_reduce = np.maximum.reduce
+
 
 def scores_array(outputs, where="accuracy"):
     """A model's outputs as a float ndarray: a Tensor's data, or the data of Values (one or a list per sample)."""
@@ -59,7 +62,7 @@ def accuracy(scores, y, threshold=0.5):
             if labels.dtype.kind == "f" and np.any(labels != np.round(labels)):
                 bad = labels[labels != np.round(labels)][0]
                 raise ValueError(f"{where}: class labels must be whole numbers, got {bad}")
-            if labels.min() < 0 or labels.max() >= num_classes:
+            if _min_reduce(labels, None) < 0 or _max_reduce(labels, None) >= num_classes:  # numpy minus its Python layer
                 bad = labels[(labels < 0) | (labels >= num_classes)][0]
                 raise ValueError(f"{where}: label {bad} is out of range for scores of {num_classes} classes")
             truth = labels

@@ -60,3 +60,14 @@ def test_cross_entropy_refuses_labels_of_the_wrong_shape():
 def test_cross_entropy_refuses_float_labels():
     with pytest.raises(TypeError, match="cross_entropy: labels must be integers, got dtype float64"):
         Tensor(Z).cross_entropy(LABELS.astype(float))
+
+
+@pytest.mark.parametrize("scale", [1.0, 1e4])
+def test_cross_entropy_of_two_classes_matches_the_log_softmax_and_differentiates_twice(scale):
+    z = RNG.normal(size=(7, 2)) * scale
+    labels = RNG.integers(0, 2, size=7)
+    losses = Tensor(z).cross_entropy(labels)
+    np.testing.assert_allclose(losses.data, -log_softmax(z)[np.arange(7), labels], rtol=1e-13, atol=0)
+    small = RNG.normal(size=(7, 2))
+    assert gradcheck(lambda a: a.cross_entropy(labels), small)
+    assert gradgradcheck(lambda a: a.cross_entropy(labels), small)
