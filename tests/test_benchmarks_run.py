@@ -48,6 +48,17 @@ def test_profile_step_prints_a_table_of_tensor_ops():
     assert "matmul" in out and "total" in out
 
 
+def test_profile_step_counts_the_python_calls_of_one_tensor_step():
+    out = run("profile_step.py", "--calls")
+    counts = {}
+    for line in out.splitlines():
+        cells = [cell.strip() for cell in line.split("|")[1:-1]]
+        if len(cells) == 2 and cells[1].isdigit():
+            counts[cells[0]] = int(cells[1])
+    assert counts["total (Python functions)"] == sum(calls for name, calls in counts.items() if not name.startswith("total"))
+    assert any(name.endswith(" topological_order") and calls == 1 for name, calls in counts.items())
+
+
 def test_profile_step_prints_a_table_of_scalar_ops():
     out = run("profile_step.py", "--scalar")
     assert "dot" in out and "relu" in out

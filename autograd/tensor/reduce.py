@@ -16,7 +16,7 @@ import numpy as np
 from .. import optable
 from .. import vocabulary as V
 from ..engine import grad_enabled
-from ..node import Node, new_node
+from ..node import new_node
 from ..optable import OpSpec
 from .core import Tensor, _as_flag, _describe, constant, record
 from .numpy_protocol import numpy_method
@@ -26,6 +26,16 @@ _add_reduce = np.add.reduce  # ndarray.sum and .max without numpy's Python-level
 _max_reduce = np.maximum.reduce
 _ndarray = np.ndarray
 _UINTP_SIZE = np.dtype(np.uintp).itemsize
+
+
+_LAST_OF_TWO = (1,)
+
+
+def _max_keepdims(x, axes):
+    """The maximum over ``axes`` (sorted), kept as axes of size 1: the shift that keeps softmax finite."""
+    if axes == _LAST_OF_TWO and x.ndim == 2 and x.shape[1] == 2:
+        return np.maximum(x[:, :1], x[:, 1:])  # two classes: quicker than numpy's reduce over a short axis
+    return _max_reduce(x, axes, None, None, True)
 
 
 def normalize_axes(axis, shape, op):
@@ -78,6 +88,10 @@ def _reduction_args(self, axis, keepdims, op):
 def _sum_vjp(shape, kept, g, out, a):
     if kept is not None:
         g = g.reshape(kept)
+    elif g.__class__ is _ndarray and not g.ndim:  # the first-order pass of a full sum: spread g in one fill
+        grad = np.empty(shape, dtype=g.dtype)
+        grad.fill(g)
+        return (grad,)
     return (V.broadcast_to(g, shape),)
 
 
@@ -102,7 +116,7 @@ def _mean_vjp(shape, kept, count, g, out, a):
 
 
 def _mean_all_vjp(shape, count, g, out, a):
-    if not isinstance(g, Node):  # the first-order pass: g is 0-d; spread g/n over a's shape in one fill
+    if (g.__class__ is _ndarray and not g.ndim) or isinstance(g, np.generic):  # first order: spread g/n in one fill
         grad = np.empty(shape, dtype=g.dtype)
         grad.fill(g / count)
         return (grad,)
@@ -245,7 +259,7 @@ def _log_softmax(self, axis=-1):
     x = self._data
     axes = normalize_axes(axis, x.shape, "log_softmax")
     _count(x.shape, axes, "log_softmax")
-    shifted = x - _max_reduce(x, axes, None, None, True)
+    shifted = x - _max_keepdims(x, axes)
     data = shifted - np.log(_add_reduce(np.exp(shifted), axes, None, None, True))
     return record(data, (self,), partial(_log_softmax_vjp, axes), "log_softmax")
 
@@ -293,10 +307,7 @@ def cross_entropy_of_labels(logits, labels):
     if indices.dtype.kind == "u":
         indices = indices.astype(np.intp)  # uint64 + intp would be float64
     flat = np.arange(0, rows.shape[0] * classes, classes or 1) + indices  # each label's place in the flat rows
-    if classes == 2:  # a binary classifier: the max of two columns is quicker than numpy's reduce over a short axis
-        shifted = rows - np.maximum(rows[:, :1], rows[:, 1:])
-    else:
-        shifted = rows - _max_reduce(rows, 1, None, None, True)
+    shifted = rows - _max_keepdims(rows, _LAST_OF_TWO)
     residual = np.exp(shifted)
     totals = _add_reduce(residual, 1, None, None, True)
     data = np.log(totals[:, 0]) - shifted.take(flat)
