@@ -88,18 +88,22 @@ def _reduction_args(self, axis, keepdims, op):
 def _sum_vjp(shape, kept, g, out, a):
     if kept is not None:
         g = g.reshape(kept)
-    elif g.__class__ is _ndarray and not g.ndim:  # the first-order pass of a full sum: spread g in one fill
-        grad = np.empty(shape, dtype=g.dtype)
+    return (V.broadcast_to(g, shape),)
+
+
+def _sum_all_vjp(g, out, a):  # the sum of every element: g is 0-d, a's shape is all the rule needs
+    if g.__class__ is _ndarray and not g.ndim:  # first order: spread g in one fill
+        grad = np.empty(a.shape, dtype=g.dtype)
         grad.fill(g)
         return (grad,)
-    return (V.broadcast_to(g, shape),)
+    return (V.broadcast_to(g, a.shape),)
 
 
 def _sum(self, axis=None, keepdims=False):
     """Σ of the elements over ``axis`` (all by default); d/da = 1."""
     if axis is None and keepdims is False:  # the loss: g is 0-d and broadcasts back as it is
         x = self._data
-        return record(_add_reduce(x, None), (self,), partial(_sum_vjp, x.shape, None), "sum")
+        return record(_add_reduce(x, None), (self,), _sum_all_vjp, "sum")
     shape, axes, keepdims, kept = _reduction_args(self, axis, keepdims, "sum")
     data = _add_reduce(self._data, axes, None, None, keepdims)
     return record(data, (self,), partial(_sum_vjp, shape, kept), "sum", own_leaves=data.shape == shape)
@@ -115,12 +119,13 @@ def _mean_vjp(shape, kept, count, g, out, a):
     return (V.broadcast_to(g / count, shape),)
 
 
-def _mean_all_vjp(shape, count, g, out, a):
+def _mean_all_vjp(g, out, a):  # the mean of every element: a's shape and size say all the rule needs
+    count = a.size
     if (g.__class__ is _ndarray and not g.ndim) or isinstance(g, np.generic):  # first order: spread g/n in one fill
-        grad = np.empty(shape, dtype=g.dtype)
+        grad = np.empty(a.shape, dtype=g.dtype)
         grad.fill(g / count)
         return (grad,)
-    return (V.broadcast_to(g / count, shape),)
+    return (V.broadcast_to(g / count, a.shape),)
 
 
 def _mean(self, axis=None, keepdims=False):
@@ -129,7 +134,7 @@ def _mean(self, axis=None, keepdims=False):
     if axis is None and keepdims is False and x.dtype.kind == "f" and x.dtype.itemsize >= 4 and x.size:
         # the loss: numpy's mean, minus its Python layer
         data = _add_reduce(x, None) / x.size
-        return record(data, (self,), partial(_mean_all_vjp, x.shape, x.size), "mean")
+        return record(data, (self,), _mean_all_vjp, "mean")
     shape, axes, keepdims, kept = _reduction_args(self, axis, keepdims, "mean")
     count = _count(shape, axes, "mean")
     x = self._data
