@@ -59,6 +59,13 @@ def test_profile_step_counts_the_python_calls_of_one_tensor_step():
     assert any(name.endswith(" topological_order") and calls == 1 for name, calls in counts.items())
 
 
+def test_step_parts_times_every_part_of_the_small_step():
+    out = run("step_parts.py")
+    parts = [line.split("|")[1].strip() for line in out.splitlines() if line.startswith("| ") and "µs" not in line]
+    assert parts == ["numpy by hand, whole step", "ours-raw, whole step", "ours-nn, whole step", "model(X)",
+                     "loss_fn(logits, y)", "zero_grad + forward + loss + backward()", "optimizer.step()"]
+
+
 def test_profile_step_prints_a_table_of_scalar_ops():
     out = run("profile_step.py", "--scalar")
     assert "dot" in out and "relu" in out

@@ -144,7 +144,7 @@ class Optimizer:
             value = 0.0 if isinstance(theta, float) else np.zeros_like(theta)
         return value
 
-    def update_all(self, thetas, gs, states):
+    def _update_arrays(self, thetas, gs, states):
         """Update the array parameters ``thetas`` (in place) from their gradients ``gs``, in one pass.
 
         The default applies ``update`` to each; a subclass may do all of them at once.
@@ -181,7 +181,7 @@ class Optimizer:
             gs.append(g)
             states.append(state)
         if thetas:
-            self.update_all(thetas, gs, states)
+            self._update_arrays(thetas, gs, states)
         if missing is not None and len(missing) < len(self.params):
             self._warn_no_gradient(missing)
 

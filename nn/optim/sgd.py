@@ -76,10 +76,10 @@ class SGD(Optimizer):
             theta += velocity  # θ ← θ + v
         return theta
 
-    def update_all(self, thetas, gs, states):
+    def _update_arrays(self, thetas, gs, states):
         """Plain SGD (no momentum, no weight decay): θ −= α∇ for every array in one loop; else the general rule."""
         if self.momentum or self.weight_decay or type(self).update is not SGD.update:
-            return super().update_all(thetas, gs, states)
+            return super()._update_arrays(thetas, gs, states)
         lr = self.lr
         rates = {}  # dtype -> lr as a 0-d array of it: numpy multiplies by that faster than by a Python float
         for theta, g in zip(thetas, gs):

@@ -310,3 +310,19 @@ def test_functional_dropout_matches_the_module_for_the_same_generator():
     by_module = nn.Dropout(0.4, rng=np.random.default_rng(5))(x)
     np.testing.assert_array_equal(by_function.data, by_module.data)
     assert nn.functional.dropout(x, 0.4, training=False) is x
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_linear_takes_an_integer_tensor_as_the_weights_dtype(dtype):
+    layer = nn.Linear(3, 2, rng=0, dtype=dtype)
+    x = np.array([[1, 2, 3], [0, -1, 4]])
+    out = layer(Tensor(x))
+    assert out.dtype == dtype
+    np.testing.assert_allclose(out.data, x.astype(dtype) @ layer.weight.data + layer.bias.data, rtol=1e-6)
+
+
+@pytest.mark.parametrize("shape", [(), (4, 5)])
+def test_linear_names_the_feature_count_it_expected(shape):
+    layer = nn.Linear(3, 2, rng=0)
+    with pytest.raises(ValueError, match="expected 3 features on the last axis"):
+        layer(Tensor(np.zeros(shape)))

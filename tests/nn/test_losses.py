@@ -272,6 +272,14 @@ def test_a_class_index_out_of_range_is_refused():
         F.cross_entropy(Tensor(np.zeros((2, 3))), [0, 3])
 
 
+@pytest.mark.parametrize("labels", [np.array([0, 3]), Tensor(np.array([0, 3])), np.array([-1, 0], dtype=np.int32)])
+def test_integer_label_arrays_out_of_range_get_the_losss_own_message(labels):
+    bad = np.asarray(labels.data if isinstance(labels, Tensor) else labels)
+    bad = bad[(bad < 0) | (bad >= 3)][0]
+    with pytest.raises(ValueError, match=rf"CrossEntropyLoss: class index {bad} is out of range for 3 classes"):
+        nn.CrossEntropyLoss()(Tensor(np.zeros((2, 3))), labels)
+
+
 def test_a_negative_class_index_is_refused():
     with pytest.raises(ValueError, match="class index -1 is out of range"):
         nn.NLLLoss()(Tensor(np.zeros((2, 3))), [0, -1])

@@ -438,3 +438,28 @@ def test_scheduler_state_dict_resumes_the_schedule():
 def test_invalid_scheduler_arguments_are_refused(make, error, message):
     with pytest.raises(error, match=message):
         make(SGD(parameters(), lr=1.0))
+
+
+def test_plain_sgd_step_is_theta_minus_lr_times_grad_in_the_parameters_dtype():
+    rng = np.random.default_rng(3)
+    params = [Parameter(rng.normal(size=(3, 2)).astype(np.float32)), Parameter(rng.normal(size=4))]
+    grads = [rng.normal(size=(3, 2)).astype(np.float32), rng.normal(size=4)]
+    expected = [p.data - np.asarray(0.1, dtype=p.data.dtype) * g for p, g in zip(params, grads)]
+    for p, g in zip(params, grads):
+        p.grad = g
+    SGD(params, lr=0.1).step()
+    assert [p.data.dtype for p in params] == [np.float32, np.float64]
+    for p, value in zip(params, expected):
+        np.testing.assert_array_equal(p.data, value)
+
+
+def test_a_subclass_of_sgd_that_overrides_update_is_used_for_every_parameter():
+    class HalfStep(SGD):
+        def update(self, theta, g, state):
+            theta -= 0.5 * self.lr * g
+            return theta
+
+    parameter = Parameter(np.ones(3))
+    parameter.grad = np.full(3, 2.0)
+    HalfStep([parameter], lr=0.1).step()
+    np.testing.assert_allclose(parameter.data, np.full(3, 0.9), rtol=0, atol=1e-15)
