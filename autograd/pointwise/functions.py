@@ -1,0 +1,282 @@
+"""The elementwise functions Value and Tensor share (exp, log, relu, sinh, floor, ...), each one ``unary`` entry:
+its forward on a float, its forward on an array, its rule and the domain where it is smooth."""
+
+import math
+import operator
+
+import numpy as np
+
+from .. import vocabulary as V
+from ..optable import INTEGERS, NONZERO, POSITIVE, Domain
+from .declare import payload, unary
+
+
+def _neg_vjp(g, out, a):
+    return (-g,)
+
+
+unary("neg", operator.neg, np.negative, _neg_vjp, "-a; d/da = -1", attributes=("__neg__",))
+
+
+def _float_exp(a):
+    try:
+        return math.exp(a)
+    except OverflowError:
+        raise ValueError(f"Value.exp: exp({a!r}) overflows a float") from None
+
+
+def _exp_vjp(g, out, a):
+    return (g * out,)
+
+
+unary("exp", _float_exp, np.exp, _exp_vjp, "e^a; d/da = e^a", Domain(high=4.0, margin=0.0))
+
+
+def _float_log(a):
+    if a > 0.0:
+        return math.log(a)
+    raise ValueError(f"Value.log: the input must be > 0, got {a!r}")
+
+
+def _log_vjp(g, out, a):
+    return (V.divide(g, a),)
+
+
+unary("log", _float_log, np.log, _log_vjp, "ln a; d/da = 1/a", POSITIVE)
+
+
+def _float_sqrt(a):
+    if a >= 0.0:
+        return math.sqrt(a)
+    raise ValueError(f"Value.sqrt: the input must be >= 0, got {a!r}")
+
+
+def _sqrt_vjp(g, out, a):
+    if not isinstance(payload(out), np.ndarray) and payload(out) == 0:  # the pole: +inf·g (a Value refuses 1/0)
+        return (g * math.inf,)
+    return (V.divide(0.5 * g, out),)
+
+
+unary("sqrt", _float_sqrt, np.sqrt, _sqrt_vjp, "√a; d/da = 1/(2√a) (inf at 0)", POSITIVE)
+
+
+def _abs_vjp(g, out, a):
+    return (g * V.sign(a),)
+
+
+unary("abs", abs, np.abs, _abs_vjp, "|a|; d/da = sign a, abs'(0) = 0", NONZERO, attributes=("abs", "__abs__"))
+
+
+def _tanh_vjp(g, out, a):
+    return (g * (1 - out * out),)
+
+
+unary("tanh", math.tanh, np.tanh, _tanh_vjp, "tanh a; d/da = 1 - tanh² a")
+
+
+def _array_sigmoid(x):
+    e = np.exp(-np.abs(x))  # in (0, 1]: no overflow for any a
+    r = 1 / (1 + e)
+    return np.where(x >= 0, r, e * r)
+
+
+def _sigmoid_vjp(g, out, a):
+    return (g * out * (1 - out),)
+
+
+unary("sigmoid", V.sigmoid, _array_sigmoid, _sigmoid_vjp, "σ(a) = 1/(1 + e^-a); d/da = σ(a)(1 - σ(a))")
+
+
+def _float_relu(a):
+    return a if a > 0.0 else 0.0
+
+
+_zeros = {}  # dtype -> a 0-d zero of it: numpy compares an array with a 0-d array of its dtype faster than with 0
+
+
+def _zero(dtype):
+    zero = _zeros.get(dtype)
+    if zero is None:
+        zero = _zeros[dtype] = np.zeros((), dtype=dtype)
+    return zero
+
+
+def _array_relu(x):
+    return np.maximum(x, _zero(x.dtype))
+
+
+def _relu_vjp(g, out, a):
+    if a.__class__ is np.ndarray:
+        return (g * (a > _zero(a.dtype)),)
+    return (g * (a > 0),)
+
+
+unary("relu", _float_relu, _array_relu, _relu_vjp, "max(a, 0); d/da = 1 if a > 0 else 0 (relu'(0) = 0)", NONZERO)
+
+
+def _float_leaky_relu(a, negative_slope=0.01):
+    return a if a > 0.0 else negative_slope * a
+
+
+def _array_leaky_relu(x, negative_slope=0.01):
+    return np.where(x > 0, x, x * negative_slope)
+
+
+def _leaky_relu_vjp(g, out, a, negative_slope=0.01):
+    return (V.where(a > 0, g, g * negative_slope),)
+
+
+unary("leaky_relu", _float_leaky_relu, _array_leaky_relu, _leaky_relu_vjp,
+      "a if a > 0 else s·a (s = negative_slope, 0.01); d/da = 1 if a > 0 else s", NONZERO,
+      params={"negative_slope": (0.01, 0.5)})
+
+
+def _sin_vjp(g, out, a):
+    return (g * V.cos(a),)
+
+
+unary("sin", math.sin, np.sin, _sin_vjp, "sin a; d/da = cos a")
+
+
+def _cos_vjp(g, out, a):
+    return (-g * V.sin(a),)
+
+
+unary("cos", math.cos, np.cos, _cos_vjp, "cos a; d/da = -sin a")
+
+
+def _float_sign(a):
+    if a > 0:
+        return 1.0
+    return -1.0 if a < 0 else a * 0.0  # 0.0 at 0, nan for nan
+
+
+def _zero_vjp(g, out, a):
+    return (g * 0,)
+
+
+unary("sign", _float_sign, np.sign, _zero_vjp, "-1, 0 or 1 by the sign of a; d/da = 0 (recorded, as in PyTorch)",
+      NONZERO)
+
+
+def _real_or_error(op, compute, a, accepted):
+    """``compute(a)`` for Value's forward: a ValueError naming ``op`` where it has no real answer or overflows."""
+    try:
+        return compute(a)
+    except (ValueError, OverflowError):
+        raise ValueError(f"Value.{op}: no finite real answer for {a!r} (accepted: {accepted})") from None
+
+
+def _sinh_vjp(g, out, a):
+    return (g * V.cosh(a),)
+
+
+def _cosh_vjp(g, out, a):
+    return (g * V.sinh(a),)
+
+
+unary("sinh", lambda a: _real_or_error("sinh", math.sinh, a, "|x| < 710"), np.sinh, _sinh_vjp,
+      "sinh a; d/da = cosh a", Domain(low=-4.0, high=4.0, margin=0.0))
+unary("cosh", lambda a: _real_or_error("cosh", math.cosh, a, "|x| < 710"), np.cosh, _cosh_vjp,
+      "cosh a; d/da = sinh a", Domain(low=-4.0, high=4.0, margin=0.0))
+
+
+def _tan_vjp(g, out, a):
+    return (g * (1 + out * out),)
+
+
+unary("tan", math.tan, np.tan, _tan_vjp, "tan a; d/da = 1 + tan² a", Domain(low=-1.2, high=1.2, margin=0.1))
+
+
+def _float_arcsin(a):
+    if -1.0 <= a <= 1.0:
+        return math.asin(a)
+    raise ValueError(f"Value.arcsin: the input must be in [-1, 1], got {a!r}")
+
+
+def _float_arccos(a):
+    if -1.0 <= a <= 1.0:
+        return math.acos(a)
+    raise ValueError(f"Value.arccos: the input must be in [-1, 1], got {a!r}")
+
+
+def _arcsin_vjp(g, out, a):
+    return (V.divide(g, V.sqrt(1 - a * a)),)  # inf at ±1
+
+
+def _arccos_vjp(g, out, a):
+    return (V.divide(-g, V.sqrt(1 - a * a)),)
+
+
+def _arctan_vjp(g, out, a):
+    return (g / (1 + a * a),)
+
+
+UNIT = Domain(low=-1.0, high=1.0, margin=0.1)
+unary("arcsin", _float_arcsin, np.arcsin, _arcsin_vjp, "arcsin a; d/da = 1/√(1 - a²) (inf at ±1)", UNIT)
+unary("arccos", _float_arccos, np.arccos, _arccos_vjp, "arccos a; d/da = -1/√(1 - a²) (-inf at ±1)", UNIT)
+unary("arctan", math.atan, np.arctan, _arctan_vjp, "arctan a; d/da = 1/(1 + a²)")
+
+
+def _float_log1p(a):
+    if a > -1.0:
+        return math.log1p(a)
+    raise ValueError(f"Value.log1p: the input must be > -1, got {a!r}")
+
+
+def _log1p_vjp(g, out, a):
+    return (V.divide(g, 1 + a),)
+
+
+unary("log1p", _float_log1p, np.log1p, _log1p_vjp, "ln(1 + a), accurate for small a; d/da = 1/(1 + a)",
+      Domain(low=-1.0))
+
+
+def _expm1_vjp(g, out, a):
+    return (g * V.exp(a),)
+
+
+unary("expm1", lambda a: _real_or_error("expm1", math.expm1, a, "x < 709"), np.expm1, _expm1_vjp,
+      "e^a - 1, accurate for small a; d/da = e^a", Domain(high=4.0, margin=0.0))
+
+
+def _float_log_base(name, function):
+    def forward(a):
+        if a > 0.0:
+            return function(a)
+        raise ValueError(f"Value.{name}: the input must be > 0, got {a!r}")
+
+    return forward
+
+
+def _log2_vjp(g, out, a):
+    return (V.divide(g, a * math.log(2.0)),)
+
+
+def _log10_vjp(g, out, a):
+    return (V.divide(g, a * math.log(10.0)),)
+
+
+unary("log2", _float_log_base("log2", math.log2), np.log2, _log2_vjp, "log₂ a; d/da = 1/(a ln 2)", POSITIVE)
+unary("log10", _float_log_base("log10", math.log10), np.log10, _log10_vjp, "log₁₀ a; d/da = 1/(a ln 10)", POSITIVE)
+
+
+def _exp2_vjp(g, out, a):
+    return (g * out * math.log(2.0),)
+
+
+unary("exp2", lambda a: _real_or_error("exp2", lambda x: 2.0**x, a, "x < 1024"), np.exp2, _exp2_vjp,
+      "2^a; d/da = 2^a ln 2", Domain(high=4.0, margin=0.0))
+
+
+def _whole(rounding):
+    def forward(a):
+        return float(rounding(a)) if math.isfinite(a) else a  # inf and nan stay as they are
+
+    return forward
+
+
+unary("floor", _whole(math.floor), np.floor, _zero_vjp,
+      "the largest integer <= a; d/da = 0 (recorded, as in PyTorch)", Domain(kinks=INTEGERS))
+unary("ceil", _whole(math.ceil), np.ceil, _zero_vjp,
+      "the smallest integer >= a; d/da = 0 (recorded, as in PyTorch)", Domain(kinks=INTEGERS))
