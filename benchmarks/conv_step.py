@@ -205,12 +205,7 @@ def main(argv=None):
     except ImportError:
         parser.error("this benchmark compares with PyTorch: pip install torch")
     torch = installed
-    if args.threads < 1:
-        parser.error(f"--threads must be >= 1, got {args.threads}")
-    try:
-        limits = harness.limit_blas_threads(args.threads)  # noqa: F841  (kept for the whole run)
-    except ImportError:
-        parser.error("--threads needs threadpoolctl: pip install threadpoolctl")
+    limits = harness.apply_threads(parser, args.threads)  # noqa: F841  (kept for the whole run)
     torch.set_num_threads(args.threads)
 
     extra = [f"numpy: {np.__version__}; BLAS: {harness.blas_description()}",

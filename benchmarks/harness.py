@@ -65,6 +65,19 @@ def limit_blas_threads(threads):
     return threadpoolctl.threadpool_limits(threads)
 
 
+def apply_threads(parser, threads):
+    """Limit numpy's BLAS to the ``--threads`` a script was given (None: leave it); a usage error for a count
+    below 1 or without threadpoolctl. Returns the limit, which the caller keeps for the whole run."""
+    if threads is None:
+        return None
+    if threads < 1:
+        parser.error(f"--threads must be >= 1, got {threads}")
+    try:
+        return limit_blas_threads(threads)
+    except ImportError:
+        parser.error("--threads needs threadpoolctl: pip install threadpoolctl")
+
+
 def environment(extra=()):
     """Lines describing where and when a benchmark ran."""
     lines = [

@@ -201,13 +201,7 @@ def main(argv=None):
     parser.add_argument("--threads", type=int, default=None, help="BLAS threads (default: numpy's default)")
     parser.add_argument("--quick", action="store_true", help="tiny run: checks that the script runs")
     args = parser.parse_args(argv)
-    if args.threads is not None:
-        if args.threads < 1:
-            parser.error(f"--threads must be >= 1, got {args.threads}")
-        try:
-            limits = harness.limit_blas_threads(args.threads)  # noqa: F841  (kept for the whole run)
-        except ImportError:
-            parser.error("--threads needs threadpoolctl: pip install threadpoolctl")
+    limits = harness.apply_threads(parser, args.threads)  # noqa: F841  (kept for the whole run)
     size, points, epochs, fit_calls = "medium", 1000, 5, 5
     if args.quick:
         args.rounds, args.budget, size, points, epochs, fit_calls = 2, 0.005, "small", 100, 1, 1

@@ -63,13 +63,7 @@ def main(argv=None):
                         help="count the Python function calls of one step, by function (cProfile), instead")
     parser.add_argument("--quick", action="store_true", help="tiny run: checks that the script runs")
     args = parser.parse_args(argv)
-    if args.threads is not None:
-        if args.threads < 1:
-            parser.error(f"--threads must be >= 1, got {args.threads}")
-        try:
-            limits = harness.limit_blas_threads(args.threads)  # noqa: F841  (kept for the whole run)
-        except ImportError:
-            parser.error("--threads needs threadpoolctl: pip install threadpoolctl")
+    limits = harness.apply_threads(parser, args.threads)  # noqa: F841  (kept for the whole run)
     points = 100
     if args.quick:
         args.size, args.steps, points = "small", 1, 8

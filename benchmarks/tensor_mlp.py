@@ -263,13 +263,7 @@ def main(argv=None):
         args.sizes, args.rounds, args.budget = ["small"], 2, 0.005
     if not args.without_torch:
         load_torch()
-    if args.threads is not None:
-        if args.threads < 1:
-            parser.error(f"--threads must be >= 1, got {args.threads}")
-        try:
-            limits = harness.limit_blas_threads(args.threads)  # noqa: F841  (kept for the whole run)
-        except ImportError:
-            parser.error("--threads needs threadpoolctl: pip install threadpoolctl")
+    limits = harness.apply_threads(parser, args.threads)  # noqa: F841  (kept for the whole run)
 
     threads = harness.blas_threads()
     extra = [f"numpy: {np.__version__}; BLAS: {harness.blas_description()}"]
