@@ -35,21 +35,6 @@ grad_enabled = _grad_enabled.get  # () -> True when ops record a graph, in this 
 # task, so no_grad() in one task does not leak into another at an ``await``.
 
 
-class _GradModeView:
-    """``GradMode.enabled``: grad mode read and set as an attribute (the ops call ``grad_enabled()``)."""
-
-    @property
-    def enabled(self):
-        return _grad_enabled.get()
-
-    @enabled.setter
-    def enabled(self, flag):
-        _grad_enabled.set(bool(flag))
-
-
-GradMode = _GradModeView()
-
-
 class _SetGradMode(contextlib.ContextDecorator):
     """Context manager and decorator that sets grad mode, restoring it on exit.
 

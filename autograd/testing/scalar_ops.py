@@ -213,28 +213,6 @@ def _plan_pow_number(draw, operands):
     return {"exponent": exponent, "shift": shift}
 
 
-def unary(name, function, plan=no_params, shift_of=None):
-    """name(a + s, *params): a function of one operand, shifted by ``shift_of(values)`` (if given)."""
-
-    def plan_with_shift(draw, operands):
-        params = plan(draw, operands)
-        params["shift"] = shift_of(operands[0]) if shift_of else 0.0
-        return params
-
-    def apply(x, p):
-        return function(x[0] + p["shift"] if p["shift"] else x[0], p)
-
-    def render(n, p):
-        extra = "".join(f", {value!r}" for key, value in p.items() if key != "shift")
-        return f"{name}({bare(plus(n[0], p['shift']))}{extra})"
-
-    return Op(name, plan_with_shift, apply, render)
-
-
-def _plan_slope(draw, operands):
-    return {"negative_slope": number(draw, 0.01, 0.5, 0.01)}
-
-
 def _render_dot(n, p):
     half = len(n) // 2
     bias = f", {n[-1]}" if len(n) % 2 else ""
