@@ -112,8 +112,8 @@ class Optimizer:
 
     lr = Hyperparameter(non_negative)
     hyperparameter_names = ("lr",)
-    parameter_names = None  # {id(parameter): dotted name}, set by fit, for warnings
     """The names of the class's ``Hyperparameter`` settings, base class first: derived, never written by hand."""
+    parameter_names = None  # {id(parameter): dotted name}, set by fit, for warnings
 
     def __init_subclass__(cls, **kwargs):
         super().__init_subclass__(**kwargs)
@@ -166,7 +166,9 @@ class Optimizer:
         for parameter, state in zip(self.params, self.state):
             g = parameter.grad
             if g is None:
-                missing = [parameter] if missing is None else [*missing, parameter]
+                if missing is None:
+                    missing = []
+                missing.append(parameter)
                 continue
             if g.__class__ is not np.ndarray:
                 g = _gradient_payload(g)
@@ -186,8 +188,8 @@ class Optimizer:
             self._warn_no_gradient(missing)
 
     def _warn_no_gradient(self, missing_parameters):
-        missing = [index for index, parameter in enumerate(self.params)
-                   if any(parameter is other for other in missing_parameters)]
+        position = {id(parameter): index for index, parameter in enumerate(self.params)}
+        missing = [position[id(parameter)] for parameter in missing_parameters]
         warned = self.__dict__.setdefault("_warned_no_gradient", set())
         fresh = [index for index in missing if index not in warned]
         if not fresh:
