@@ -10,7 +10,9 @@ The engine knows nothing of payloads. A node is any object with
 - ``_vjp``          its derivative rule ``vjp(g, out, *inputs) -> tuple``.
 
 A rule turns the gradient ``g`` of a node into one gradient per parent (``None``
-where a parent needs none). It is written in the op vocabulary shared by payloads
+where a parent needs none), or into an empty tuple when no gradient flows to any
+parent (a ReLU neuron that is off): then nothing is added, and a node that no
+gradient reaches is skipped (its ``_grad`` stays ``None``, read as zero). It is written in the op vocabulary shared by payloads
 and nodes, so the same rule runs on raw payloads for a fast first-order pass and
 on nodes (``create_graph=True``) to record a graph of the gradient itself, which
 can be differentiated again.
@@ -118,8 +120,11 @@ def propagate(order, create_graph):
         return
     if create_graph:
         for node in reversed(order):
+            g = node._grad
+            if g is None:
+                continue
             parents = node.parents
-            grads = node._vjp(node._grad, node, *parents)
+            grads = node._vjp(g, node, *parents)
             for parent, grad in zip(parents, grads):
                 if parent._requires_grad:
                     current = parent._grad
@@ -129,14 +134,17 @@ def propagate(order, create_graph):
         _propagate_summing_in_place(order)
         return
     for node in reversed(order):
+        g = node._grad
+        if g is None:
+            continue
         parents = node.parents
         if len(parents) == 2:
             first, second = parents
-            grads = node._vjp(node._grad, node._data, first._data, second._data)
+            grads = node._vjp(g, node._data, first._data, second._data)
         elif len(parents) == 1:
-            grads = node._vjp(node._grad, node._data, parents[0]._data)
+            grads = node._vjp(g, node._data, parents[0]._data)
         else:
-            grads = node._vjp(node._grad, node._data, *[parent._data for parent in parents])
+            grads = node._vjp(g, node._data, *[parent._data for parent in parents])
         for parent, grad in zip(parents, grads):
             if parent._requires_grad:
                 current = parent._grad
@@ -153,14 +161,17 @@ def _propagate_summing_in_place(order):
     """
     owned = set()
     for node in reversed(order):
+        g = node._grad
+        if g is None:
+            continue
         parents = node.parents
         if len(parents) == 2:
             first, second = parents
-            grads = node._vjp(node._grad, node._data, first._data, second._data)
+            grads = node._vjp(g, node._data, first._data, second._data)
         elif len(parents) == 1:
-            grads = node._vjp(node._grad, node._data, parents[0]._data)
+            grads = node._vjp(g, node._data, parents[0]._data)
         else:
-            grads = node._vjp(node._grad, node._data, *[parent._data for parent in parents])
+            grads = node._vjp(g, node._data, *[parent._data for parent in parents])
         for parent, grad in zip(parents, grads):
             if parent._requires_grad:
                 current = parent._grad
