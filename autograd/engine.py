@@ -12,10 +12,11 @@ The engine knows nothing of payloads. A node is any object with
 A rule turns the gradient ``g`` of a node into one gradient per parent (``None``
 where a parent needs none), or into an empty tuple when no gradient flows to any
 parent (a ReLU neuron that is off): then nothing is added, and a node that no
-gradient reaches is skipped (its ``_grad`` stays ``None``, read as zero). It is written in the op vocabulary shared by payloads
-and nodes, so the same rule runs on raw payloads for a fast first-order pass and
-on nodes (``create_graph=True``) to record a graph of the gradient itself, which
-can be differentiated again.
+gradient reaches is skipped (its ``_grad`` stays ``None``, read as zero). A rule
+is written in the op vocabulary shared by payloads and nodes, so the same rule
+runs on raw payloads for a fast first-order pass and on nodes
+(``create_graph=True``) to record a graph of the gradient itself, which can be
+differentiated again.
 
 Gradient semantics: leaves accumulate across passes until zeroed; every other
 node's ``grad`` holds the gradient of the last pass.
