@@ -99,18 +99,18 @@ def topological_order(root):
         return []
     order = []
     seen = {root}
-    stack = [(root, iter(root.parents))]
-    push, pop, visit, append = stack.append, stack.pop, seen.add, order.append
-    while stack:
-        node, parents = stack[-1]
-        for parent in parents:
+    nodes, unvisited = [root], [iter(root.parents)]  # the path from root, and each one's parents still to visit
+    visit, append = seen.add, order.append
+    while unvisited:
+        for parent in unvisited[-1]:
             if parent.parents and parent not in seen:
                 visit(parent)
-                push((parent, iter(parent.parents)))
+                nodes.append(parent)
+                unvisited.append(iter(parent.parents))
                 break
         else:
-            pop()
-            append(node)
+            unvisited.pop()
+            append(nodes.pop())
     return order
 
 
