@@ -95,12 +95,12 @@ def _set_requires_grad(self, flag):
     self._requires_grad = bool(flag)
 
 
-Value.data = property(Value._data.__get__, Value._set_data, doc="The payload, always a Python float.")
 def _get_grad(self):
     grad = self._grad
     return 0.0 if grad is None else grad  # a node that no gradient reached (behind switched-off neurons only)
 
 
+Value.data = property(Value._data.__get__, Value._set_data, doc="The payload, always a Python float.")
 Value.grad = property(_get_grad, Value._grad.__set__, doc="d(root)/d(self) after backward(): a float.")
 Value.requires_grad = property(
     Value._requires_grad.__get__, _set_requires_grad, doc="Whether gradients flow into this Value."
