@@ -9,6 +9,7 @@ check that both compute the same loss from the same weights.
 
     python benchmarks/scalar_micrograd.py              # full run (about a minute)
     python benchmarks/scalar_micrograd.py --cprofile   # also: where our step spends its time
+    python benchmarks/scalar_micrograd.py --parts      # also: CPU time of each part of our step
     python benchmarks/scalar_micrograd.py --quick      # a few seconds, to check that it runs
 """
 
@@ -20,11 +21,12 @@ import math
 import pstats
 import random
 import sys
+import time
 import tracemalloc
 
 import harness
 
-from autograd import Value, sum_values
+from autograd import Value, engine, sum_values
 from nn import l2_penalty
 from nn.data import make_moons
 from nn.scalar import MLP
@@ -173,6 +175,48 @@ def profile_our_step(X, y, steps, top):
     return out.getvalue()
 
 
+def our_step_parts(X, y, rounds, steps):
+    """CPU time (ms) of each part of our step, median over the benchmark's steps (GC off); the share of neurons off."""
+    names = ["forward + loss", "zero_grad", "topological order", "rules + accumulation", "SGD update", "freeing"]
+    parts = {name: [] for name in names}
+    off = []
+    clock = time.process_time
+    gc.collect()
+    gc.disable()
+    try:
+        for _ in range(rounds):
+            model = our_model()
+            params = model.parameters()
+            for k in range(steps):
+                start = clock()
+                total = our_loss(model, params, X, y)
+                built = clock()
+                model.zero_grad()
+                zeroed = clock()
+                order = engine.topological_order(total)
+                sorted_ = clock()
+                total.backward()  # sorts again: its own sort is taken off below
+                propagated = clock()
+                learning_rate = 1.0 - 0.9 * k / 100
+                for p in params:
+                    p.data -= learning_rate * p.grad
+                updated = clock()
+                neurons = [node for node in order if node.op == "neuron"]
+                off.append(sum(node.data == 0.0 for node in neurons) / len(neurons))
+                del neurons
+                counted = clock()
+                del total, order
+                freed = clock()
+                sort = sorted_ - zeroed
+                spans = [built - start, zeroed - built, sort, propagated - sorted_ - sort, updated - propagated,
+                         freed - counted]
+                for name, span in zip(names, spans):
+                    parts[name].append(span)
+    finally:
+        gc.enable()
+    return {name: harness.median(spans) * 1e3 for name, spans in parts.items()}, harness.median(off)
+
+
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--points", type=int, default=100, help="moons points in the batch (default 100)")
@@ -181,6 +225,7 @@ def main(argv=None):
     parser.add_argument("--nodes", type=int, default=100_000, help="products built to measure bytes per node")
     parser.add_argument("--check-steps", type=int, default=20, help="training steps compared for equal losses")
     parser.add_argument("--cprofile", action="store_true", help="also print a cProfile of our step")
+    parser.add_argument("--parts", action="store_true", help="also: CPU time of each part of our step (GC off)")
     parser.add_argument("--quick", action="store_true", help="tiny sizes: checks that the script runs")
     args = parser.parse_args(argv)
     if MicrogradMLP is None:
@@ -256,6 +301,13 @@ def main(argv=None):
         )
     )
 
+    if args.parts:
+        parts, off = our_step_parts(X, y, args.rounds, args.steps)
+        print("\n## Our step in parts: process CPU time, ms, median over the steps above (GC off)")
+        rows = [[name, f"{value:.2f}"] for name, value in parts.items()]
+        rows.append(["sum", f"{sum(parts.values()):.2f}"])
+        print(harness.format_table(["part", "ms"], rows))
+        print(f"hidden neurons off (sum ≤ 0, so no gradient flows through them): {off:.0%} of them, median per step")
     if args.cprofile:
         print("\n## cProfile of our step (sorted by own time)")
         print(profile_our_step(X, y, max(args.steps, 3), top=15))
