@@ -25,7 +25,6 @@ _all_axes = {}
 _add_reduce = np.add.reduce  # ndarray.sum and .max without numpy's Python-level wrappers
 _max_reduce = np.maximum.reduce
 _ndarray = np.ndarray
-_UINTP_SIZE = np.dtype(np.uintp).itemsize
 
 
 _LAST_OF_TWO = (1,)
@@ -289,7 +288,14 @@ def _cross_entropy(self, labels):
     One stable node for softmax + cross-entropy with class labels: d/da = softmax(a) − onehot(labels)
     per sample (the notes' Ŷ − Y), itself differentiable for second derivatives.
     """
-    return cross_entropy_of_labels(self, _class_labels(labels, self._data))
+    x = self._data
+    labels = _class_labels(labels, x)
+    flat = _flat_labels(labels, x)
+    if flat is None:
+        classes = x.shape[-1]
+        bad = labels[(labels < 0) | (labels >= classes)].flat[0]
+        raise ValueError(f"cross_entropy: class label {bad} is out of range for {classes} classes (0 .. {classes - 1})")
+    return _cross_entropy_node(self, labels, flat)
 
 
 _ones = {}  # dtype -> a 0-d one of it: numpy subtracts that from an array faster than the Python int 1
@@ -302,16 +308,49 @@ def _one(dtype):
     return one
 
 
+_row_numbers = {}  # rows -> arange(rows), read-only: the row coordinate of every label
+
+
+def _flat_labels(labels, x):
+    """Each label's place in ``x`` seen as flat rows of classes, or None when a label is out of range.
+
+    One call of numpy's ``ravel_multi_index`` both places and range-checks the labels
+    (negative ones included), in about the time numpy takes to find their maximum.
+    """
+    classes = x.shape[-1]
+    indices = labels if labels.ndim == 1 else labels.reshape(-1)
+    rows = indices.shape[0]
+    if not rows or not classes:  # nothing to place, or no class to place it in
+        return None if rows else np.zeros(0, dtype=np.intp)
+    numbers = _row_numbers.get(rows)
+    if numbers is None:
+        if len(_row_numbers) >= 64:
+            _row_numbers.clear()
+        numbers = _row_numbers[rows] = np.arange(rows)
+        numbers.flags.writeable = False
+    try:
+        return _ravel_multi_index((numbers, indices), (rows, classes))
+    except ValueError:  # a label below 0 or above the last class
+        return None
+
+
+_ravel_multi_index = np.ravel_multi_index
+
+
 def cross_entropy_of_labels(logits, labels):
-    """``logits.cross_entropy(labels)`` for labels already checked: an integer ndarray of shape
-    ``logits.shape[:-1]`` with every entry in 0 .. classes − 1 (callers that validated them skip a second check)."""
+    """``logits.cross_entropy(labels)`` for labels whose dtype and shape are checked (an integer ndarray of shape
+    ``logits.shape[:-1]``); raises ValueError for a label out of range."""
+    flat = _flat_labels(labels, logits._data)
+    if flat is None:
+        return _cross_entropy(logits, labels)  # words the error
+    return _cross_entropy_node(logits, labels, flat)
+
+
+def _cross_entropy_node(logits, labels, flat):
+    """The recorded ``cross_entropy`` of ``logits`` at the checked ``labels``, whose flat places are ``flat``."""
     x = logits._data
     classes = x.shape[-1]
     rows = x if x.ndim == 2 else x.reshape(-1, classes)
-    indices = labels if labels.ndim == 1 else labels.reshape(-1)
-    if indices.dtype.kind == "u":
-        indices = indices.astype(np.intp)  # uint64 + intp would be float64
-    flat = np.arange(0, rows.shape[0] * classes, classes or 1) + indices  # each label's place in the flat rows
     shifted = rows - _max_keepdims(rows, _LAST_OF_TWO)
     residual = np.exp(shifted)
     totals = _add_reduce(residual, 1, None, None, True)
@@ -328,20 +367,15 @@ def cross_entropy_of_labels(logits, labels):
 
 
 def _class_labels(labels, x):
+    """``labels`` as an integer ndarray of shape ``x.shape[:-1]`` (not yet checked against the class count)."""
     if labels.__class__ is not _ndarray:
         labels = np.asarray(labels._data if isinstance(labels, Tensor) else labels)
-    dtype = labels.dtype
-    if dtype.kind not in "iu":
+    if labels.dtype.kind not in "iu":
         raise TypeError(f"cross_entropy: labels must be integers, got dtype {labels.dtype}")
     if x.ndim == 0 or labels.shape != x.shape[:-1]:
         raise ValueError(
             f"cross_entropy: logits of shape {x.shape} need labels of shape {x.shape[:-1]}, got {labels.shape}"
         )
-    classes = x.shape[-1]
-    unsigned = labels.view(np.uintp) if dtype.itemsize == _UINTP_SIZE else labels.astype(np.uintp)  # negatives wrap
-    if labels.size and _max_reduce(unsigned, None, None, None, False) >= classes:
-        bad = labels[(labels < 0) | (labels >= classes)].flat[0]
-        raise ValueError(f"cross_entropy: class label {bad} is out of range for {classes} classes (0 .. {classes - 1})")
     return labels
 
 
