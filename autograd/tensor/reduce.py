@@ -122,7 +122,9 @@ def _mean_all_vjp(g, out, a):  # the mean of every element: a's shape and size s
     count = a.size
     if (g.__class__ is _ndarray and not g.ndim) or isinstance(g, np.generic):  # first order: spread g/n in one fill
         grad = np.empty(a.shape, dtype=g.dtype)
-        grad.fill(g / count)
+        # float32 / float64: divided as Python floats (numpy's 0-d division costs more than the fill);
+        # one division rounded twice, to double then to float32, is still the correctly rounded quotient
+        grad.fill(g.item() / count if g.dtype.char in "fd" else g / count)
         return (grad,)
     return (V.broadcast_to(g / count, a.shape),)
 
