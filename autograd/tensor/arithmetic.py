@@ -113,6 +113,26 @@ def binary_methods(op, forward, rules, passes_g=False):
     def method(self, other):
         if other.__class__ is not Tensor and not isinstance(other, Tensor):  # a Parameter needs no lift
             other = lift(other, op, self)
+        x = self._data
+        y = other._data
+        need_a = self._requires_grad
+        need_b = other._requires_grad
+        # The common case, apply_binary's path written out (one Python call less per op): operands of one
+        # dtype, a result with axes, a rule that hands no leaf of the result's shape the incoming gradient
+        if x.dtype is y.dtype and (need_a or need_b) and grad_enabled():
+            try:
+                data = forward(x, y)
+            except (ValueError, TypeError) as error:
+                raise _numpy_error(op, x, y, error) from None
+            if data.__class__ is _ndarray and data.ndim and not (
+                passes_g
+                and (
+                    (need_a and not self.parents and x.shape == data.shape)
+                    or (need_b and not other.parents and y.shape == data.shape)
+                )
+            ):
+                return new_node(Tensor, data, None, True, (self, other), op, rules[need_a, need_b, x.shape != y.shape])
+            return record(data, (self, other), rules[need_a, need_b, x.shape != y.shape], op, passes_g)
         return apply_binary(op, forward, rules, self, other, passes_g)
 
     def reflected(self, other):
