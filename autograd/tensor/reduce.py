@@ -276,11 +276,12 @@ optable.attach("log_softmax", Tensor, {"log_softmax": _log_softmax})
 
 # cross_entropy(a, labels) = -log softmax(a)[label] along the last axis;
 # d/da: g ↦ g·(softmax(a) - onehot(labels)), the notes' Ŷ − Y
-def _cross_entropy_vjp(flat, residual, g, out, a):
+def _cross_entropy_vjp(flat, by_classes, residual, g, out, a):
     if isinstance(a, Tensor):  # create_graph: the residual as a function of a, so it differentiates again
-        one_hot = np.zeros(a.shape, dtype=a.dtype)
+        rows, classes = flat.shape[0], a.shape[-1]
+        one_hot = np.zeros((classes, rows) if by_classes else (rows, classes), dtype=a.dtype)
         one_hot.reshape(-1)[flat] = 1
-        residual = V.softmax(a, axis=-1) - one_hot
+        residual = V.softmax(a, axis=-1) - (one_hot.T if by_classes else one_hot).reshape(a.shape)
     return (residual * g[..., None],)
 
 
@@ -310,14 +311,26 @@ def _one(dtype):
     return one
 
 
-_row_numbers = {}  # rows -> arange(rows), read-only: the row coordinate of every label
+def _by_classes(rows, classes):
+    """Whether cross_entropy works on the logits transposed, a row per class: for a few classes and more samples.
+
+    numpy's reductions and broadcasts along a short last axis (a row max over 2 or
+    10 classes) cost several times what they cost along a long one; with classes
+    first, each reduction runs over whole rows of samples. Up to 64 classes (sums
+    of at most 64 terms, added in order, as accurate as numpy's pairwise sum).
+    """
+    return 2 <= classes <= 64 and classes <= rows
+
+
+_row_numbers = {}  # count -> arange(count), read-only: the row (or column) coordinate of every label
 
 
 def _flat_labels(labels, x):
-    """Each label's place in ``x`` seen as flat rows of classes, or None when a label is out of range.
+    """Each label's place in the flat array cross_entropy works on, or None when a label is out of range.
 
-    One call of numpy's ``ravel_multi_index`` both places and range-checks the labels
-    (negative ones included), in about the time numpy takes to find their maximum.
+    The array is ``x`` seen as rows of classes, or transposed when ``_by_classes``.
+    One call of numpy's ``ravel_multi_index`` both places and range-checks the
+    labels (negative ones included), in about the time numpy takes to find their maximum.
     """
     classes = x.shape[-1]
     indices = labels if labels.ndim == 1 else labels.reshape(-1)
@@ -331,6 +344,8 @@ def _flat_labels(labels, x):
         numbers = _row_numbers[rows] = np.arange(rows)
         numbers.flags.writeable = False
     try:
+        if _by_classes(rows, classes):
+            return _ravel_multi_index((indices, numbers), (classes, rows))
         return _ravel_multi_index((numbers, indices), (rows, classes))
     except ValueError:  # a label below 0 or above the last class
         return None
@@ -349,20 +364,30 @@ def cross_entropy_of_labels(logits, labels):
 
 
 def _cross_entropy_node(logits, labels, flat):
-    """The recorded ``cross_entropy`` of ``logits`` at the checked ``labels``, whose flat places are ``flat``."""
+    """The recorded ``cross_entropy`` of ``logits`` at the checked ``labels``, placed at ``flat`` (``_flat_labels``)."""
     x = logits._data
     classes = x.shape[-1]
     rows = x if x.ndim == 2 else x.reshape(-1, classes)
-    shifted = rows - _max_keepdims(rows, _LAST_OF_TWO)
-    residual = np.exp(shifted)
-    totals = _add_reduce(residual, 1, None, None, True)
-    data = np.log(totals[:, 0]) - shifted.take(flat)
+    by_classes = _by_classes(rows.shape[0], classes)
+    if by_classes:  # softmax along the first axis of the logits transposed; the residual transposed back (a view)
+        columns = rows.T.copy()
+        shifted = columns - (np.maximum(columns[0], columns[1]) if classes == 2 else _max_reduce(columns, 0))
+        residual = np.exp(shifted)
+        totals = _add_reduce(residual, 0)
+        data = np.log(totals) - shifted.take(flat)
+    else:
+        shifted = rows - _max_keepdims(rows, _LAST_OF_TWO)
+        residual = np.exp(shifted)
+        totals = _add_reduce(residual, 1, None, None, True)
+        data = np.log(totals[:, 0]) - shifted.take(flat)
     residual /= totals
     residual.ravel()[flat] -= _one(residual.dtype)  # softmax(a) − onehot(labels); residual is fresh, C-contiguous
+    if by_classes:
+        residual = residual.T
     if x.ndim != 2:
         data = data.reshape(labels.shape)
         residual = residual.reshape(x.shape)
-    rule = partial(_cross_entropy_vjp, flat, residual)
+    rule = partial(_cross_entropy_vjp, flat, by_classes, residual)
     if logits._requires_grad and logits.parents and grad_enabled():  # a model's logits: no adjustment to make
         return new_node(Tensor, data, None, True, (logits,), "cross_entropy", rule)
     return record(data, (logits,), rule, "cross_entropy")
