@@ -37,6 +37,17 @@ def _max_keepdims(x, axes):
     return _max_reduce(x, axes, None, None, True)
 
 
+def _by_classes(rows, classes):
+    """Whether log_softmax and cross_entropy work on the logits transposed (a row per class): few classes, more rows.
+
+    numpy's reductions and broadcasts along a short last axis (a row max over 2 or
+    10 classes) cost several times what they cost along a long one; with classes
+    first, each one runs along whole rows of samples. Up to 64 classes: the sums
+    then add at most 64 terms in order, as numpy's pairwise sum would nearly.
+    """
+    return 2 <= classes <= 64 and classes <= rows
+
+
 def normalize_axes(axis, shape, op):
     """``axis`` (None, an int or a tuple of ints) as a sorted tuple of axes in ``range(len(shape))``."""
     ndim = len(shape)
@@ -265,8 +276,15 @@ def _log_softmax(self, axis=-1):
     x = self._data
     axes = normalize_axes(axis, x.shape, "log_softmax")
     _count(x.shape, axes, "log_softmax")
-    shifted = x - _max_keepdims(x, axes)
-    data = shifted - np.log(_add_reduce(np.exp(shifted), axes, None, None, True))
+    classes = x.shape[-1]
+    if axes[0] == x.ndim - 1 and _by_classes(x.size // classes, classes):
+        columns = (x if x.ndim == 2 else x.reshape(-1, classes)).T.copy()
+        shifted = columns - (np.maximum(columns[0], columns[1]) if classes == 2 else _max_reduce(columns, 0))
+        shifted -= np.log(_add_reduce(np.exp(shifted), 0))
+        data = shifted.T.copy().reshape(x.shape)  # rows of classes again, C-contiguous
+    else:
+        shifted = x - _max_keepdims(x, axes)
+        data = shifted - np.log(_add_reduce(np.exp(shifted), axes, None, None, True))
     return record(data, (self,), partial(_log_softmax_vjp, axes), "log_softmax")
 
 
@@ -309,17 +327,6 @@ def _one(dtype):
     if one is None:
         one = _ones[dtype] = np.ones((), dtype=dtype)
     return one
-
-
-def _by_classes(rows, classes):
-    """Whether cross_entropy works on the logits transposed, a row per class: for a few classes and more samples.
-
-    numpy's reductions and broadcasts along a short last axis (a row max over 2 or
-    10 classes) cost several times what they cost along a long one; with classes
-    first, each reduction runs over whole rows of samples. Up to 64 classes (sums
-    of at most 64 terms, added in order, as accurate as numpy's pairwise sum).
-    """
-    return 2 <= classes <= 64 and classes <= rows
 
 
 _row_numbers = {}  # count -> arange(count), read-only: the row (or column) coordinate of every label
