@@ -102,12 +102,21 @@ def _zero(dtype):
 
 
 def _array_relu(x):
-    return np.maximum(x, _zero(x.dtype))
+    zero = _zeros.get(x.dtype)
+    return np.maximum(x, _zero(x.dtype) if zero is None else zero)
 
 
 def _relu_vjp(g, out, a):
     if a.__class__ is np.ndarray:
-        return (g * (a > _zero(a.dtype)),)
+        dtype = a.dtype
+        zero = _zeros.get(dtype)
+        if zero is None:
+            zero = _zero(dtype)
+        if g.__class__ is np.ndarray and g.dtype is dtype:
+            mask = (a > zero).astype(dtype)  # the mask as floats first: numpy multiplies two float arrays
+            mask *= g  # faster than a float array by a boolean one (same values: 1.0·g and 0.0·g)
+            return (mask,)
+        return (g * (a > zero),)
     return (g * (a > 0),)
 
 
