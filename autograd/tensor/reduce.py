@@ -102,7 +102,7 @@ def _sum_vjp(shape, kept, g, out, a):
 
 
 def _sum_all_vjp(g, out, a):  # the sum of every element: g is 0-d, a's shape is all the rule needs
-    if g.__class__ is _ndarray and not g.ndim:  # first order: spread g in one fill
+    if (g.__class__ is _ndarray and not g.ndim) or isinstance(g, np.generic):  # first order: spread g in one fill
         grad = np.empty(a.shape, dtype=g.dtype)
         grad.fill(g)
         return (grad,)
