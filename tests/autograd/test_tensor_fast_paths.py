@@ -1,0 +1,53 @@
+"""The first-order fast paths of the hot rules give what the general formulas give, in every dtype."""
+
+import numpy as np
+import pytest
+
+from autograd import Tensor
+
+
+@pytest.mark.parametrize("dtype", [np.float16, np.float32, np.float64, np.longdouble])
+@pytest.mark.parametrize("batch", [1, 5, 33])
+def test_the_bias_gradient_is_the_column_sum_of_the_incoming_gradient(dtype, batch):
+    rng = np.random.default_rng(batch)
+    h = Tensor(rng.normal(size=(batch, 4)).astype(dtype), requires_grad=True)
+    b = Tensor(rng.normal(size=4).astype(dtype), requires_grad=True)
+    seed = rng.normal(size=(batch, 4)).astype(dtype)
+    (h + b).backward(seed)
+    assert b.grad.dtype == dtype and b.grad.shape == (4,) and b.grad.flags.writeable
+    tolerance = {np.float16: 1e-2, np.float32: 1e-6}.get(dtype, 1e-14)
+    np.testing.assert_allclose(b.grad.astype(np.float64), seed.astype(np.float64).sum(axis=0), rtol=tolerance,
+                               atol=tolerance)
+    np.testing.assert_array_equal(h.grad, seed)
+
+
+def test_bias_gradients_of_successive_passes_are_arrays_of_their_own():
+    b = Tensor(np.zeros(3, dtype=np.float32), requires_grad=True)
+    h = Tensor(np.ones((2, 3), dtype=np.float32))
+    (h + b).backward(np.ones((2, 3), dtype=np.float32))
+    first = b.grad
+    b.grad = None
+    (h + b).backward(np.full((2, 3), 3.0, dtype=np.float32))
+    first += 1.0  # the first pass's gradient is the caller's to change
+    np.testing.assert_array_equal(b.grad, [6.0, 6.0, 6.0])
+    np.testing.assert_array_equal(first, [3.0, 3.0, 3.0])
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_the_relu_gradient_is_the_incoming_gradient_where_the_input_is_positive(dtype):
+    a = np.array([[-1.0, 0.0, 2.0, np.nan], [3.0, -0.0, 1e-30, -np.inf]], dtype=dtype)
+    seed = np.array([[1.0, 2.0, np.inf, 4.0], [np.nan, 6.0, -7.0, 8.0]], dtype=dtype)
+    x = Tensor(a, requires_grad=True)
+    with np.errstate(invalid="ignore"):
+        x.relu().backward(seed)
+        expected = seed * (a > 0)
+    assert x.grad.dtype == dtype
+    np.testing.assert_array_equal(x.grad, expected)
+
+
+@pytest.mark.parametrize("count", [3, 7, 10])
+def test_the_float32_mean_gradient_is_one_over_n_rounded_once(count):
+    x = Tensor(np.ones(count, dtype=np.float32), requires_grad=True)
+    x.mean().backward()
+    assert x.grad.dtype == np.float32
+    np.testing.assert_array_equal(x.grad, np.full(count, np.float32(1) / np.float32(count)))
