@@ -117,22 +117,22 @@ def binary_methods(op, forward, rules, passes_g=False):
         y = other._data
         need_a = self._requires_grad
         need_b = other._requires_grad
-        # The common case, apply_binary's path written out (one Python call less per op): operands of one
-        # dtype, a result with axes, a rule that hands no leaf of the result's shape the incoming gradient
+        # The common case, apply_binary's path written out (one Python call less per op): operands and result
+        # of one dtype, and no leaf that needs a gradient array of its own (see ``record``) among the operands
         if x.dtype is y.dtype and (need_a or need_b) and grad_enabled():
             try:
                 data = forward(x, y)
             except (ValueError, TypeError) as error:
                 raise _numpy_error(op, x, y, error) from None
-            if data.__class__ is _ndarray and data.ndim and not (
-                passes_g
-                and (
-                    (need_a and not self.parents and x.shape == data.shape)
-                    or (need_b and not other.parents and y.shape == data.shape)
-                )
+            if data.__class__ is not _ndarray:
+                data = np.asarray(data)  # numpy hands back a scalar for 0-d operands
+            rule = rules[need_a, need_b, x.shape != y.shape]
+            if data.dtype is x.dtype and not (
+                (need_a and not self.parents and (not data.ndim or (passes_g and x.shape == data.shape)))
+                or (need_b and not other.parents and (not data.ndim or (passes_g and y.shape == data.shape)))
             ):
-                return new_node(Tensor, data, None, True, (self, other), op, rules[need_a, need_b, x.shape != y.shape])
-            return record(data, (self, other), rules[need_a, need_b, x.shape != y.shape], op, passes_g)
+                return new_node(Tensor, data, None, True, (self, other), op, rule)
+            return record(data, (self, other), rule, op, passes_g)
         return apply_binary(op, forward, rules, self, other, passes_g)
 
     def reflected(self, other):

@@ -112,8 +112,10 @@ def _sum_all_vjp(g, out, a):  # the sum of every element: g is 0-d, a's shape is
 def _sum(self, axis=None, keepdims=False):
     """Σ of the elements over ``axis`` (all by default); d/da = 1."""
     if axis is None and keepdims is False:  # the loss: g is 0-d and broadcasts back as it is
-        x = self._data
-        return record(_add_reduce(x, None), (self,), _sum_all_vjp, "sum")
+        data = np.asarray(_add_reduce(self._data, None))
+        if self.parents and self._requires_grad and grad_enabled():  # a non-leaf: nothing for record to adjust
+            return new_node(Tensor, data, None, True, (self,), "sum", _sum_all_vjp)
+        return record(data, (self,), _sum_all_vjp, "sum")
     shape, axes, keepdims, kept = _reduction_args(self, axis, keepdims, "sum")
     data = _add_reduce(self._data, axes, None, None, keepdims)
     return record(data, (self,), partial(_sum_vjp, shape, kept), "sum", own_leaves=data.shape == shape)
@@ -145,7 +147,9 @@ def _mean(self, axis=None, keepdims=False):
     x = self._data
     if axis is None and keepdims is False and x.dtype.kind == "f" and x.dtype.itemsize >= 4 and x.size:
         # the loss: numpy's mean, minus its Python layer
-        data = _add_reduce(x, None) / x.size
+        data = np.asarray(_add_reduce(x, None) / x.size)
+        if self.parents and self._requires_grad and grad_enabled():  # a non-leaf: nothing for record to adjust
+            return new_node(Tensor, data, None, True, (self,), "mean", _mean_all_vjp)
         return record(data, (self,), _mean_all_vjp, "mean")
     shape, axes, keepdims, kept = _reduction_args(self, axis, keepdims, "mean")
     count = _count(shape, axes, "mean")
@@ -285,7 +289,10 @@ def _log_softmax(self, axis=-1):
     else:
         shifted = x - _max_keepdims(x, axes)
         data = shifted - np.log(_add_reduce(np.exp(shifted), axes, None, None, True))
-    return record(data, (self,), partial(_log_softmax_vjp, axes), "log_softmax")
+    rule = partial(_log_softmax_vjp, axes)
+    if self.parents and self._requires_grad and grad_enabled():  # a model's logits: nothing for record to adjust
+        return new_node(Tensor, data, None, True, (self,), "log_softmax", rule)
+    return record(data, (self,), rule, "log_softmax")
 
 
 optable.declare(OpSpec("log_softmax", "a - logsumexp a along an axis; d/da: g ↦ g - softmax(a)·Σ g", "reduction"))

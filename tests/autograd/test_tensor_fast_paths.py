@@ -51,3 +51,20 @@ def test_the_float32_mean_gradient_is_one_over_n_rounded_once(count):
     x.mean().backward()
     assert x.grad.dtype == np.float32
     np.testing.assert_array_equal(x.grad, np.full(count, np.float32(1) / np.float32(count)))
+
+
+def test_zero_dimensional_results_are_arrays_and_zero_dimensional_leaves_get_gradient_arrays_of_their_own():
+    a = Tensor(np.array(2.0, dtype=np.float32), requires_grad=True)
+    b = Tensor(np.array(3.0, dtype=np.float32), requires_grad=True)
+    x = Tensor(np.arange(4.0, dtype=np.float32), requires_grad=True)
+    total = x.sum()
+    scaled = total * 0.5
+    loss = -(scaled * a) + (-b) + a * b + x.mean()
+    for node in (total, scaled, loss):
+        assert type(node.data) is np.ndarray and node.data.shape == () and node.dtype == np.float32
+    loss.backward()
+    assert a.grad == -3.0 + 3.0 and b.grad == -1.0 + 2.0
+    for node in (a, b, total, scaled):
+        assert type(node.grad) is np.ndarray and node.grad.shape == () and node.grad.dtype == np.float32
+    assert a.grad is not b.grad and a.grad is not loss.grad and b.grad is not loss.grad
+    np.testing.assert_array_equal(x.grad, np.full(4, -1.0 + 0.25, dtype=np.float32))
