@@ -18,7 +18,7 @@ from .. import vocabulary as V
 from ..engine import grad_enabled
 from ..node import new_node
 from ..optable import OpSpec
-from .core import Tensor, _as_flag, _describe, constant, record
+from .core import Tensor, _as_flag, _describe, constant, one, record
 from .numpy_protocol import numpy_method
 
 _all_axes = {}
@@ -326,16 +326,6 @@ def _cross_entropy(self, labels):
     return _cross_entropy_node(self, labels, flat)
 
 
-_ones = {}  # dtype -> a 0-d one of it: numpy subtracts that from an array faster than the Python int 1
-
-
-def _one(dtype):
-    one = _ones.get(dtype)
-    if one is None:
-        one = _ones[dtype] = np.ones((), dtype=dtype)
-    return one
-
-
 _row_numbers = {}  # count -> arange(count), read-only: the row (or column) coordinate of every label
 
 
@@ -395,7 +385,7 @@ def _cross_entropy_node(logits, labels, flat):
         totals = _add_reduce(residual, 1, None, None, True)
         data = np.log(totals[:, 0]) - shifted.take(flat)
     residual /= totals
-    residual.ravel()[flat] -= _one(residual.dtype)  # softmax(a) − onehot(labels); residual is fresh, C-contiguous
+    residual.ravel()[flat] -= one(residual.dtype)  # softmax(a) − onehot(labels); residual is fresh, C-contiguous
     if by_classes:
         residual = residual.T
     if x.ndim != 2:

@@ -68,3 +68,14 @@ def test_zero_dimensional_results_are_arrays_and_zero_dimensional_leaves_get_gra
         assert type(node.grad) is np.ndarray and node.grad.shape == () and node.grad.dtype == np.float32
     assert a.grad is not b.grad and a.grad is not loss.grad and b.grad is not loss.grad
     np.testing.assert_array_equal(x.grad, np.full(4, -1.0 + 0.25, dtype=np.float32))
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_the_seed_of_a_zero_dimensional_loss_is_a_writable_one_of_its_own(dtype):
+    x = Tensor(np.ones(3, dtype=dtype), requires_grad=True)
+    first, second = x.sum(), x.mean()
+    first.backward()
+    second.backward()
+    assert first.grad.dtype == dtype and first.grad.shape == () and first.grad == 1
+    first.grad += 1  # the caller's to change: the next seed is still 1
+    assert second.grad == 1 and first.grad == 2
