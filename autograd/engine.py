@@ -10,10 +10,13 @@ The engine knows nothing of payloads. A node is any object with
 - ``_vjp``          its derivative rule ``vjp(g, out, *inputs) -> tuple``.
 
 A rule turns the gradient ``g`` of a node into one gradient per parent (``None``
-where a parent needs none). It is written in the op vocabulary shared by payloads
-and nodes, so the same rule runs on raw payloads for a fast first-order pass and
-on nodes (``create_graph=True``) to record a graph of the gradient itself, which
-can be differentiated again.
+where a parent needs none), or into an empty tuple when no gradient flows to any
+parent (a ReLU neuron that is off): then nothing is added, and a node that no
+gradient reaches is skipped (its ``_grad`` stays ``None``, read as zero). A rule
+is written in the op vocabulary shared by payloads and nodes, so the same rule
+runs on raw payloads for a fast first-order pass and on nodes
+(``create_graph=True``) to record a graph of the gradient itself, which can be
+differentiated again.
 
 Gradient semantics: leaves accumulate across passes until zeroed; every other
 node's ``grad`` holds the gradient of the last pass.
@@ -96,18 +99,18 @@ def topological_order(root):
         return []
     order = []
     seen = {root}
-    stack = [(root, iter(root.parents))]
-    push, pop, visit, append = stack.append, stack.pop, seen.add, order.append
-    while stack:
-        node, parents = stack[-1]
-        for parent in parents:
+    nodes, unvisited = [root], [iter(root.parents)]  # the path from root, and each one's parents still to visit
+    visit, append = seen.add, order.append
+    while unvisited:
+        for parent in unvisited[-1]:
             if parent.parents and parent not in seen:
                 visit(parent)
-                push((parent, iter(parent.parents)))
+                nodes.append(parent)
+                unvisited.append(iter(parent.parents))
                 break
         else:
-            pop()
-            append(node)
+            unvisited.pop()
+            append(nodes.pop())
     return order
 
 
@@ -118,8 +121,11 @@ def propagate(order, create_graph):
         return
     if create_graph:
         for node in reversed(order):
+            g = node._grad
+            if g is None:
+                continue
             parents = node.parents
-            grads = node._vjp(node._grad, node, *parents)
+            grads = node._vjp(g, node, *parents)
             for parent, grad in zip(parents, grads):
                 if parent._requires_grad:
                     current = parent._grad
@@ -129,14 +135,17 @@ def propagate(order, create_graph):
         _propagate_summing_in_place(order)
         return
     for node in reversed(order):
+        g = node._grad
+        if g is None:
+            continue
         parents = node.parents
         if len(parents) == 2:
             first, second = parents
-            grads = node._vjp(node._grad, node._data, first._data, second._data)
+            grads = node._vjp(g, node._data, first._data, second._data)
         elif len(parents) == 1:
-            grads = node._vjp(node._grad, node._data, parents[0]._data)
+            grads = node._vjp(g, node._data, parents[0]._data)
         else:
-            grads = node._vjp(node._grad, node._data, *[parent._data for parent in parents])
+            grads = node._vjp(g, node._data, *[parent._data for parent in parents])
         for parent, grad in zip(parents, grads):
             if parent._requires_grad:
                 current = parent._grad
@@ -153,14 +162,17 @@ def _propagate_summing_in_place(order):
     """
     owned = set()
     for node in reversed(order):
+        g = node._grad
+        if g is None:
+            continue
         parents = node.parents
         if len(parents) == 2:
             first, second = parents
-            grads = node._vjp(node._grad, node._data, first._data, second._data)
+            grads = node._vjp(g, node._data, first._data, second._data)
         elif len(parents) == 1:
-            grads = node._vjp(node._grad, node._data, parents[0]._data)
+            grads = node._vjp(g, node._data, parents[0]._data)
         else:
-            grads = node._vjp(node._grad, node._data, *[parent._data for parent in parents])
+            grads = node._vjp(g, node._data, *[parent._data for parent in parents])
         for parent, grad in zip(parents, grads):
             if parent._requires_grad:
                 current = parent._grad

@@ -4,6 +4,8 @@
 it flows on to the node's parents (for a leaf: the gradient of this pass, before
 it is added to ``.grad``). A return value other than None replaces the
 gradient. ``register_hook`` returns a handle whose ``remove()`` detaches it.
+A node that no gradient reaches in a pass (one read only by ReLU neurons that
+are off, see ``autograd.neuron``) runs no hook: there is nothing to see.
 
 No hook, no cost: a node's hooks live in its ``_hooks`` slot, left unset until
 a hook is registered, and ``HookCount.live`` counts the hooks registered
@@ -141,6 +143,8 @@ def propagate_with_hooks(order, create_graph):
     """The engine's ``propagate`` when some hook exists: hooks run on each node's complete gradient."""
     pending = {}  # id(leaf) -> [leaf, this pass's gradient]: a leaf with hooks sees its whole pass first
     for node in reversed(order):
+        if node._grad is None:  # no gradient reached it: nothing to pass on, no hook to run
+            continue
         if getattr(node, "_hooks", None):
             node._grad = run_hooks(node, node._grad)
         parents = node.parents

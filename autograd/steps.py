@@ -77,7 +77,7 @@ def backward_steps(root, grad=None):
 def _recording(node, rule, records, totals):
     def recorded(g, out, *inputs):
         _note_totals(records, totals)
-        grads = rule(g, out, *inputs)
+        grads = rule(g, out, *inputs) or _zeros(inputs)
         records.append((node, _copy(g), tuple(_copy(grad) for grad in grads)))
         return grads
 
@@ -89,6 +89,11 @@ def _note_totals(records, totals):
     if len(totals) < len(records):
         node = records[-1][0]
         totals.append({id(parent): _copy(parent._grad) for parent in node.parents if parent._requires_grad})
+
+
+def _zeros(inputs):
+    """A zero gradient per input: shown where a rule sends none (a ReLU neuron that is off), as 0 per parent."""
+    return tuple(np.zeros_like(x) if isinstance(x, np.ndarray) else 0.0 for x in inputs)
 
 
 def _copy(x):
@@ -110,7 +115,7 @@ def _locals(node, rule):
     inputs = [parent._data for parent in node.parents]
     data = node._data
     if not isinstance(data, np.ndarray):  # a Value: every rule is a product of numbers
-        return [float(x) if x is not None else None for x in rule(1.0, data, *inputs)]
+        return [float(x) if x is not None else None for x in rule(1.0, data, *inputs) or _zeros(inputs)]
     ones = np.ones_like(data)
     units = rule(ones, data, *inputs)
     probe = np.random.default_rng(0).uniform(0.5, 1.5, size=data.shape).astype(data.dtype, copy=False)

@@ -8,8 +8,7 @@ and on Values (``create_graph=True``, for higher derivatives).
 """
 
 import numbers
-from functools import partial, reduce
-from operator import add, attrgetter, mul
+from functools import partial
 
 from . import engine, optable, pointwise
 from .engine import grad_enabled
@@ -96,8 +95,13 @@ def _set_requires_grad(self, flag):
     self._requires_grad = bool(flag)
 
 
+def _get_grad(self):
+    grad = self._grad
+    return 0.0 if grad is None else grad  # a node that no gradient reached (behind switched-off neurons only)
+
+
 Value.data = property(Value._data.__get__, Value._set_data, doc="The payload, always a Python float.")
-Value.grad = property(Value._grad.__get__, Value._grad.__set__, doc="d(root)/d(self) after backward(): a float.")
+Value.grad = property(_get_grad, Value._grad.__set__, doc="d(root)/d(self) after backward(): a float.")
 Value.requires_grad = property(
     Value._requires_grad.__get__, _set_requires_grad, doc="Whether gradients flow into this Value."
 )
@@ -209,14 +213,27 @@ def sum_values(values):
         values = tuple(lift(v, "sum_values") for v in values)
     if not values:
         raise ValueError("sum_values: needs at least one value, got an empty sequence")
-    data = reduce(add, map(_data_of, values), 0.0)
-    if grad_enabled() and True in map(_requires_grad_of, values):
-        return new_node(Value, data, 0.0, True, values, "sum", _sum_vjp)
+    data = 0.0
+    for value in values:
+        data += value._data
+    return _fused(data, values, "sum", _sum_vjp)
+
+
+def _fused(data, parents, name, rule):
+    """The node of a fused op: recorded when grad mode is on and some parent requires grad, else a constant."""
+    if grad_enabled():
+        for parent in parents:  # a loop that stops at the first: parameters come first in a neuron's parents
+            if parent._requires_grad:
+                return new_node(Value, data, 0.0, True, parents, name, rule)
     return new_node(Value, data, 0.0, False, (), "", None)
 
 
 # Σ wᵢxᵢ (+ b);  d/dwᵢ = xᵢ, d/dxᵢ = wᵢ, d/db = 1
 def _dot_vjp(g, out, *inputs):
+    return _dot_grads(g, inputs)
+
+
+def _dot_grads(g, inputs):
     n = len(inputs) // 2
     grads = [g * x for x in inputs[n : 2 * n]]
     grads += [g * w for w in inputs[:n]]
@@ -230,23 +247,23 @@ def _weighted_sum(weights, inputs, bias, name, rule, rectify):
     if len(weights) != len(inputs):
         raise ValueError(f"{name}: weights and inputs differ in length: {len(weights)} and {len(inputs)}")
     if bias is None:
-        start, tail = 0.0, ()
+        data = 0.0
+        parents = (*weights, *inputs)
     else:
         if bias.__class__ is not Value:
             bias = lift(bias, name)
-        start, tail = bias._data, (bias,)
+        data = bias._data
+        parents = (*weights, *inputs, bias)
     try:
         # added one by one from the bias, as a chain of "+" nodes would: the same float result
-        data = reduce(add, map(mul, map(_data_of, weights), map(_data_of, inputs)), start)
+        for w, x in zip(weights, inputs):
+            data += w._data * x._data
     except AttributeError:  # a number among the operands: lift them all, then go again
         return _weighted_sum([lift(w, name) for w in weights], [lift(x, name) for x in inputs], bias, name, rule,
                              rectify)
     if rectify and not data > 0.0:
         data = 0.0
-    parents = (*weights, *inputs, *tail)
-    if grad_enabled() and True in map(_requires_grad_of, parents):
-        return new_node(Value, data, 0.0, True, parents, name, rule)
-    return new_node(Value, data, 0.0, False, (), "", None)
+    return _fused(data, parents, name, rule)
 
 
 def dot(weights, inputs, bias=None):
@@ -266,8 +283,10 @@ def dot(weights, inputs, bias=None):
 # relu(Σ wᵢxᵢ + b);  the derivatives of dot where the sum is > 0, else 0 (relu'(0) = 0)
 def _neuron_vjp(g, out, *inputs):
     if out > 0:
-        return _dot_vjp(g, out, *inputs)
-    zero = g * 0.0
+        return _dot_grads(g, inputs)
+    if out.__class__ is float:
+        return ()  # switched off: no gradient flows to any parent, and the engine adds nothing
+    zero = g * 0.0  # recording a gradient graph: each parent gets a zero node, so every reached grad is a Value
     return (zero,) * len(inputs)
 
 
@@ -275,7 +294,9 @@ def neuron(weights, inputs, bias=None):
     """relu(Σ wᵢxᵢ + bias) as one node: a ReLU neuron; d/dwᵢ = xᵢ, d/dxᵢ = wᵢ, d/dbias = 1 where the sum
     is > 0, else 0.
 
-    Half the nodes of ``dot(...).relu()`` for a network of Values, the same numbers.
+    Half the nodes of ``dot(...).relu()`` for a network of Values, the same numbers. A neuron that is
+    off (sum ≤ 0) sends no gradient at all in a first-order backward pass: the engine skips its parents,
+    where ``dot(...).relu()`` would add a zero to each.
     """
     return _weighted_sum(weights, inputs, bias, "neuron", _neuron_vjp, True)
 
@@ -285,9 +306,6 @@ optable.attach("dot", functions={"dot": dot})
 optable.declare(OpSpec("neuron", "relu(Σ wᵢxᵢ + b) over Values, one node; d/dwᵢ = xᵢ, d/dxᵢ = wᵢ, d/db = 1 where the "
                        "sum is > 0, else 0", "fused", arity=-1))
 optable.attach("neuron", functions={"neuron": neuron})
-
-_data_of = attrgetter("_data")
-_requires_grad_of = attrgetter("_requires_grad")
 
 
 def _all_values(nodes):

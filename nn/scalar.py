@@ -41,6 +41,12 @@ def _python_rng(rng, where):
 
 def _as_inputs(x, nin, owner):
     """``x`` as a list of ``nin`` Values; plain numbers become constants (once, not once per neuron)."""
+    if x.__class__ is list and len(x) == nin:
+        for item in x:
+            if item.__class__ is not Value:
+                break
+        else:
+            return x  # a layer's output read by the next layer: nothing to convert
     if isinstance(x, (Value, numbers.Real)):
         x = [x]
     try:
