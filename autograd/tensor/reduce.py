@@ -358,15 +358,6 @@ def _flat_labels(labels, x):
 _ravel_multi_index = np.ravel_multi_index
 
 
-def cross_entropy_of_labels(logits, labels):
-    """``logits.cross_entropy(labels)`` for labels whose dtype and shape are checked (an integer ndarray of shape
-    ``logits.shape[:-1]``); raises ValueError for a label out of range."""
-    flat = _flat_labels(labels, logits._data)
-    if flat is None:
-        return _cross_entropy(logits, labels)  # words the error
-    return _cross_entropy_node(logits, labels, flat)
-
-
 def _cross_entropy_node(logits, labels, flat):
     """The recorded ``cross_entropy`` of ``logits`` at the checked ``labels``, placed at ``flat`` (``_flat_labels``)."""
     x = logits._data
