@@ -318,52 +318,15 @@ def _cross_entropy(self, labels):
     """
     x = self._data
     labels = _class_labels(labels, x)
-    flat = _flat_labels(labels, x)
-    if flat is None:
-        classes = x.shape[-1]
-        bad = labels[(labels < 0) | (labels >= classes)].flat[0]
-        raise ValueError(f"cross_entropy: class label {bad} is out of range for {classes} classes (0 .. {classes - 1})")
-    return _cross_entropy_node(self, labels, flat)
-
-
-_row_numbers = {}  # count -> arange(count), read-only: the row (or column) coordinate of every label
-
-
-def _flat_labels(labels, x):
-    """Each label's place in the flat array cross_entropy works on, or None when a label is out of range.
-
-    The array is ``x`` seen as rows of classes, or transposed when ``_by_classes``.
-    One call of numpy's ``ravel_multi_index`` both places and range-checks the
-    labels (negative ones included), in about the time numpy takes to find their maximum.
-    """
     classes = x.shape[-1]
     indices = labels if labels.ndim == 1 else labels.reshape(-1)
-    rows = indices.shape[0]
-    if not rows or not classes:  # nothing to place, or no class to place it in
-        return None if rows else np.zeros(0, dtype=np.intp)
-    numbers = _row_numbers.get(rows)
-    if numbers is None:
-        if len(_row_numbers) >= 64:
-            _row_numbers.clear()
-        numbers = _row_numbers[rows] = np.arange(rows)
-        numbers.flags.writeable = False
-    try:
-        if _by_classes(rows, classes):
-            return _ravel_multi_index((indices, numbers), (classes, rows))
-        return _ravel_multi_index((numbers, indices), (rows, classes))
-    except ValueError:  # a label below 0 or above the last class
-        return None
-
-
-_ravel_multi_index = np.ravel_multi_index
-
-
-def _cross_entropy_node(logits, labels, flat):
-    """The recorded ``cross_entropy`` of ``logits`` at the checked ``labels``, placed at ``flat`` (``_flat_labels``)."""
-    x = logits._data
-    classes = x.shape[-1]
-    rows = x if x.ndim == 2 else x.reshape(-1, classes)
-    by_classes = _by_classes(rows.shape[0], classes)
+    count = indices.shape[0]
+    by_classes = _by_classes(count, classes)
+    flat = _flat_labels(indices, count, classes, by_classes)
+    if flat is None:
+        bad = labels[(labels < 0) | (labels >= classes)].flat[0]
+        raise ValueError(f"cross_entropy: class label {bad} is out of range for {classes} classes (0 .. {classes - 1})")
+    rows = x if x.ndim == 2 else x.reshape(count, classes)
     if by_classes:  # softmax along the first axis of the logits transposed; the residual transposed back (a view)
         columns = rows.T.copy()
         shifted = columns - (np.maximum(columns[0], columns[1]) if classes == 2 else _max_reduce(columns, 0))
@@ -383,9 +346,36 @@ def _cross_entropy_node(logits, labels, flat):
         data = data.reshape(labels.shape)
         residual = residual.reshape(x.shape)
     rule = partial(_cross_entropy_vjp, flat, by_classes, residual)
-    if logits._requires_grad and logits.parents and grad_enabled():  # a model's logits: no adjustment to make
-        return new_node(Tensor, data, None, True, (logits,), "cross_entropy", rule)
-    return record(data, (logits,), rule, "cross_entropy")
+    if self._requires_grad and self.parents and grad_enabled():  # a model's logits: no adjustment to make
+        return new_node(Tensor, data, None, True, (self,), "cross_entropy", rule)
+    return record(data, (self,), rule, "cross_entropy")
+
+
+_row_numbers = {}  # count -> arange(count), read-only: the row (or column) coordinate of every label
+_ravel_multi_index = np.ravel_multi_index
+
+
+def _flat_labels(indices, count, classes, by_classes):
+    """Each of the ``count`` labels' place in the flat array cross_entropy works on; None if one is out of range.
+
+    The array is the logits seen as rows of classes, or transposed (``by_classes``).
+    One call of numpy's ``ravel_multi_index`` both places and range-checks the
+    labels (negative ones included), in about the time numpy takes to find their maximum.
+    """
+    if not count or not classes:  # nothing to place, or no class to place it in
+        return None if count else np.zeros(0, dtype=np.intp)
+    numbers = _row_numbers.get(count)
+    if numbers is None:
+        if len(_row_numbers) >= 64:
+            _row_numbers.clear()
+        numbers = _row_numbers[count] = np.arange(count)
+        numbers.flags.writeable = False
+    try:
+        if by_classes:
+            return _ravel_multi_index((indices, numbers), (classes, count))
+        return _ravel_multi_index((numbers, indices), (count, classes))
+    except ValueError:  # a label below 0 or above the last class
+        return None
 
 
 def _class_labels(labels, x):
