@@ -38,7 +38,7 @@ def _max_keepdims(x, axes):
 
 
 def _by_classes(rows, classes):
-    """Whether log_softmax and cross_entropy work on the logits transposed (a row per class): few classes, more rows.
+    """Whether cross_entropy works on the logits transposed (a row per class): for a few classes and more samples.
 
     numpy's reductions and broadcasts along a short last axis (a row max over 2 or
     10 classes) cost several times what they cost along a long one; with classes
@@ -280,15 +280,8 @@ def _log_softmax(self, axis=-1):
     x = self._data
     axes = normalize_axes(axis, x.shape, "log_softmax")
     _count(x.shape, axes, "log_softmax")
-    classes = x.shape[-1]
-    if axes[0] == x.ndim - 1 and _by_classes(x.size // classes, classes):
-        columns = (x if x.ndim == 2 else x.reshape(-1, classes)).T.copy()
-        shifted = columns - (np.maximum(columns[0], columns[1]) if classes == 2 else _max_reduce(columns, 0))
-        shifted -= np.log(_add_reduce(np.exp(shifted), 0))
-        data = shifted.T.copy().reshape(x.shape)  # rows of classes again, C-contiguous
-    else:
-        shifted = x - _max_keepdims(x, axes)
-        data = shifted - np.log(_add_reduce(np.exp(shifted), axes, None, None, True))
+    shifted = x - _max_keepdims(x, axes)
+    data = shifted - np.log(_add_reduce(np.exp(shifted), axes, None, None, True))
     rule = partial(_log_softmax_vjp, axes)
     if self.parents and self._requires_grad and grad_enabled():  # a model's logits: nothing for record to adjust
         return new_node(Tensor, data, None, True, (self,), "log_softmax", rule)
