@@ -79,3 +79,17 @@ def test_the_seed_of_a_zero_dimensional_loss_is_a_writable_one_of_its_own(dtype)
     assert first.grad.dtype == dtype and first.grad.shape == () and first.grad == 1
     first.grad += 1  # the caller's to change: the next seed is still 1
     assert second.grad == 1 and first.grad == 2
+
+
+@pytest.mark.parametrize("shape", [(), (3,), (32, 64), (1100, 600)])  # the last one past the cached zeros' size
+def test_relu_is_numpy_maximum_with_zero_for_every_shape_and_dtype_in_turn(shape):
+    rng = np.random.default_rng(0)
+    for dtype in (np.float64, np.float32, np.float64, np.int64):
+        a = (rng.normal(size=shape) * 3).astype(dtype)
+        if a.ndim and dtype != np.int64:
+            a.flat[:4] = [np.nan, -np.inf, np.inf, -0.0]
+        out = Tensor(a).relu()
+        assert out.dtype == dtype and out.shape == shape
+        np.testing.assert_array_equal(out.data, np.maximum(a, 0))
+        out.data[...] = 7  # the result is an array of its own: writing it changes no later result
+        np.testing.assert_array_equal(Tensor(-np.abs(np.nan_to_num(a))).relu().data, np.zeros(shape, dtype=dtype))
