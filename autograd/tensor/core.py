@@ -18,6 +18,7 @@ from ..node import Node, init_node, new_node
 from ..node import describe as _describe
 
 _ndarray = np.ndarray
+_generic = np.generic
 _NUMERIC_KINDS = "biuf"
 
 
@@ -239,7 +240,7 @@ class Tensor(Node):
 
 def _get_grad(self):
     grad = self._grad
-    if isinstance(grad, np.generic):  # numpy adds two 0-d arrays into a numpy scalar
+    if grad.__class__ is not _ndarray and isinstance(grad, _generic):  # numpy adds two 0-d arrays into a scalar
         self._grad = grad = np.asarray(grad)
     return grad
 
