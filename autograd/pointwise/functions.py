@@ -112,7 +112,7 @@ def _zeros_shaped(x):
     """Zeros to compare ``x`` with: a cached read-only array of its shape and dtype, or a 0-d zero for a large ``x``."""
     if x.nbytes > _ZERO_ARRAY_BYTES:
         return _zero(x.dtype)
-    if sum(zeros.nbytes for zeros in _zero_arrays.values()) + x.nbytes > _ZERO_CACHE_BYTES:
+    if sum(zeros.nbytes for zeros in tuple(_zero_arrays.values())) + x.nbytes > _ZERO_CACHE_BYTES:  # threads
         _zero_arrays.clear()
     zeros = np.zeros(x.shape, dtype=x.dtype)
     zeros.flags.writeable = False
