@@ -113,6 +113,26 @@ def binary_methods(op, forward, rules, passes_g=False):
     def method(self, other):
         if other.__class__ is not Tensor and not isinstance(other, Tensor):  # a Parameter needs no lift
             other = lift(other, op, self)
+        x = self._data
+        y = other._data
+        need_a = self._requires_grad
+        need_b = other._requires_grad
+        # The common case, apply_binary's path written out (one Python call less per op): operands and result
+        # of one dtype, and no leaf that needs a gradient array of its own (see ``record``) among the operands
+        if x.dtype is y.dtype and (need_a or need_b) and grad_enabled():
+            try:
+                data = forward(x, y)
+            except (ValueError, TypeError) as error:
+                raise _numpy_error(op, x, y, error) from None
+            if data.__class__ is not _ndarray:
+                data = np.asarray(data)  # numpy hands back a scalar for 0-d operands
+            rule = rules[need_a, need_b, x.shape != y.shape]
+            if data.dtype is x.dtype and not (
+                (need_a and not self.parents and (not data.ndim or (passes_g and x.shape == data.shape)))
+                or (need_b and not other.parents and (not data.ndim or (passes_g and y.shape == data.shape)))
+            ):
+                return new_node(Tensor, data, None, True, (self, other), op, rule)
+            return record(data, (self, other), rule, op, passes_g)
         return apply_binary(op, forward, rules, self, other, passes_g)
 
     def reflected(self, other):
@@ -121,11 +141,33 @@ def binary_methods(op, forward, rules, passes_g=False):
     return method, reflected
 
 
+_row_ones = {}  # (rows, dtype) -> ones(rows) of that float dtype, read-only; None for dtypes BLAS does not have
+
+
+def _ones_for_rows(rows, dtype):
+    """``_row_ones[rows, dtype]``, made on first use (the cache is dropped when it grows past 64 shapes)."""
+    if len(_row_ones) >= 64:
+        _row_ones.clear()
+    ones = None
+    if dtype.char in "fd":  # float32, float64
+        ones = np.ones(rows, dtype=dtype)
+        ones.flags.writeable = False
+    _row_ones[rows, dtype] = ones
+    return ones
+
+
 def _add_vjp_summed(g, out, a, b):  # the bias add: written out, it is on every layer's path
     shape = g.shape
     a_shape = a.shape
     b_shape = b.shape
     if a_shape == shape and b_shape == shape[1:] and g.__class__ is _ndarray:  # X @ W + b: db = Σ over the batch
+        if len(shape) == 2:
+            key = (shape[0], g.dtype)
+            ones = _row_ones.get(key, False)
+            if ones is False:
+                ones = _ones_for_rows(*key)
+            if ones is not None:  # 1ᵀG: BLAS's matrix-vector product sums the columns faster than numpy's
+                return g, ones @ g  # reduce (2-4x at any batch size) and at least as accurately
         return g, _add_reduce(g, 0)
     return (g if a_shape == shape else sum_to(g, a_shape)), (g if b_shape == shape else sum_to(g, b_shape))
 

@@ -18,6 +18,7 @@ from ..node import Node, init_node, new_node
 from ..node import describe as _describe
 
 _ndarray = np.ndarray
+_generic = np.generic
 _NUMERIC_KINDS = "biuf"
 
 
@@ -239,7 +240,7 @@ class Tensor(Node):
 
 def _get_grad(self):
     grad = self._grad
-    if isinstance(grad, np.generic):  # numpy adds two 0-d arrays into a numpy scalar
+    if grad.__class__ is not _ndarray and isinstance(grad, _generic):  # numpy adds two 0-d arrays into a scalar
         self._grad = grad = np.asarray(grad)
     return grad
 
@@ -263,8 +264,11 @@ def seed_for(root, grad, create_graph, where):
                 f"{data.shape}: reduce it to one number first (e.g. loss.sum() or loss.mean()), "
                 f"or pass grad= an array of shape {data.shape}"
             )
-        seed = np.empty(data.shape, dtype=data.dtype)
-        seed.fill(1)
+        if data.ndim:
+            seed = np.empty(data.shape, dtype=data.dtype)
+            seed.fill(1)
+        else:  # a loss: a copy of a cached 0-d one is quicker than a new array filled
+            seed = one(data.dtype).copy()
     else:
         if isinstance(grad, Tensor):
             if create_graph:
@@ -275,6 +279,18 @@ def seed_for(root, grad, create_graph, where):
         _check_seed_shape(seed.shape, data.shape, where)
         seed = np.array(seed, dtype=data.dtype)  # a copy: the gradients handed out must not alias the caller's array
     return constant(seed) if create_graph else seed
+
+
+_ones = {}  # dtype -> a 0-d one of it, read-only: numpy subtracts it from an array faster than the int 1
+
+
+def one(dtype):
+    """A shared, read-only 0-d array holding 1 in ``dtype``."""
+    unit = _ones.get(dtype)
+    if unit is None:
+        unit = _ones[dtype] = np.ones((), dtype=dtype)
+        unit.flags.writeable = False
+    return unit
 
 
 def _check_seed_shape(given, expected, where):

@@ -41,8 +41,13 @@ def _unary_method(spec):
                 data = forward(self._data)
             except TypeError as error:
                 raise failed(self, error) from None
-            if self._requires_grad and grad_enabled() and data.__class__ is _ndarray and data.ndim:
-                return new_node(Tensor, data, None, True, (self,), op, vjp)  # activations are hot: no checks
+            if self._requires_grad and grad_enabled():
+                if data.__class__ is _ndarray and data.ndim:
+                    return new_node(Tensor, data, None, True, (self,), op, vjp)  # activations are hot: no checks
+                if self.parents:  # a 0-d result (numpy gives a scalar) of a non-leaf: nothing to adjust
+                    data = np.asarray(data)
+                    if data.dtype is self._data.dtype:
+                        return new_node(Tensor, data, None, True, (self,), op, vjp)
             return record(data, (self,), vjp, op)
 
     method.__name__ = op

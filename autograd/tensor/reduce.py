@@ -18,14 +18,13 @@ from .. import vocabulary as V
 from ..engine import grad_enabled
 from ..node import new_node
 from ..optable import OpSpec
-from .core import Tensor, _as_flag, _describe, constant, record
+from .core import Tensor, _as_flag, _describe, constant, one, record
 from .numpy_protocol import numpy_method
 
 _all_axes = {}
 _add_reduce = np.add.reduce  # ndarray.sum and .max without numpy's Python-level wrappers
 _max_reduce = np.maximum.reduce
 _ndarray = np.ndarray
-_UINTP_SIZE = np.dtype(np.uintp).itemsize
 
 
 _LAST_OF_TWO = (1,)
@@ -36,6 +35,17 @@ def _max_keepdims(x, axes):
     if axes == _LAST_OF_TWO and x.ndim == 2 and x.shape[1] == 2:
         return np.maximum(x[:, :1], x[:, 1:])  # two classes: quicker than numpy's reduce over a short axis
     return _max_reduce(x, axes, None, None, True)
+
+
+def _by_classes(rows, classes):
+    """Whether cross_entropy works on the logits transposed (a row per class): for a few classes and more samples.
+
+    numpy's reductions and broadcasts along a short last axis (a row max over 2 or
+    10 classes) cost several times what they cost along a long one; with classes
+    first, each one runs along whole rows of samples. Up to 64 classes: the sums
+    then add at most 64 terms in order, as numpy's pairwise sum would nearly.
+    """
+    return 2 <= classes <= 64 and classes <= rows
 
 
 def normalize_axes(axis, shape, op):
@@ -92,7 +102,7 @@ def _sum_vjp(shape, kept, g, out, a):
 
 
 def _sum_all_vjp(g, out, a):  # the sum of every element: g is 0-d, a's shape is all the rule needs
-    if g.__class__ is _ndarray and not g.ndim:  # first order: spread g in one fill
+    if (g.__class__ is _ndarray and not g.ndim) or isinstance(g, np.generic):  # first order: spread g in one fill
         grad = np.empty(a.shape, dtype=g.dtype)
         grad.fill(g)
         return (grad,)
@@ -102,8 +112,10 @@ def _sum_all_vjp(g, out, a):  # the sum of every element: g is 0-d, a's shape is
 def _sum(self, axis=None, keepdims=False):
     """Σ of the elements over ``axis`` (all by default); d/da = 1."""
     if axis is None and keepdims is False:  # the loss: g is 0-d and broadcasts back as it is
-        x = self._data
-        return record(_add_reduce(x, None), (self,), _sum_all_vjp, "sum")
+        data = np.asarray(_add_reduce(self._data, None))
+        if self.parents and self._requires_grad and grad_enabled():  # a non-leaf: nothing for record to adjust
+            return new_node(Tensor, data, None, True, (self,), "sum", _sum_all_vjp)
+        return record(data, (self,), _sum_all_vjp, "sum")
     shape, axes, keepdims, kept = _reduction_args(self, axis, keepdims, "sum")
     data = _add_reduce(self._data, axes, None, None, keepdims)
     return record(data, (self,), partial(_sum_vjp, shape, kept), "sum", own_leaves=data.shape == shape)
@@ -123,7 +135,9 @@ def _mean_all_vjp(g, out, a):  # the mean of every element: a's shape and size s
     count = a.size
     if (g.__class__ is _ndarray and not g.ndim) or isinstance(g, np.generic):  # first order: spread g/n in one fill
         grad = np.empty(a.shape, dtype=g.dtype)
-        grad.fill(g / count)
+        # float32 / float64: divided as Python floats (numpy's 0-d division costs more than the fill);
+        # one division rounded twice, to double then to float32, is still the correctly rounded quotient
+        grad.fill(g.item() / count if g.dtype.char in "fd" else g / count)
         return (grad,)
     return (V.broadcast_to(g / count, a.shape),)
 
@@ -133,7 +147,9 @@ def _mean(self, axis=None, keepdims=False):
     x = self._data
     if axis is None and keepdims is False and x.dtype.kind == "f" and x.dtype.itemsize >= 4 and x.size:
         # the loss: numpy's mean, minus its Python layer
-        data = _add_reduce(x, None) / x.size
+        data = np.asarray(_add_reduce(x, None) / x.size)
+        if self.parents and self._requires_grad and grad_enabled():  # a non-leaf: nothing for record to adjust
+            return new_node(Tensor, data, None, True, (self,), "mean", _mean_all_vjp)
         return record(data, (self,), _mean_all_vjp, "mean")
     shape, axes, keepdims, kept = _reduction_args(self, axis, keepdims, "mean")
     count = _count(shape, axes, "mean")
@@ -266,7 +282,10 @@ def _log_softmax(self, axis=-1):
     _count(x.shape, axes, "log_softmax")
     shifted = x - _max_keepdims(x, axes)
     data = shifted - np.log(_add_reduce(np.exp(shifted), axes, None, None, True))
-    return record(data, (self,), partial(_log_softmax_vjp, axes), "log_softmax")
+    rule = partial(_log_softmax_vjp, axes)
+    if self.parents and self._requires_grad and grad_enabled():  # a model's logits: nothing for record to adjust
+        return new_node(Tensor, data, None, True, (self,), "log_softmax", rule)
+    return record(data, (self,), rule, "log_softmax")
 
 
 optable.declare(OpSpec("log_softmax", "a - logsumexp a along an axis; d/da: g ↦ g - softmax(a)·Σ g", "reduction"))
@@ -275,11 +294,12 @@ optable.attach("log_softmax", Tensor, {"log_softmax": _log_softmax})
 
 # cross_entropy(a, labels) = -log softmax(a)[label] along the last axis;
 # d/da: g ↦ g·(softmax(a) - onehot(labels)), the notes' Ŷ − Y
-def _cross_entropy_vjp(flat, residual, g, out, a):
+def _cross_entropy_vjp(flat, by_classes, residual, g, out, a):
     if isinstance(a, Tensor):  # create_graph: the residual as a function of a, so it differentiates again
-        one_hot = np.zeros(a.shape, dtype=a.dtype)
+        rows, classes = flat.shape[0], a.shape[-1]
+        one_hot = np.zeros((classes, rows) if by_classes else (rows, classes), dtype=a.dtype)
         one_hot.reshape(-1)[flat] = 1
-        residual = V.softmax(a, axis=-1) - one_hot
+        residual = V.softmax(a, axis=-1) - (one_hot.T if by_classes else one_hot).reshape(a.shape)
     return (residual * g[..., None],)
 
 
@@ -289,59 +309,78 @@ def _cross_entropy(self, labels):
     One stable node for softmax + cross-entropy with class labels: d/da = softmax(a) − onehot(labels)
     per sample (the notes' Ŷ − Y), itself differentiable for second derivatives.
     """
-    return cross_entropy_of_labels(self, _class_labels(labels, self._data))
-
-
-_ones = {}  # dtype -> a 0-d one of it: numpy subtracts that from an array faster than the Python int 1
-
-
-def _one(dtype):
-    one = _ones.get(dtype)
-    if one is None:
-        one = _ones[dtype] = np.ones((), dtype=dtype)
-    return one
-
-
-def cross_entropy_of_labels(logits, labels):
-    """``logits.cross_entropy(labels)`` for labels already checked: an integer ndarray of shape
-    ``logits.shape[:-1]`` with every entry in 0 .. classes − 1 (callers that validated them skip a second check)."""
-    x = logits._data
+    x = self._data
+    labels = _class_labels(labels, x)
     classes = x.shape[-1]
-    rows = x if x.ndim == 2 else x.reshape(-1, classes)
     indices = labels if labels.ndim == 1 else labels.reshape(-1)
-    if indices.dtype.kind == "u":
-        indices = indices.astype(np.intp)  # uint64 + intp would be float64
-    flat = np.arange(0, rows.shape[0] * classes, classes or 1) + indices  # each label's place in the flat rows
-    shifted = rows - _max_keepdims(rows, _LAST_OF_TWO)
-    residual = np.exp(shifted)
-    totals = _add_reduce(residual, 1, None, None, True)
-    data = np.log(totals[:, 0]) - shifted.take(flat)
+    count = indices.shape[0]
+    by_classes = _by_classes(count, classes)
+    flat = _flat_labels(indices, count, classes, by_classes)
+    if flat is None:
+        bad = labels[(labels < 0) | (labels >= classes)].flat[0]
+        raise ValueError(f"cross_entropy: class label {bad} is out of range for {classes} classes (0 .. {classes - 1})")
+    rows = x if x.ndim == 2 else x.reshape(count, classes)
+    if by_classes:  # softmax along the first axis of the logits transposed; the residual transposed back (a view)
+        columns = rows.T.copy()
+        shifted = columns - (np.maximum(columns[0], columns[1]) if classes == 2 else _max_reduce(columns, 0))
+        residual = np.exp(shifted)
+        totals = _add_reduce(residual, 0)
+        data = np.log(totals) - shifted.take(flat)
+    else:
+        shifted = rows - _max_keepdims(rows, _LAST_OF_TWO)
+        residual = np.exp(shifted)
+        totals = _add_reduce(residual, 1, None, None, True)
+        data = np.log(totals[:, 0]) - shifted.take(flat)
     residual /= totals
-    residual.ravel()[flat] -= _one(residual.dtype)  # softmax(a) − onehot(labels); residual is fresh, C-contiguous
+    residual.ravel()[flat] -= one(residual.dtype)  # softmax(a) − onehot(labels); residual is fresh, C-contiguous
+    if by_classes:
+        residual = residual.T
     if x.ndim != 2:
         data = data.reshape(labels.shape)
         residual = residual.reshape(x.shape)
-    rule = partial(_cross_entropy_vjp, flat, residual)
-    if logits._requires_grad and logits.parents and grad_enabled():  # a model's logits: no adjustment to make
-        return new_node(Tensor, data, None, True, (logits,), "cross_entropy", rule)
-    return record(data, (logits,), rule, "cross_entropy")
+    rule = partial(_cross_entropy_vjp, flat, by_classes, residual)
+    if self._requires_grad and self.parents and grad_enabled():  # a model's logits: no adjustment to make
+        return new_node(Tensor, data, None, True, (self,), "cross_entropy", rule)
+    return record(data, (self,), rule, "cross_entropy")
+
+
+_row_numbers = {}  # count -> arange(count), read-only: the row (or column) coordinate of every label
+_ravel_multi_index = np.ravel_multi_index
+
+
+def _flat_labels(indices, count, classes, by_classes):
+    """Each of the ``count`` labels' place in the flat array cross_entropy works on; None if one is out of range.
+
+    The array is the logits seen as rows of classes, or transposed (``by_classes``).
+    One call of numpy's ``ravel_multi_index`` both places and range-checks the
+    labels (negative ones included), in about the time numpy takes to find their maximum.
+    """
+    if not count or not classes:  # nothing to place, or no class to place it in
+        return None if count else np.zeros(0, dtype=np.intp)
+    numbers = _row_numbers.get(count)
+    if numbers is None:
+        if len(_row_numbers) >= 64:
+            _row_numbers.clear()
+        numbers = _row_numbers[count] = np.arange(count)
+        numbers.flags.writeable = False
+    try:
+        if by_classes:
+            return _ravel_multi_index((indices, numbers), (classes, count))
+        return _ravel_multi_index((numbers, indices), (count, classes))
+    except ValueError:  # a label below 0 or above the last class
+        return None
 
 
 def _class_labels(labels, x):
+    """``labels`` as an integer ndarray of shape ``x.shape[:-1]`` (not yet checked against the class count)."""
     if labels.__class__ is not _ndarray:
         labels = np.asarray(labels._data if isinstance(labels, Tensor) else labels)
-    dtype = labels.dtype
-    if dtype.kind not in "iu":
+    if labels.dtype.kind not in "iu":
         raise TypeError(f"cross_entropy: labels must be integers, got dtype {labels.dtype}")
     if x.ndim == 0 or labels.shape != x.shape[:-1]:
         raise ValueError(
             f"cross_entropy: logits of shape {x.shape} need labels of shape {x.shape[:-1]}, got {labels.shape}"
         )
-    classes = x.shape[-1]
-    unsigned = labels.view(np.uintp) if dtype.itemsize == _UINTP_SIZE else labels.astype(np.uintp)  # negatives wrap
-    if labels.size and _max_reduce(unsigned, None, None, None, False) >= classes:
-        bad = labels[(labels < 0) | (labels >= classes)].flat[0]
-        raise ValueError(f"cross_entropy: class label {bad} is out of range for {classes} classes (0 .. {classes - 1})")
     return labels
 
 

@@ -165,16 +165,16 @@ class Optimizer:
         thetas, gs, states = [], [], []
         for parameter, state in zip(self.params, self.state):
             g = parameter.grad
-            if g is None:
-                if missing is None:
-                    missing = []
-                missing.append(parameter)
-                continue
-            if g.__class__ is not np.ndarray:
+            if g.__class__ is not np.ndarray:  # not a Tensor's plain gradient: None, a Value's float, or a node
+                if g is None:
+                    if missing is None:
+                        missing = []
+                    missing.append(parameter)
+                    continue
                 g = _gradient_payload(g)
-            if isinstance(parameter, Value):
-                parameter.data = float(self.update(parameter.data, float(g), state))
-                continue
+                if isinstance(parameter, Value):
+                    parameter.data = float(self.update(parameter.data, float(g), state))
+                    continue
             data = parameter.data
             if g.shape != data.shape:
                 raise ValueError(f"{type(self).__name__}.step: a parameter of shape {data.shape} "

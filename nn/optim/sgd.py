@@ -80,10 +80,8 @@ class SGD(Optimizer):
         """Plain SGD (no momentum, no weight decay): θ −= α∇ for every array in one loop; else the general rule."""
         if self.momentum or self.weight_decay or type(self).update is not SGD.update:
             return super()._update_arrays(thetas, gs, states)
-        lr = self.lr
-        rates = {}  # dtype -> lr as a 0-d array of it: numpy multiplies by that faster than by a Python float
+        rate = None  # lr as a 0-d array of g's dtype: numpy multiplies by that faster than by a Python float
         for theta, g in zip(thetas, gs):
-            rate = rates.get(g.dtype)
-            if rate is None:
-                rate = rates[g.dtype] = np.array(lr, dtype=g.dtype)  # lr * g computes in g's dtype too
+            if rate is None or rate.dtype is not g.dtype:
+                rate = np.array(self.lr, dtype=g.dtype)  # lr * g computes in g's dtype too
             theta -= rate * g

@@ -71,3 +71,38 @@ def test_cross_entropy_of_two_classes_matches_the_log_softmax_and_differentiates
     small = RNG.normal(size=(7, 2))
     assert gradcheck(lambda a: a.cross_entropy(labels), small)
     assert gradgradcheck(lambda a: a.cross_entropy(labels), small)
+
+
+# The node works on the logits transposed (a row per class) for a few classes and more samples, else row by row:
+# shapes on both sides of that choice, and past its 64-class limit.
+@pytest.mark.parametrize("shape", [(3, 5), (5, 3), (1, 2), (2, 2), (64, 64), (65, 65), (70, 66), (4, 3, 2)])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_cross_entropy_values_and_gradient_for_any_count_of_samples_and_classes(shape, dtype):
+    z = RNG.normal(size=shape).astype(dtype)
+    labels = RNG.integers(0, shape[-1], size=shape[:-1])
+    logits = Tensor(z, requires_grad=True)
+    losses = logits.cross_entropy(labels)
+    weights = RNG.uniform(0.5, 2.0, size=shape[:-1])
+    (losses * Tensor(weights.astype(dtype))).sum().backward()
+    picked = np.take_along_axis(log_softmax(z.astype(np.float64)), labels[..., None], axis=-1)[..., 0]
+    one_hot = np.eye(shape[-1])[labels]
+    expected_grad = (np.exp(log_softmax(z.astype(np.float64))) - one_hot) * weights[..., None]
+    tolerance = 1e-5 if dtype == np.float32 else 1e-12
+    assert losses.dtype == dtype and logits.grad.dtype == dtype and logits.grad.shape == shape
+    np.testing.assert_allclose(losses.data, -picked, rtol=tolerance, atol=tolerance)
+    np.testing.assert_allclose(logits.grad, expected_grad, rtol=tolerance, atol=tolerance)
+
+
+@pytest.mark.parametrize("shape", [(3, 5), (5, 3), (2, 4, 3)])
+def test_cross_entropy_second_derivatives_on_both_layouts(shape):
+    labels = RNG.integers(0, shape[-1], size=shape[:-1])
+    assert gradgradcheck(lambda a: a.cross_entropy(labels), RNG.normal(size=shape))
+
+
+@pytest.mark.parametrize("labels", [[0, 3], [0, -1], [-4, 0], [7, 0]])
+@pytest.mark.parametrize("samples", [2, 3])  # 2 samples of 3 classes: row by row; 3 samples: transposed
+def test_cross_entropy_refuses_labels_out_of_range_on_either_layout(labels, samples):
+    labels = np.array(labels + [0] * (samples - 2))
+    bad = labels[(labels < 0) | (labels >= 3)][0]
+    with pytest.raises(ValueError, match=rf"cross_entropy: class label {bad} is out of range for 3 classes \(0 .. 2\)"):
+        Tensor(np.zeros((samples, 3))).cross_entropy(labels)

@@ -76,3 +76,21 @@ def test_softmax_cross_entropy_gradient_is_softmax_minus_one_hot():
     loss.backward()
     one_hot = np.eye(3)[labels]
     np.testing.assert_allclose(z.grad, (exact_softmax(LOGITS) - one_hot) / 3, atol=1e-12)
+
+
+# log_softmax along the last axis for few and many rows and classes, with logits spread wide enough to need the shift.
+@pytest.mark.parametrize("shape", [(3, 5), (5, 3), (32, 2), (2, 2), (64, 64), (70, 65), (4, 3, 2), (3,)])
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_log_softmax_along_the_last_axis_for_any_count_of_rows_and_classes(shape, dtype):
+    rng = np.random.default_rng(3)
+    logits = rng.normal(scale=30.0, size=shape)
+    seed = rng.normal(size=shape)
+    z = Tensor(logits.astype(dtype), requires_grad=True)
+    out = z.log_softmax(axis=-1)
+    out.backward(seed.astype(dtype))
+    exact = np.log(exact_softmax(logits))
+    expected_grad = seed - exact_softmax(logits) * seed.sum(axis=-1, keepdims=True)
+    tolerance = 1e-4 if dtype == np.float32 else 1e-12
+    assert out.dtype == z.grad.dtype == dtype and out.shape == z.grad.shape == shape
+    np.testing.assert_allclose(out.data, exact, rtol=tolerance, atol=tolerance)
+    np.testing.assert_allclose(z.grad, expected_grad, rtol=tolerance, atol=tolerance)

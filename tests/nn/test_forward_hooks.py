@@ -61,3 +61,30 @@ def test_a_forward_hook_is_not_a_parameter_or_a_child():
 def test_a_forward_hook_that_is_not_callable_is_a_type_error():
     with pytest.raises(TypeError, match="register_forward_hook: expected a function"):
         nn.ReLU().register_forward_hook(None)
+
+
+def test_inside_a_sequential_hooks_see_the_inputs_replace_outputs_and_calls_are_recorded():
+    first, relu, last = nn.Linear(2, 3, rng=0), nn.ReLU(), nn.Linear(3, 1, rng=1)
+    model = nn.Sequential(first, relu, last)
+    seen = []
+    first.register_forward_hook(lambda module, inputs, output: seen.append(inputs) or output * 0.5)
+    x = Tensor(np.array([[1.0, -2.0]]))
+    out = model(x)
+    (inputs,) = seen
+    assert inputs == (x,)
+    hidden = 0.5 * (x.data @ first.weight.data + first.bias.data)
+    np.testing.assert_allclose(out.data, np.maximum(hidden, 0) @ last.weight.data + last.bias.data)
+    assert first.last_call()[0] == (x,) and relu.last_call()[0] == (first.last_call()[1],)
+    assert last.last_call()[1] is out and model.last_call() == ((x,), out)
+
+
+def test_a_sequential_calls_a_module_that_defines_its_own_call():
+    class Doubling(nn.Module):
+        def forward(self, x):
+            return x
+
+        def __call__(self, x):
+            return x * 2.0
+
+    model = nn.Sequential(Doubling(), nn.ReLU())
+    np.testing.assert_allclose(model(Tensor([[1.5, -1.0]])).data, [[3.0, 0.0]])
