@@ -445,19 +445,10 @@ def cross_entropy(logits, target, reduction="mean", *, _where="cross_entropy"):
     """
     if reduction.__class__ is not str or reduction not in REDUCTIONS:
         _check_reduction(reduction, _where)
-    if logits.__class__ is Tensor and target.__class__ is Tensor:  # a model's logits and a batch's labels
-        data = logits.data
-        labels = target.data
-        shape = data.shape
-        if shape and shape[-1] and data.dtype.kind == "f" and labels.dtype.kind in "iu" and labels.shape == shape[:-1]:
-            try:
-                losses = logits.cross_entropy(labels)
-            except ValueError:
-                _class_targets(target, logits, _where, allow_probabilities=True)
-                raise
-            return losses.mean() if reduction == "mean" else _reduce(losses, reduction)
-    logits = _class_logits(logits, _where)
-    labels = _integer_labels(target, logits)
+    labels = _batch_labels(logits, target)
+    if labels is None:
+        logits = _class_logits(logits, _where)
+        labels = _integer_labels(target, logits)
     if labels is not None:
         # Tensor.cross_entropy checks the labels' range itself: nn checks them again only to word the error
         try:
@@ -472,6 +463,18 @@ def cross_entropy(logits, target, reduction="mean", *, _where="cross_entropy"):
     else:
         losses = -(logits.log_softmax(axis=-1) * target).sum(axis=-1)
     return _reduce(losses, reduction)
+
+
+def _batch_labels(logits, target):
+    """The labels of the common case, a model's floating logits and a batch's Tensor of integer labels of the
+    matching shape, read without the general checks; else None."""
+    if logits.__class__ is Tensor and target.__class__ is Tensor:
+        data = logits.data
+        labels = target.data
+        shape = data.shape
+        if shape and shape[-1] and data.dtype.kind == "f" and labels.dtype.kind in "iu" and labels.shape == shape[:-1]:
+            return labels
+    return None
 
 
 def _integer_labels(target, logits):

@@ -88,23 +88,19 @@ def apply_binary(op, forward, rules, a, b, passes_g=False):
         raise _numpy_error(op, x, y, error) from None
     need_a = a._requires_grad
     need_b = b._requires_grad
+    if data.__class__ is not _ndarray:
+        data = np.asarray(data)  # numpy hands back a scalar for 0-d operands
     if (need_a or need_b) and grad_enabled():
         rule = rules[need_a, need_b, x.shape != y.shape]
-        if (
-            data.__class__ is not _ndarray
-            or not data.ndim
-            or x.dtype is not y.dtype
-            or (
-                passes_g
-                and (
-                    (need_a and not a.parents and x.shape == data.shape)
-                    or (need_b and not b.parents and y.shape == data.shape)
-                )
-            )
+        # ``record``'s general path only where a leaf needs a gradient array of its own (a 0-d one, or the
+        # incoming gradient itself) or the dtypes differ; else the node directly
+        if data.dtype is x.dtype is y.dtype and not (
+            (need_a and not a.parents and (not data.ndim or (passes_g and x.shape == data.shape)))
+            or (need_b and not b.parents and (not data.ndim or (passes_g and y.shape == data.shape)))
         ):
-            return record(data, (a, b), rule, op, passes_g)
-        return new_node(Tensor, data, None, True, (a, b), op, rule)
-    return constant(data if data.__class__ is _ndarray else np.asarray(data))
+            return new_node(Tensor, data, None, True, (a, b), op, rule)
+        return record(data, (a, b), rule, op, passes_g)
+    return constant(data)
 
 
 def binary_methods(op, forward, rules, passes_g=False):
@@ -113,26 +109,6 @@ def binary_methods(op, forward, rules, passes_g=False):
     def method(self, other):
         if other.__class__ is not Tensor and not isinstance(other, Tensor):  # a Parameter needs no lift
             other = lift(other, op, self)
-        x = self._data
-        y = other._data
-        need_a = self._requires_grad
-        need_b = other._requires_grad
-        # The common case, apply_binary's path written out (one Python call less per op): operands and result
-        # of one dtype, and no leaf that needs a gradient array of its own (see ``record``) among the operands
-        if x.dtype is y.dtype and (need_a or need_b) and grad_enabled():
-            try:
-                data = forward(x, y)
-            except (ValueError, TypeError) as error:
-                raise _numpy_error(op, x, y, error) from None
-            if data.__class__ is not _ndarray:
-                data = np.asarray(data)  # numpy hands back a scalar for 0-d operands
-            rule = rules[need_a, need_b, x.shape != y.shape]
-            if data.dtype is x.dtype and not (
-                (need_a and not self.parents and (not data.ndim or (passes_g and x.shape == data.shape)))
-                or (need_b and not other.parents and (not data.ndim or (passes_g and y.shape == data.shape)))
-            ):
-                return new_node(Tensor, data, None, True, (self, other), op, rule)
-            return record(data, (self, other), rule, op, passes_g)
         return apply_binary(op, forward, rules, self, other, passes_g)
 
     def reflected(self, other):
