@@ -235,8 +235,7 @@ def _dot_vjp(g, out, *inputs):
 
 def _dot_grads(g, inputs):
     n = len(inputs) // 2
-    grads = [g * x for x in inputs[n : 2 * n]]
-    grads += [g * w for w in inputs[:n]]
+    grads = [g * v for v in inputs[n : 2 * n] + inputs[:n]]  # g·x for each w, then g·w for each x: one comprehension
     if len(inputs) % 2:
         grads.append(g)
     return grads
