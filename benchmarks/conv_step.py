@@ -193,9 +193,7 @@ def main(argv=None):
     parser.add_argument("--budget", type=float, default=0.3, help="seconds per contender turn (default 0.3)")
     parser.add_argument("--threads", type=int, default=1, help="BLAS and torch threads (default 1)")
     parser.add_argument("--profile", action="store_true", help="print autograd.profile()'s table of our step")
-    parser.add_argument("--clock", choices=["wall", "cpu"], default="wall",
-                        help="time steps by the wall clock (default) or by this process's CPU time, "
-                             "steadier on a busy machine (both contenders run on one thread)")
+    harness.add_clock_option(parser)
     parser.add_argument("--quick", action="store_true", help="tiny run: checks that the script runs")
     args = parser.parse_args(argv)
     if args.quick:
@@ -217,7 +215,7 @@ def main(argv=None):
         extra.append(f"WARNING: {' '.join(overrides)} pin an older BLAS kernel; unset both to benchmark")
     for line in harness.environment(extra):
         print(line)
-    clock_name = "wall (time.perf_counter)" if args.clock == "wall" else "CPU time of this process (time.process_time)"
+    clock, clock_name = harness.CLOCKS[args.clock]
     print(f"clock: {clock_name}")
     print(f"step: batch {BATCH}, 1x28x28, conv(1→8, 3)+relu+maxpool2, conv(8→16, 3)+relu+maxpool2, flatten, "
           f"linear(400→10), cross-entropy, backward, SGD lr={LEARNING_RATE}; {args.rounds} rounds\n")
@@ -226,7 +224,6 @@ def main(argv=None):
     for dtype_name in args.dtypes:
         dtype = getattr(np, dtype_name)
         agreement = check_agreement(dtype)
-        clock = time.perf_counter if args.clock == "wall" else time.process_time
         times, calls = time_steps(dtype, args.rounds, args.budget, clock)
         ratio = harness.paired_ratio(times, "ours-nn", "torch", calls)
         medians = [harness.ms(harness.median(times[name])) for name in ("ours-nn", "torch")]

@@ -103,6 +103,19 @@ def median(values):
     return statistics.median(values)
 
 
+CLOCKS = {  # --clock choice -> (the clock, how to name it)
+    "wall": (time.perf_counter, "wall (time.perf_counter)"),
+    "cpu": (time.process_time, "CPU time of this process (time.process_time)"),
+}
+
+
+def add_clock_option(parser):
+    """``--clock wall|cpu``: time steps by the wall clock or by the process's CPU time (``CLOCKS[choice]``)."""
+    parser.add_argument("--clock", choices=list(CLOCKS), default="wall",
+                        help="time steps by the wall clock (default) or by this process's CPU time, "
+                             "steadier on a busy machine (with one thread for every contender)")
+
+
 def run_interleaved(setups, rounds, calls_per_round, gc_enabled=True, clock=time.perf_counter):
     """Time each contender ``calls_per_round`` times per round, alternating their order each round.
 

@@ -232,7 +232,7 @@ def check_agreement(size, dtype):
     return report
 
 
-def time_size(size, dtype, rounds, budget):
+def time_size(size, dtype, rounds, budget, clock=time.perf_counter):
     """name -> list of seconds per step, interleaved; calls per turn sized to about ``budget`` seconds."""
     problem = make_problem(size, dtype)
     probe = NumpyMLP(*problem)
@@ -244,7 +244,7 @@ def time_size(size, dtype, rounds, budget):
     setups = {name: (lambda kind=kind: kind(*problem).step) for name, kind in contenders().items()}
     for step in (setup() for setup in setups.values()):  # warm up: first-call costs, BLAS buffers
         step()
-    return harness.run_interleaved(setups, rounds, calls), calls
+    return harness.run_interleaved(setups, rounds, calls, clock=clock), calls
 
 
 def main(argv=None):
@@ -257,6 +257,7 @@ def main(argv=None):
         "--threads", type=int, default=None, help="BLAS and torch threads (default: numpy's BLAS default)"
     )
     parser.add_argument("--without-torch", action="store_true", help="leave PyTorch out even if installed")
+    harness.add_clock_option(parser)
     parser.add_argument("--quick", action="store_true", help="tiny run: checks that the script runs")
     args = parser.parse_args(argv)
     if args.quick:
@@ -280,6 +281,8 @@ def main(argv=None):
         extra.append(f"WARNING: {' '.join(overrides)} pin an older BLAS kernel; unset both to benchmark")
     for line in harness.environment(extra):
         print(line)
+    clock, clock_name = harness.CLOCKS[args.clock]
+    print(f"clock: {clock_name}")
     print(f"step: forward, softmax cross-entropy (mean), backward, SGD lr={LEARNING_RATE}; {args.rounds} rounds\n")
 
     names = list(contenders())
@@ -288,7 +291,7 @@ def main(argv=None):
         for dtype_name in args.dtypes:
             dtype = getattr(np, dtype_name)
             agreement = check_agreement(size, dtype)
-            times, calls = time_size(size, dtype, args.rounds, args.budget)
+            times, calls = time_size(size, dtype, args.rounds, args.budget, clock)
             base = harness.median(times["numpy"])
             batch, widths = SIZES[size]
             row = [f"{size} ({batch}, {'-'.join(map(str, widths))})", dtype_name, harness.ms(base)]
