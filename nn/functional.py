@@ -452,17 +452,14 @@ def cross_entropy(logits, target, reduction="mean", *, _where="cross_entropy"):
     if labels is not None:
         # Tensor.cross_entropy checks the labels' range itself: nn checks them again only to word the error
         try:
-            losses = logits.cross_entropy(labels)  # one node: d/dz = softmax(z) − onehot
+            return logits.cross_entropy(labels, reduction)  # one node: d/dz = softmax(z) − onehot (/ N)
         except ValueError:
             _class_targets(target, logits, _where, allow_probabilities=True)
             raise
-        return _reduce(losses, reduction)
     target = _class_targets(target, logits, _where, allow_probabilities=True)
     if isinstance(target, np.ndarray) and target.dtype.kind in "iu":
-        losses = logits.cross_entropy(target)
-    else:
-        losses = -(logits.log_softmax(axis=-1) * target).sum(axis=-1)
-    return _reduce(losses, reduction)
+        return logits.cross_entropy(target, reduction)
+    return _reduce(-(logits.log_softmax(axis=-1) * target).sum(axis=-1), reduction)
 
 
 def _batch_labels(logits, target):

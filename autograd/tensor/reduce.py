@@ -142,12 +142,18 @@ def _mean_all_vjp(g, out, a):  # the mean of every element: a's shape and size s
     return (V.broadcast_to(g / count, a.shape),)
 
 
+def _mean_of_all(x):
+    """The mean of every element of ``x``, a 0-d array: numpy's mean, minus its Python layer where it can."""
+    if x.dtype.kind == "f" and x.dtype.itemsize >= 4 and x.size:
+        return np.asarray(_add_reduce(x, None) / x.size)
+    return np.asarray(x.mean())
+
+
 def _mean(self, axis=None, keepdims=False):
     """The mean over ``axis`` (all by default); d/da = 1/n for the n elements averaged."""
     x = self._data
     if axis is None and keepdims is False and x.dtype.kind == "f" and x.dtype.itemsize >= 4 and x.size:
-        # the loss: numpy's mean, minus its Python layer
-        data = np.asarray(_add_reduce(x, None) / x.size)
+        data = _mean_of_all(x)  # the loss
         if self.parents and self._requires_grad and grad_enabled():  # a non-leaf: nothing for record to adjust
             return new_node(Tensor, data, None, True, (self,), "mean", _mean_all_vjp)
         return record(data, (self,), _mean_all_vjp, "mean")
@@ -294,21 +300,32 @@ optable.attach("log_softmax", Tensor, {"log_softmax": _log_softmax})
 
 # cross_entropy(a, labels) = -log softmax(a)[label] along the last axis;
 # d/da: g ↦ g·(softmax(a) - onehot(labels)), the notes' Ŷ − Y
-def _cross_entropy_vjp(flat, by_classes, residual, g, out, a):
+def _cross_entropy_vjp(flat, by_classes, residual, reduction, g, out, a):
     if isinstance(a, Tensor):  # create_graph: the residual as a function of a, so it differentiates again
         rows, classes = flat.shape[0], a.shape[-1]
         one_hot = np.zeros((classes, rows) if by_classes else (rows, classes), dtype=a.dtype)
         one_hot.reshape(-1)[flat] = 1
         residual = V.softmax(a, axis=-1) - (one_hot.T if by_classes else one_hot).reshape(a.shape)
-    return (residual * g[..., None],)
+    if reduction == "none":
+        return (residual * g[..., None],)
+    if reduction == "mean":
+        g = g / flat.shape[0]  # the gradient a mean node would hand each sample
+    return (residual * g,)
 
 
-def _cross_entropy(self, labels):
+_REDUCTIONS = ("none", "mean", "sum")
+
+
+def _cross_entropy(self, labels, reduction="none"):
     """-log softmax(a)[label] over the last axis (classes), for integer ``labels`` of shape ``a.shape[:-1]``.
 
     One stable node for softmax + cross-entropy with class labels: d/da = softmax(a) − onehot(labels)
-    per sample (the notes' Ŷ − Y), itself differentiable for second derivatives.
+    per sample (the notes' Ŷ − Y), itself differentiable for second derivatives. ``reduction``: "none"
+    (a loss per sample), "mean" or "sum" over the samples, in the same node: the same numbers as
+    ``.mean()`` / ``.sum()`` of the per-sample losses, one node fewer.
     """
+    if reduction.__class__ is not str or reduction not in _REDUCTIONS:
+        raise ValueError(f"cross_entropy: reduction must be 'none', 'mean' or 'sum', got {reduction!r}")
     x = self._data
     labels = _class_labels(labels, x)
     classes = x.shape[-1]
@@ -338,7 +355,9 @@ def _cross_entropy(self, labels):
     if x.ndim != 2:
         data = data.reshape(labels.shape)
         residual = residual.reshape(x.shape)
-    rule = partial(_cross_entropy_vjp, flat, by_classes, residual)
+    if reduction != "none":  # as Tensor.mean / Tensor.sum of the per-sample losses compute it
+        data = _mean_of_all(data) if reduction == "mean" else np.asarray(_add_reduce(data, None))
+    rule = partial(_cross_entropy_vjp, flat, by_classes, residual, reduction)
     if self._requires_grad and self.parents and grad_enabled():  # a model's logits: no adjustment to make
         return new_node(Tensor, data, None, True, (self,), "cross_entropy", rule)
     return record(data, (self,), rule, "cross_entropy")

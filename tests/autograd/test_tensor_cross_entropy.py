@@ -106,3 +106,31 @@ def test_cross_entropy_refuses_labels_out_of_range_on_either_layout(labels, samp
     bad = labels[(labels < 0) | (labels >= 3)][0]
     with pytest.raises(ValueError, match=rf"cross_entropy: class label {bad} is out of range for 3 classes \(0 .. 2\)"):
         Tensor(np.zeros((samples, 3))).cross_entropy(labels)
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum"])
+@pytest.mark.parametrize("shape", [(32, 2), (6, 4), (5, 80), (2, 3, 4)])  # both layouts, and labels of 2 axes
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_a_reduction_in_the_node_gives_the_numbers_of_the_reduction_after_it(reduction, shape, dtype):
+    z = RNG.normal(size=shape).astype(dtype)
+    labels = RNG.integers(0, shape[-1], size=shape[:-1])
+    fused, composed = Tensor(z, requires_grad=True), Tensor(z, requires_grad=True)
+    loss = fused.cross_entropy(labels, reduction)
+    expected = getattr(composed.cross_entropy(labels), reduction)()
+    loss.backward()
+    expected.backward()
+    assert loss.shape == () and loss.dtype == dtype and loss.op == "cross_entropy"
+    np.testing.assert_array_equal(loss.data, expected.data)
+    np.testing.assert_array_equal(fused.grad, composed.grad)
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum"])
+def test_a_reduced_cross_entropy_differentiates_twice(reduction):
+    z = RNG.normal(size=(6, 4))
+    assert gradcheck(lambda a: a.cross_entropy(LABELS, reduction), z)
+    assert gradgradcheck(lambda a: a.cross_entropy(LABELS, reduction), z)
+
+
+def test_cross_entropy_refuses_an_unknown_reduction():
+    with pytest.raises(ValueError, match=r"cross_entropy: reduction must be 'none', 'mean' or 'sum', got 'avg'"):
+        Tensor(Z).cross_entropy(LABELS, "avg")

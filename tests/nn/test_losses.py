@@ -419,3 +419,10 @@ def test_bce_with_logits_second_derivative_is_sigma_times_one_minus_sigma(z):
 def test_a_list_of_value_predictions_needs_a_list_of_targets():
     with pytest.raises(TypeError, match="needs a list of targets, got float"):
         F.mse_loss([Value(1.0)], 1.0)
+
+
+@pytest.mark.parametrize("reduction", ["mean", "sum"])
+def test_cross_entropy_with_class_labels_is_one_node_reduction_included(reduction):
+    logits = Tensor(np.random.default_rng(3).normal(size=(5, 3)), requires_grad=True)
+    loss = nn.CrossEntropyLoss(reduction=reduction)(logits, Tensor(np.array([0, 2, 1, 1, 0])))
+    assert loss.op == "cross_entropy" and loss.parents == (logits,)
