@@ -7,6 +7,7 @@ import operator
 import numpy as np
 
 from .. import vocabulary as V
+from ..kept_arrays import zero
 from ..optable import INTEGERS, NONZERO, POSITIVE, Domain
 from .declare import payload, unary
 
@@ -91,16 +92,6 @@ def _float_relu(a):
     return a if a > 0.0 else 0.0
 
 
-_zeros = {}  # dtype -> a 0-d zero of it: numpy compares an array with a 0-d array of its dtype faster than with 0
-
-
-def _zero(dtype):
-    zero = _zeros.get(dtype)
-    if zero is None:
-        zero = _zeros[dtype] = np.zeros((), dtype=dtype)
-    return zero
-
-
 # numpy's maximum runs its vector loop for two arrays, not for an array and a 0-d zero: against a whole
 # (cached, read-only) array of zeros relu is 2-3x quicker, at every size up to a few MB (larger: about even)
 _zero_arrays = {}  # shape -> read-only zeros of that shape (and of the dtype last asked for)
@@ -111,7 +102,7 @@ _ZERO_CACHE_BYTES = 32 << 20  # ... all of them together (past that the cache st
 def _zeros_shaped(x):
     """Zeros to compare ``x`` with: a cached read-only array of its shape and dtype, or a 0-d zero for a large ``x``."""
     if x.nbytes > _ZERO_ARRAY_BYTES:
-        return _zero(x.dtype)
+        return zero(x.dtype)
     if sum(zeros.nbytes for zeros in tuple(_zero_arrays.values())) + x.nbytes > _ZERO_CACHE_BYTES:  # threads
         _zero_arrays.clear()
     zeros = np.zeros(x.shape, dtype=x.dtype)
@@ -130,14 +121,12 @@ def _array_relu(x):
 def _relu_vjp(g, out, a):
     if a.__class__ is np.ndarray:
         dtype = a.dtype
-        zero = _zeros.get(dtype)
-        if zero is None:
-            zero = _zero(dtype)
+        nought = zero(dtype)
         if g.__class__ is np.ndarray and g.dtype is dtype:
-            mask = (a > zero).astype(dtype)  # the mask as floats first: numpy multiplies two float arrays
+            mask = (a > nought).astype(dtype)  # the mask as floats first: numpy multiplies two float arrays
             mask *= g  # faster than a float array by a boolean one (same values: 1.0·g and 0.0·g)
             return (mask,)
-        return (g * (a > zero),)
+        return (g * (a > nought),)
     return (g * (a > 0),)
 
 

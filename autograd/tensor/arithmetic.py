@@ -14,6 +14,7 @@ import numpy as np
 
 from .. import optable, pointwise
 from ..engine import grad_enabled
+from ..kept_arrays import kept
 from ..node import Node, new_node
 from ..optable import OpSpec
 from ..vocabulary import sum_to
@@ -117,19 +118,7 @@ def binary_methods(op, forward, rules, passes_g=False):
     return method, reflected
 
 
-_row_ones = {}  # (rows, dtype) -> ones(rows) of that float dtype, read-only; None for dtypes BLAS does not have
-
-
-def _ones_for_rows(rows, dtype):
-    """``_row_ones[rows, dtype]``, made on first use (the cache is dropped when it grows past 64 shapes)."""
-    if len(_row_ones) >= 64:
-        _row_ones.clear()
-    ones = None
-    if dtype.char in "fd":  # float32, float64
-        ones = np.ones(rows, dtype=dtype)
-        ones.flags.writeable = False
-    _row_ones[rows, dtype] = ones
-    return ones
+_row_ones = {}  # (rows, dtype) -> ones(rows) of that dtype, read-only
 
 
 def _add_vjp_summed(g, out, a, b):  # the bias add: written out, it is on every layer's path
@@ -137,13 +126,15 @@ def _add_vjp_summed(g, out, a, b):  # the bias add: written out, it is on every 
     a_shape = a.shape
     b_shape = b.shape
     if a_shape == shape and b_shape == shape[1:] and g.__class__ is _ndarray:  # X @ W + b: db = Σ over the batch
-        if len(shape) == 2:
-            key = (shape[0], g.dtype)
-            ones = _row_ones.get(key, False)
-            if ones is False:
-                ones = _ones_for_rows(*key)
-            if ones is not None:  # 1ᵀG: BLAS's matrix-vector product sums the columns faster than numpy's
-                return g, ones @ g  # reduce (2-4x at any batch size) and at least as accurately
+        dtype = g.dtype
+        if len(shape) == 2 and dtype.char in "fd":  # float32, float64: types BLAS has
+            key = (shape[0], dtype)
+            ones = _row_ones.get(key)
+            if ones is None:
+                ones = kept(_row_ones, key, lambda: np.ones(key[0], dtype=dtype))
+            # 1ᵀG: BLAS's matrix-vector product sums the columns faster than numpy's reduce (2-4x at any batch
+            # size) and at least as accurately
+            return g, ones @ g
         return g, _add_reduce(g, 0)
     return (g if a_shape == shape else sum_to(g, a_shape)), (g if b_shape == shape else sum_to(g, b_shape))
 

@@ -15,6 +15,7 @@ from .. import engine
 from ..engine import grad_enabled
 from ..hooks import register_hook
 from ..node import Node, init_node, new_node
+from ..kept_arrays import one
 from ..node import describe as _describe
 
 _ndarray = np.ndarray
@@ -279,18 +280,6 @@ def seed_for(root, grad, create_graph, where):
         _check_seed_shape(seed.shape, data.shape, where)
         seed = np.array(seed, dtype=data.dtype)  # a copy: the gradients handed out must not alias the caller's array
     return constant(seed) if create_graph else seed
-
-
-_ones = {}  # dtype -> a 0-d one of it, read-only: numpy subtracts it from an array faster than the int 1
-
-
-def one(dtype):
-    """A shared, read-only 0-d array holding 1 in ``dtype``."""
-    unit = _ones.get(dtype)
-    if unit is None:
-        unit = _ones[dtype] = np.ones((), dtype=dtype)
-        unit.flags.writeable = False
-    return unit
 
 
 def _check_seed_shape(given, expected, where):

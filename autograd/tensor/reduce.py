@@ -18,7 +18,8 @@ from .. import vocabulary as V
 from ..engine import grad_enabled
 from ..node import new_node
 from ..optable import OpSpec
-from .core import Tensor, _as_flag, _describe, constant, one, record
+from ..kept_arrays import kept, one
+from .core import Tensor, _as_flag, _describe, constant, record
 from .numpy_protocol import numpy_method
 
 _all_axes = {}
@@ -378,10 +379,7 @@ def _flat_labels(indices, count, classes, by_classes):
         return None if count else np.zeros(0, dtype=np.intp)
     numbers = _row_numbers.get(count)
     if numbers is None:
-        if len(_row_numbers) >= 64:
-            _row_numbers.clear()
-        numbers = _row_numbers[count] = np.arange(count)
-        numbers.flags.writeable = False
+        numbers = kept(_row_numbers, count, lambda: np.arange(count))
     try:
         if by_classes:
             return _ravel_multi_index((indices, numbers), (classes, count))
