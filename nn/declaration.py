@@ -31,6 +31,7 @@ class Declaration:
     - ``activation``: the monitor's role, one of ``ACTIVATION_ROLES``: "relu" (output >= 0; a unit is
       active where it is > 0), "positive" (active where the output is > 0, of any sign), "sigmoid" and
       "tanh" (saturated where the derivative read from the output is under 1e-3).
+    - ``activation_name``: the name ``MLP(activation=...)`` knows the layer by ("relu").
     - ``container``: a sequence of layers (Sequential, MLP), translated layer by layer.
     - ``what``: for a Module that is not a layer of a model (a loss), what it is, for error messages.
     - ``inherited``: subclasses share this declaration (for families like the losses); otherwise a
@@ -45,6 +46,7 @@ class Declaration:
     onnx: Optional[Callable] = None
     reads: str = "features"
     activation: Optional[str] = None
+    activation_name: Optional[str] = None
     container: bool = False
     what: str = ""
     inherited: bool = False
