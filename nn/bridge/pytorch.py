@@ -74,7 +74,7 @@ def from_torch(module):
     for cls in translatable("PyTorch"):
         declaration = vars(cls)["declaration"]
         if not declaration.container:
-            table.setdefault(getattr(torch.nn, declaration.torch), declaration)
+            table.setdefault(getattr(torch.nn, declaration.torch), cls)
     converted = _from_torch(module, "", torch, table, {})
     model_dtype(walk(converted, "nn.from_torch", "chainrule"), "nn.from_torch")
     return converted
@@ -102,8 +102,9 @@ def _from_torch(module, position, torch, table, made):
     return converted
 
 
-def _layer_from_torch(layer, position, declaration, torch):
-    """Our layer for one torch layer: its settings by the declaration, then its state copied in."""
+def _layer_from_torch(layer, position, cls, torch):
+    """Our layer of class ``cls`` for one torch layer: its settings by its declaration, then its state copied in."""
+    declaration = vars(cls)["declaration"]
     kind = type(layer).__name__
     state = {name: tensor for name, tensor in layer.state_dict().items() if name not in declaration.torch_only}
     dtypes = {tensor.dtype for tensor in state.values()}
@@ -115,7 +116,7 @@ def _layer_from_torch(layer, position, declaration, torch):
             )
     dtype = np.float32 if dtypes == {torch.float32} else np.float64
     try:
-        converted = declaration.from_torch(layer, dtype)
+        converted = declaration.from_torch(cls, layer, dtype)
     except Unsupported as error:
         raise ValueError(f"nn.from_torch: {position_text(position)} is a {kind} with {error.setting}; "
                          f"chainrule's {kind} has {error.accepted}") from None
