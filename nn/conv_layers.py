@@ -91,7 +91,6 @@ class Conv2d(Module):
                 f"padding={self.padding}, bias={self.bias is not None}")
 
 
-
 def _pool_from_torch(cls, layer, dtype):
     """Our pooling layer ``cls`` for the torch one, whose settings other than the window must be ours."""
     checks = [("padding", 0, "no padding (padding=0)"), ("ceil_mode", False, "floor mode only (ceil_mode=False)"),

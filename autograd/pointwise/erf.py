@@ -1,4 +1,4 @@
-"""erf on arrays (numpy has none): Taylor series, summed with numpy, accurate to about an ulp (math.erf is the reference).
+"""erf on arrays (numpy has none): Taylor series summed with numpy, within about an ulp of math.erf.
 
 For |x| < 1/2 the Maclaurin series erf x = (2/√π) Σ (−1)ⁿ x²ⁿ⁺¹ / (n!(2n+1)), whose terms
 fall under 1e-17 by n = 12. For 1/2 <= |x| < 6, the Taylor series about the centre c of
