@@ -63,9 +63,9 @@ def from_torch(module):
     its counterpart (Linear, the activations, Softmax and LogSoftmax with ``dim`` given,
     Dropout, Conv2d without dilation or groups, the pools without padding, Flatten,
     Embedding, BatchNorm1d, LayerNorm, GELU), in float32 or float64; another layer is refused
-    with a TypeError, a setting we do not have with a ValueError, each naming the layer and
-    its position. BatchNorm's ``num_batches_tracked`` is accepted and not kept. The result's
-    layers are numbered 0, 1, ... as ours always are.
+    with a TypeError, a setting we do not have or forward hooks with a ValueError, each naming
+    the layer and its position. BatchNorm's ``num_batches_tracked`` is accepted and not kept.
+    The result's layers are numbered 0, 1, ... as ours always are.
     """
     torch = require("torch", "torch", "nn.from_torch")
     if not isinstance(module, torch.nn.Module):
@@ -84,6 +84,12 @@ def _from_torch(module, position, torch, table, made):
     if id(module) in made:
         return made[id(module)]
     kind = type(module)
+    hooks = len(getattr(module, "_forward_hooks", ())) + len(getattr(module, "_forward_pre_hooks", ()))
+    if hooks:
+        raise ValueError(
+            f"nn.from_torch: {position_text(position)} ({kind.__name__}) has {hooks} forward hook(s), which the "
+            "chainrule model would not run; remove them (handle.remove()) before translating"
+        )
     if kind is torch.nn.Sequential:
         layers = []
         for name, child in module._modules.items():  # named_children() would skip a layer used twice

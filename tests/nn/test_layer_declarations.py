@@ -74,3 +74,12 @@ def test_export_onnx_refuses_a_model_with_forward_hooks_naming_the_module(tmp_pa
     with pytest.raises(ValueError, match=r"nn.export_onnx: the model \(Sequential\) has 1 forward hook"):
         nn.export_onnx(model, tmp_path / "m.onnx", np.zeros((1, 3)))
     assert not (tmp_path / "m.onnx").exists()
+
+
+def test_from_torch_refuses_a_torch_module_with_forward_hooks_naming_it():
+    module = torch.nn.Sequential(torch.nn.Linear(3, 2), torch.nn.ReLU())
+    handle = module[1].register_forward_hook(lambda layer, inputs, output: output * 2)
+    with pytest.raises(ValueError, match=r"nn.from_torch: layer '1' \(ReLU\) has 1 forward hook"):
+        nn.from_torch(module)
+    handle.remove()
+    assert isinstance(nn.from_torch(module)[1], nn.ReLU)
