@@ -18,7 +18,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from autograd import Tensor, Value
+from autograd import Tensor, Value, no_grad
 
 from .forward_hooks import ForwardHooks
 from .state_checks import name_problems, shape_problem
@@ -367,7 +367,7 @@ def _write_state(item, owner, attribute, array):
     target = _array_of(item)
     if target.flags.writeable:
         if isinstance(item, Tensor):
-            copy_into(item, array)
+            _copy_into(item, array)
         else:
             np.copyto(target, array, casting="unsafe")
     elif isinstance(item, Tensor):
@@ -376,9 +376,10 @@ def _write_state(item, owner, attribute, array):
         object.__setattr__(owner, attribute, array.astype(target.dtype, copy=True))
 
 
-def copy_into(tensor, array):
-    """Copy ``array`` into ``tensor``'s existing array, cast to its dtype, outside any graph."""
-    np.copyto(tensor.data, array, casting="unsafe")
+def _copy_into(tensor, array):
+    """Copy ``array`` into ``tensor``'s existing array, cast to its dtype; graphs that read the old values refuse backward."""
+    with no_grad():
+        tensor.copy_(array.astype(tensor.data.dtype, copy=False))
 
 
 def _collect(module, prefix, found, seen_parameters, seen_modules):

@@ -300,3 +300,13 @@ def test_load_writes_into_the_existing_arrays_so_a_shared_array_stays_shared(tmp
 
 def test_save_and_load_live_in_nn_files():
     assert nn.save.__module__ == "nn.files" and nn.load.__module__ == "nn.files"
+
+
+@pytest.mark.parametrize("suffix", FORMATS)
+def test_a_graph_recorded_before_a_load_refuses_backward(tmp_path, suffix):
+    path = nn.save(nn.Linear(3, 2, rng=1), tmp_path / f"w{suffix}")
+    model = nn.Linear(3, 2, rng=0)
+    loss = model(np.ones((1, 3))).sum()
+    nn.load(model, path)
+    with pytest.raises(RuntimeError, match="matmul"):
+        loss.backward()
