@@ -307,6 +307,9 @@ def binary_cross_entropy(probability, target, reduction="mean", *, _where="binar
     return _elementwise_loss(probability, target, reduction, _where, _binary_cross_entropy, check)
 
 
+binary_cross_entropy.decision_threshold = 0.5  # probabilities: the decision is at p = 1/2
+
+
 def _binary_cross_entropy_with_logits(logit, target):
     # max(z, 0) - z·y + log(1 + e^-|z|), with max(z, 0) = m·z and |z| = s·z for the constants
     # m = [z >= 0], s = 2m - 1: the same value, and at z = 0 the gradient σ(0) - y = 1/2 - y
@@ -462,6 +465,9 @@ def cross_entropy(logits, target, reduction="mean", *, _where="cross_entropy"):
     return _reduce(-(logits.log_softmax(axis=-1) * target).sum(axis=-1), reduction)
 
 
+cross_entropy.decision_threshold = 0.0  # classes by argmax; one column would be a logit
+
+
 def _batch_labels(logits, target):
     """The labels of the common case, a model's floating logits and a batch's Tensor of integer labels of the
     matching shape, read without the general checks; else None."""
@@ -492,3 +498,6 @@ def nll_loss(log_probabilities, target, reduction="mean", *, _where="nll_loss"):
     log_probabilities = _class_logits(log_probabilities, _where, "log-probabilities")
     labels = _class_targets(target, log_probabilities, _where, allow_probabilities=False)
     return _reduce(-_pick(log_probabilities, labels), reduction)
+
+
+nll_loss.decision_threshold = math.log(0.5)  # classes by argmax; one column would be a log-probability

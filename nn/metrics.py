@@ -84,3 +84,32 @@ def accuracy(scores, y, threshold=0.5):
 
 
 METRICS = {"accuracy": accuracy}
+
+
+def decision_threshold(loss_fn):
+    """Where a one-column input of ``loss_fn`` decides between two classes, or None for a loss that does not classify.
+
+    The built-in classification losses (and their ``nn.functional`` functions, and partials of
+    them) say it with a ``decision_threshold`` attribute: 0.5 for probabilities, 0.0 for logits
+    and margins; a user's own loss may set one too.
+    """
+    while hasattr(loss_fn, "func") and not hasattr(loss_fn, "decision_threshold"):  # functools.partial
+        loss_fn = loss_fn.func
+    return getattr(loss_fn, "decision_threshold", None)
+
+
+def first_regression_target(y):
+    """A value of ``y`` that is no class label (not whole, not a probability row's), or None when y holds labels.
+
+    Class labels are whole numbers (0/1, ±1, 0..k-1, one-hot rows); probability rows (k > 1 columns,
+    non-negative, summing to 1) are CrossEntropyLoss's soft targets. Anything else is a regression target.
+    """
+    array = np.asarray(y.data if isinstance(y, Node) else y)
+    if array.dtype.kind != "f" or array.size == 0:
+        return None
+    fractional = array != np.round(array)
+    if not fractional.any():
+        return None
+    if array.ndim >= 2 and array.shape[-1] > 1 and (array >= 0).all() and np.allclose(array.sum(axis=-1), 1.0):
+        return None
+    return array[fractional].flat[0]
