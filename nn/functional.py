@@ -143,6 +143,12 @@ def _reduce(losses, reduction):
     return losses
 
 
+def _empty_batch(shape, where):
+    """The ValueError for a prediction with no elements: a loss over no samples has no value (mean 0/0)."""
+    return ValueError(f"{where}: the batch is empty (a prediction of shape {tuple(shape)}); a loss needs at least "
+                      "one sample")
+
+
 def _describe_range(data):
     return f"values from {data.min():.6g} to {data.max():.6g}"
 
@@ -235,6 +241,8 @@ def _elementwise_loss(prediction, target, reduction, where, elementwise, check=N
     if _is_value_prediction(prediction):
         return _value_loss(prediction, target, elementwise, reduction, where, check)
     prediction = _tensor(prediction, where)
+    if not prediction.size:
+        raise _empty_batch(prediction.shape, where)
     if prediction.dtype.kind != "f":
         prediction = Tensor(prediction.data.astype(np.float64))
     target = _elementwise_target(target, prediction, where)
@@ -453,6 +461,8 @@ def cross_entropy(logits, target, reduction="mean", *, _where="cross_entropy"):
         logits = _class_logits(logits, _where)
         labels = _integer_labels(target, logits)
     if labels is not None:
+        if not labels.size:
+            raise _empty_batch(logits.shape, _where)
         # Tensor.cross_entropy checks the labels' range itself: nn checks them again only to word the error
         try:
             return logits.cross_entropy(labels, reduction)  # one node: d/dz = softmax(z) − onehot (/ N)
@@ -460,6 +470,8 @@ def cross_entropy(logits, target, reduction="mean", *, _where="cross_entropy"):
             _class_targets(target, logits, _where, allow_probabilities=True)
             raise
     target = _class_targets(target, logits, _where, allow_probabilities=True)
+    if not logits.size:
+        raise _empty_batch(logits.shape, _where)
     if isinstance(target, np.ndarray) and target.dtype.kind in "iu":
         return logits.cross_entropy(target, reduction)
     return _reduce(-(logits.log_softmax(axis=-1) * target).sum(axis=-1), reduction)
@@ -497,6 +509,8 @@ def nll_loss(log_probabilities, target, reduction="mean", *, _where="nll_loss"):
     _check_reduction(reduction, _where)
     log_probabilities = _class_logits(log_probabilities, _where, "log-probabilities")
     labels = _class_targets(target, log_probabilities, _where, allow_probabilities=False)
+    if not labels.size:
+        raise _empty_batch(log_probabilities.shape, _where)
     return _reduce(-_pick(log_probabilities, labels), reduction)
 
 
