@@ -27,6 +27,7 @@ import numpy as np
 
 from autograd import Tensor, Value, sum_values
 
+from .arrays import read_array
 from .convolution import avg_pool2d, conv2d, max_pool2d  # noqa: F401  (part of nn.functional)
 from .init import make_rng
 
@@ -116,12 +117,8 @@ def dropout(x, p=0.5, training=True, rng=None):
 
 
 def _real_array(x, where, what="input"):
-    try:
-        array = np.asarray(x)
-    except ValueError as error:
-        raise ValueError(f"{where}: the {what} cannot be read as an array ({error})") from None
-    if array.dtype.kind not in "biuf":
-        raise TypeError(f"{where}: the {what} must hold real numbers, got dtype {array.dtype}")
+    """``x`` read as an array (``read_array``'s errors), integers and bools as float64."""
+    array = read_array(x, where, f"the {what}")
     if array.dtype.kind in "biu":
         array = array.astype(np.float64)
     return array
@@ -371,15 +368,7 @@ hinge_loss.decision_threshold = 0.0  # margins: the decision is at score = 0
 
 def _class_targets(target, logits, where, allow_probabilities):
     """Integer labels of shape ``logits.shape[:-1]`` (an ndarray), or probability rows (a Tensor or ndarray)."""
-    if isinstance(target, Value):
-        raise TypeError(f"{where}: the target must be a Tensor, an ndarray or a list, got a Value")
-    data = target.data if isinstance(target, Tensor) else target
-    try:
-        data = np.asarray(data)
-    except ValueError as error:
-        raise ValueError(f"{where}: the target cannot be read as an array ({error})") from None
-    if data.dtype.kind not in "biuf":
-        raise TypeError(f"{where}: the target must hold numbers, got dtype {data.dtype}")
+    data = read_array(target, where, "the target")
     shape, classes = logits.shape, logits.shape[-1]
     if data.shape == shape[:-1]:
         if data.dtype.kind == "f":

@@ -4,6 +4,8 @@ import numpy as np
 
 from autograd import Node, Value
 
+from .arrays import read_array
+
 _min_reduce = np.minimum.reduce
 _max_reduce = np.maximum.reduce
 
@@ -29,15 +31,6 @@ def _unwrap(outputs):
     return outputs
 
 
-def _labels_array(y, where):
-    if isinstance(y, Node):
-        y = y.data
-    array = np.asarray(y)
-    if array.dtype == object or array.dtype.kind not in "biuf":
-        raise TypeError(f"{where}: y must hold numbers, got an array of dtype {array.dtype}")
-    return array
-
-
 def accuracy(scores, y, threshold=0.5):
     """The fraction of samples classified right, as a float in [0, 1].
 
@@ -50,7 +43,7 @@ def accuracy(scores, y, threshold=0.5):
     """
     where = "accuracy"
     scores = scores_array(scores, where)
-    labels = _labels_array(y, where)
+    labels = read_array(y, where, "y")
     if scores.ndim == 0 or scores.size == 0:
         raise ValueError(f"{where}: expected scores for at least one sample, got shape {scores.shape}")
     if scores.ndim >= 2 and scores.shape[-1] > 1:

@@ -20,6 +20,7 @@ import numpy as np
 
 from autograd import Tensor, Value, no_grad
 
+from .arrays import read_array
 from .forward_hooks import ForwardHooks
 from .state_checks import name_problems, shape_problem
 
@@ -253,7 +254,7 @@ class Module:
             raise ValueError(f"{where}: the names do not match this {type(self).__name__}: {'; '.join(problems)}")
         arrays, mismatched = [], []
         for name, item, _, _ in entries:
-            array = _as_real_array(state[name], f"{where}: {name!r}")
+            array = read_array(state[name], where, f"entry {name!r}")
             problem = shape_problem(name, np.shape(_array_of(item)), array.shape)
             if problem:
                 mismatched.append(problem)
@@ -433,18 +434,6 @@ def _depth_first(root):
 
     visit(root, "")
     return found
-
-
-def _as_real_array(value, where):
-    if isinstance(value, (Tensor, Value)):
-        value = value.data
-    try:
-        array = np.asarray(value)
-    except (ValueError, TypeError) as error:
-        raise ValueError(f"{where}: cannot be read as an array ({error})") from None
-    if array.dtype.kind not in "biuf":
-        raise ValueError(f"{where}: expected real numbers, got an array of dtype {array.dtype}")
-    return array
 
 
 _module_call = Module.__call__
