@@ -40,9 +40,6 @@ class Parameter(Tensor):
         return f"Parameter({body}, dtype={self.data.dtype})"
 
 
-"""Each module's latest ``(args, output)``: one entry per module, kept outside it so the parameter walk never sees it."""
-
-
 def _is_parameter(obj):
     if isinstance(obj, Value):
         return obj.requires_grad and not obj.parents
