@@ -126,7 +126,7 @@ TABLE = {}
 """op name -> OpSpec, in declaration order."""
 
 NON_OPS = frozenset(
-    {"backward", "detach", "item", "numpy", "tolist", "zero_grad", "register_hook"}
+    {"backward", "detach", "item", "numpy", "tolist", "zero_grad", "register_hook", "copy_", "fill_", "zero_"}
 )
 """Public methods of the node classes that build no node: not ops, not in the table."""
 

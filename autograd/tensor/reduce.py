@@ -13,7 +13,7 @@ from functools import partial
 
 import numpy as np
 
-from .. import optable
+from .. import optable, versions
 from .. import vocabulary as V
 from ..engine import grad_enabled
 from ..node import new_node
@@ -115,7 +115,9 @@ def _sum(self, axis=None, keepdims=False):
     if axis is None and keepdims is False:  # the loss: g is 0-d and broadcasts back as it is
         data = np.asarray(_add_reduce(self._data, None))
         if self.parents and self._requires_grad and grad_enabled():  # a non-leaf: nothing for record to adjust
-            return new_node(Tensor, data, None, True, (self,), "sum", _sum_all_vjp)
+            node = new_node(Tensor, data, None, True, (self,), "sum", _sum_all_vjp)
+            node._stamp = versions.clock
+            return node
         return record(data, (self,), _sum_all_vjp, "sum")
     shape, axes, keepdims, kept = _reduction_args(self, axis, keepdims, "sum")
     data = _add_reduce(self._data, axes, None, None, keepdims)
@@ -156,7 +158,9 @@ def _mean(self, axis=None, keepdims=False):
     if axis is None and keepdims is False and x.dtype.kind == "f" and x.dtype.itemsize >= 4 and x.size:
         data = _mean_of_all(x)  # the loss
         if self.parents and self._requires_grad and grad_enabled():  # a non-leaf: nothing for record to adjust
-            return new_node(Tensor, data, None, True, (self,), "mean", _mean_all_vjp)
+            node = new_node(Tensor, data, None, True, (self,), "mean", _mean_all_vjp)
+            node._stamp = versions.clock
+            return node
         return record(data, (self,), _mean_all_vjp, "mean")
     shape, axes, keepdims, kept = _reduction_args(self, axis, keepdims, "mean")
     count = _count(shape, axes, "mean")
@@ -291,7 +295,9 @@ def _log_softmax(self, axis=-1):
     data = shifted - np.log(_add_reduce(np.exp(shifted), axes, None, None, True))
     rule = partial(_log_softmax_vjp, axes)
     if self.parents and self._requires_grad and grad_enabled():  # a model's logits: nothing for record to adjust
-        return new_node(Tensor, data, None, True, (self,), "log_softmax", rule)
+        node = new_node(Tensor, data, None, True, (self,), "log_softmax", rule)
+        node._stamp = versions.clock
+        return node
     return record(data, (self,), rule, "log_softmax")
 
 
@@ -360,7 +366,9 @@ def _cross_entropy(self, labels, reduction="none"):
         data = _mean_of_all(data) if reduction == "mean" else np.asarray(_add_reduce(data, None))
     rule = partial(_cross_entropy_vjp, flat, by_classes, residual, reduction)
     if self._requires_grad and self.parents and grad_enabled():  # a model's logits: no adjustment to make
-        return new_node(Tensor, data, None, True, (self,), "cross_entropy", rule)
+        node = new_node(Tensor, data, None, True, (self,), "cross_entropy", rule)
+        node._stamp = versions.clock
+        return node
     return record(data, (self,), rule, "cross_entropy")
 
 
@@ -469,6 +477,8 @@ def _moved_back(x, undo):
 
 def _exclusive_product(x):
     """∏ of the last axis but each position, on an ndarray: products from the left times products from the right."""
+    if not x.shape[-1]:  # an empty axis has no positions: an empty gradient
+        return np.ones_like(x)
     ones = np.ones(x.shape[:-1] + (1,), dtype=x.dtype)
     left = np.cumprod(np.concatenate([ones, x[..., :-1]], axis=-1), axis=-1)
     right = np.cumprod(np.concatenate([ones, x[..., :0:-1]], axis=-1), axis=-1)[..., ::-1]
