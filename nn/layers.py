@@ -137,7 +137,7 @@ class Softmax(Module):
     """e^xᵢ / Σⱼ e^xⱼ along ``axis`` (PyTorch's ``dim``), stable."""
 
     def __init__(self, axis=-1, *, dim=None):
-        self.axis = _check_axis(numpy_argument("Softmax", "axis", axis, -1, "dim", dim), "Softmax")
+        self.axis = _check_axis(numpy_argument("Softmax", "axis", axis, -1, dim=dim), "Softmax")
 
     def forward(self, x):
         return F.softmax(x, axis=self.axis)
@@ -150,7 +150,7 @@ class LogSoftmax(Module):
     """xᵢ - log Σⱼ e^xⱼ along ``axis`` (PyTorch's ``dim``), stable; pairs with NLLLoss."""
 
     def __init__(self, axis=-1, *, dim=None):
-        self.axis = _check_axis(numpy_argument("LogSoftmax", "axis", axis, -1, "dim", dim), "LogSoftmax")
+        self.axis = _check_axis(numpy_argument("LogSoftmax", "axis", axis, -1, dim=dim), "LogSoftmax")
 
     def forward(self, x):
         return F.log_softmax(x, axis=self.axis)
