@@ -11,8 +11,7 @@ import warnings
 
 import numpy as np
 
-from autograd import Primitive, Tensor, Value, is_grad_enabled
-from autograd.tensor.aliases import numpy_argument
+from autograd import Primitive, Tensor, Value, is_grad_enabled, numpy_argument
 
 from . import functional as F
 from .data.checks import count
