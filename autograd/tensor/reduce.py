@@ -3,9 +3,9 @@ each forward, then its derivative rule.
 
 Reductions take ``axis=None`` (all axes), an int or a tuple of ints, and
 ``keepdims=False`` (or PyTorch's names, ``dim`` and ``keepdim``). Their rules
-reshape ``g`` to the kept-dims shape so it broadcasts back over the reduced axes. softmax, log_softmax and logsumexp are
-primitives of their own, computed after subtracting the maximum, so they stay
-finite for logits of any size.
+reshape ``g`` to the kept-dims shape so it broadcasts back over the reduced
+axes. softmax, log_softmax and logsumexp are primitives of their own, computed
+after subtracting the maximum, so they stay finite for logits of any size.
 """
 
 import math
@@ -121,12 +121,14 @@ def _sum_all_vjp(g, out, a):  # the sum of every element: g is 0-d, a's shape is
 
 def _sum(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
     """Σ of the elements over ``axis`` (all by default); d/da = 1."""
-    if axis is None and keepdims is False and dim is None and keepdim is None:  # the loss: g is 0-d and broadcasts back as it is
+    if dim is not None or keepdim is not None:
+        axis, keepdims = pytorch_names("sum", axis, keepdims, dim, keepdim)
+    if axis is None and keepdims is False:  # the loss: g is 0-d and broadcasts back as it is
         data = np.asarray(_add_reduce(self._data, None))
         if self.parents and self._requires_grad and grad_enabled():  # a non-leaf: nothing for record to adjust
             return new_node(Tensor, data, None, True, (self,), "sum", _sum_all_vjp)
         return record(data, (self,), _sum_all_vjp, "sum")
-    shape, axes, keepdims, kept = _reduction_args(self, axis, keepdims, "sum", dim, keepdim)
+    shape, axes, keepdims, kept = _reduction_args(self, axis, keepdims, "sum")
     data = _add_reduce(self._data, axes, None, None, keepdims)
     return record(data, (self,), partial(_sum_vjp, shape, kept), "sum", own_leaves=data.shape == shape)
 
@@ -161,13 +163,15 @@ def _mean_of_all(x):
 
 def _mean(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
     """The mean over ``axis`` (all by default); d/da = 1/n for the n elements averaged."""
+    if dim is not None or keepdim is not None:
+        axis, keepdims = pytorch_names("mean", axis, keepdims, dim, keepdim)
     x = self._data
-    if axis is None and keepdims is False and dim is None and keepdim is None and x.dtype.kind == "f" and x.dtype.itemsize >= 4 and x.size:
+    if axis is None and keepdims is False and x.dtype.kind == "f" and x.dtype.itemsize >= 4 and x.size:
         data = _mean_of_all(x)  # the loss
         if self.parents and self._requires_grad and grad_enabled():  # a non-leaf: nothing for record to adjust
             return new_node(Tensor, data, None, True, (self,), "mean", _mean_all_vjp)
         return record(data, (self,), _mean_all_vjp, "mean")
-    shape, axes, keepdims, kept = _reduction_args(self, axis, keepdims, "mean", dim, keepdim)
+    shape, axes, keepdims, kept = _reduction_args(self, axis, keepdims, "mean")
     count = _count(shape, axes, "mean")
     x = self._data
     if x.dtype.kind == "f" and x.dtype.itemsize >= 4:
