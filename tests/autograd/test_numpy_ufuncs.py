@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 import torch
 
-from autograd import Tensor, Value, no_grad, optable
+from autograd import Tensor, Value, no_grad, optable, profile
 
 from tests.finite_differences import numeric_gradient
 
@@ -226,3 +226,11 @@ def test_a_ufunc_with_no_value_op_is_a_type_error_naming_it():
 def test_an_array_with_a_value_is_a_type_error():
     with pytest.raises(TypeError, match="unsupported operand ndarray"):
         np.ones(2) + Value(1.0)
+
+
+def test_profile_counts_a_ufunc_under_its_op():
+    t = leaf([1.0, 2.0])
+    with profile() as prof:
+        np.exp(t)
+        np.add(np.ones(2), t)
+    assert {op: entry.calls for op, entry in prof.stats.items()} == {"exp": 1, "+": 1}
