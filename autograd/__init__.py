@@ -6,6 +6,7 @@ so gradients of gradients come for free.
 """
 
 from .anomaly import AnomalyError, detect_anomaly, is_anomaly_enabled
+from .compare import compare_grads
 from .engine import enable_grad, is_grad_enabled, no_grad
 from .forward import jacfwd, jacrev, jvp
 from .functional import grad, hessian, hvp, jacobian, value_and_grad
@@ -16,6 +17,7 @@ from .profiler import profile
 from .steps import backward_steps
 from .tensor import (
     Tensor,
+    numpy_argument,
     concatenate,
     einsum,
     hstack,
@@ -40,6 +42,7 @@ __all__ = [
     "Tensor",
     "Value",
     "backward_steps",
+    "compare_grads",
     "concatenate",
     "detect_anomaly",
     "dot",
@@ -63,6 +66,7 @@ __all__ = [
     "minimum",
     "neuron",
     "no_grad",
+    "numpy_argument",
     "outer",
     "primitive",
     "profile",
