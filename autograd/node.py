@@ -15,6 +15,9 @@ class Node:
 
     # ``_hooks`` (gradient hooks, see autograd.hooks) is left unset until a hook is registered: read it with getattr
     __slots__ = ("_data", "_grad", "_requires_grad", "parents", "op", "_vjp", "label", "_hooks")
+    parents: tuple  # the public slots, declared for type checkers and editors (filled by new_node and init_node)
+    op: str
+    label: str
     __array_ufunc__ = None  # numpy defers to our reflected operators: ``array + node`` is a node
     _sums_in_place = False  # whether the engine may add gradients into a buffer it made (mutable payloads)
 

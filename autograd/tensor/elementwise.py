@@ -12,7 +12,7 @@ from ..engine import grad_enabled
 from ..node import new_node
 from ..optable import NONZERO, OpSpec
 from .. import pointwise
-from ..pointwise import bind_params
+from ..pointwise import bind_params, params_signature
 from ..vocabulary import sum_to
 from .arithmetic import apply_binary, binary_rules, floating_operands
 from .core import Tensor, _as_dtype, _describe, as_array, broadcast_error, constant, lift, record
@@ -35,6 +35,8 @@ def _unary_method(spec):
             except TypeError as error:
                 raise failed(self, error) from None
             return record(data, (self,), partial(vjp, **params), op)
+
+        method.__signature__ = params_signature(spec)
     else:
         def method(self):
             try:
