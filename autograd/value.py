@@ -305,7 +305,8 @@ def neuron(weights, inputs, bias=None):
 optable.attach("sum", functions={"sum_values": sum_values})
 optable.attach("dot", functions={"dot": dot})
 optable.declare(OpSpec("neuron", "relu(Σ wᵢxᵢ + b) over Values, one node; d/dwᵢ = xᵢ, d/dxᵢ = wᵢ, d/db = 1 where the "
-                       "sum is > 0, else 0", "fused", arity=-1))
+                       "sum is > 0, else 0", "fused", arity=-1,
+                       domain=(optable.Domain(smooth="Σ wᵢxᵢ + b ≠ 0 (a kink)"),)))
 optable.attach("neuron", functions={"neuron": neuron})
 
 
