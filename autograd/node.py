@@ -15,11 +15,11 @@ class Node:
 
     # ``_hooks`` (gradient hooks, see autograd.hooks) is left unset until a hook is registered: read it with getattr
     __slots__ = ("_data", "_grad", "_requires_grad", "parents", "op", "_vjp", "label", "_hooks")
+    __array_ufunc__ = None  # numpy defers to our reflected operators: ``array + node`` is a node
+    _sums_in_place = False  # whether the engine may add gradients into a buffer it made (mutable payloads)
     parents: tuple  # the public slots, declared for type checkers and editors (filled by new_node and init_node)
     op: str
     label: str
-    __array_ufunc__ = None  # numpy defers to our reflected operators: ``array + node`` is a node
-    _sums_in_place = False  # whether the engine may add gradients into a buffer it made (mutable payloads)
 
     def _repr_mimebundle_(self, include=None, exclude=None, **kwargs):
         """Jupyter shows a node as the graph that computed it (SVG); the text repr where it cannot be drawn."""

@@ -16,7 +16,7 @@ from .hooks import register_hook
 from .node import Node, init_node, new_node
 from .node import describe as _describe
 from .optable import OpSpec
-from .pointwise import binary_rules, bind_params, params_signature
+from .pointwise import binary_rules, bind_params
 
 
 def to_float(x, where):
@@ -176,7 +176,7 @@ def _unary_method(spec):
                 return new_node(Value, data, 0.0, True, (self,), name, partial(rule, **params))
             return new_node(Value, data, 0.0, False, (), "", None)
 
-        method.__signature__ = params_signature(spec)
+        method.__signature__ = pointwise.params_signature(spec)
     else:
         def method(self):
             data = forward(self._data)

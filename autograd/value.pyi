@@ -23,7 +23,6 @@ import autograd.node
 from autograd.optable import OpSpec as OpSpec
 from autograd.pointwise.declare import binary_rules as binary_rules
 from autograd.pointwise.declare import bind_params as bind_params
-from autograd.pointwise.declare import params_signature as params_signature
 
 def grad_enabled(*args, **kwargs):
     """Return a value for the context variable for the current context.
