@@ -11,8 +11,8 @@ read it.
 Read from the table: the node classes' methods (``attach``), the numpy protocol
 (``numpy_handlers``), the profiler and anomaly mode (``op_methods``,
 ``op_functions``), the hypothesis strategies and the catalogue tests (elementwise
-entries with their domains and references), the list of ops in the docs
-(``markdown``) and the type stubs of Value and Tensor (``autograd.stubs``). A test fails when a public method of Value or Tensor is in
+entries with their domains and references), and the list of ops in the docs
+(``markdown``). A test fails when a public method of Value or Tensor is in
 neither the table nor ``NON_OPS``.
 """
 
@@ -212,27 +212,6 @@ def numpy_handlers():
     return _numpy_handlers
 
 
-def smooth_where(spec):
-    """Where the op ``spec`` is smooth, in words: its operands' domains that are not "everywhere", joined."""
-    if len(spec.domain) == 1 and spec.domain[0].smooth:
-        return spec.domain[0].smooth
-    if not spec.differentiable:
-        return "(a constant: no gradient)"
-    if len(spec.domain) == 1:
-        return spec.domain[0].describe()
-    parts = [domain.describe(name) for name, domain in zip(OPERANDS, spec.domain)]
-    return "; ".join(part for part in parts if part != "everywhere") or "everywhere"
-
-
-def tests_draw(spec):
-    """Where the op's table tests draw its operands from (the shared ops: the catalogue and the table's own tests)."""
-    if spec.on_float is None:
-        return ""  # a Tensor-only op: its catalogue cases and strategy plan pick inputs away from its kinks
-    if len(spec.domain) == 1:
-        return spec.domain[0].describe_draws()
-    return "; ".join(domain.describe_draws(name) for name, domain in zip(OPERANDS, spec.domain))
-
-
 def markdown():
     """The table as Markdown: the list of ops in ``docs/ops.md``."""
     lines = [
@@ -256,9 +235,31 @@ def markdown():
             runs.append(f"{cls.__name__}: " + ", ".join(f"`{name}`" for name in methods))
         if spec.functions:
             runs.append("autograd: " + ", ".join(f"`{name}`" for name in spec.functions))
+        domain = (  # two columns: where the op is smooth | where its tests draw
+            smooth_where(spec).replace("|", "\\|") + " | " + tests_draw(spec)
+        )
         numpy_names = ", ".join(f"`np.{f.__name__}`" for f in spec.numpy)
         doc = spec.doc.replace("|", "\\|")
-        smooth = smooth_where(spec).replace("|", "\\|")
-        lines.append(f"| `{spec.name}` | {doc} | {spec.kind} | {'; '.join(runs)} | {smooth} | {tests_draw(spec)} "
-                     f"| {numpy_names} |")
+        lines.append(f"| `{spec.name}` | {doc} | {spec.kind} | {'; '.join(runs)} | {domain} | {numpy_names} |")
     return "\n".join(lines) + "\n"
+
+
+def smooth_where(spec):
+    """Where the op ``spec`` is smooth, in words: its operands' domains that are not "everywhere", joined."""
+    if len(spec.domain) == 1 and spec.domain[0].smooth:
+        return spec.domain[0].smooth
+    if not spec.differentiable:
+        return "(a constant: no gradient)"
+    if len(spec.domain) == 1:
+        return spec.domain[0].describe()
+    parts = [domain.describe(name) for name, domain in zip(OPERANDS, spec.domain)]
+    return "; ".join(part for part in parts if part != "everywhere") or "everywhere"
+
+
+def tests_draw(spec):
+    """Where the op's table tests draw its operands from (the shared ops: the catalogue and the table's own tests)."""
+    if spec.on_float is None:
+        return ""  # a Tensor-only op: its catalogue cases and strategy plan pick inputs away from its kinks
+    if len(spec.domain) == 1:
+        return spec.domain[0].describe_draws()
+    return "; ".join(domain.describe_draws(name) for name, domain in zip(OPERANDS, spec.domain))

@@ -11,10 +11,6 @@ from ..kept_arrays import zero
 from ..optable import INTEGERS, Domain
 from .declare import payload, unary
 
-LOGARITHM = Domain(low=0.0, smooth="x > 0 (a pole at 0)")
-KINK_AT_0 = Domain(kinks=(0.0,), smooth="x ≠ 0 (a kink)")
-JUMPS_AT_INTEGERS = Domain(kinks=INTEGERS, smooth="x not an integer (jumps)")
-
 
 def _neg_vjp(g, out, a):
     return (-g,)
@@ -47,6 +43,7 @@ def _log_vjp(g, out, a):
     return (V.divide(g, a),)
 
 
+LOGARITHM = Domain(low=0.0, smooth="x > 0 (a pole at 0)")
 unary("log", _float_log, np.log, _log_vjp, "ln a; d/da = 1/a", LOGARITHM)
 
 
@@ -70,6 +67,7 @@ def _abs_vjp(g, out, a):
     return (g * V.sign(a),)
 
 
+KINK_AT_0 = Domain(kinks=(0.0,), smooth="x ≠ 0 (a kink)")
 unary("abs", abs, np.abs, _abs_vjp, "|a|; d/da = sign a, abs'(0) = 0", KINK_AT_0, attributes=("abs", "__abs__"))
 
 
@@ -303,6 +301,6 @@ def _whole(rounding):
 
 
 unary("floor", _whole(math.floor), np.floor, _zero_vjp,
-      "the largest integer <= a; d/da = 0 (recorded, as in PyTorch)", JUMPS_AT_INTEGERS)
+      "the largest integer <= a; d/da = 0 (recorded, as in PyTorch)", Domain(kinks=INTEGERS))
 unary("ceil", _whole(math.ceil), np.ceil, _zero_vjp,
-      "the smallest integer >= a; d/da = 0 (recorded, as in PyTorch)", JUMPS_AT_INTEGERS)
+      "the smallest integer >= a; d/da = 0 (recorded, as in PyTorch)", Domain(kinks=INTEGERS))

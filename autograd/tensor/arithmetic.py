@@ -16,7 +16,7 @@ from .. import optable, pointwise
 from ..engine import grad_enabled
 from ..kept_arrays import kept
 from ..node import Node, new_node
-from ..optable import Domain, OpSpec
+from ..optable import OpSpec
 from ..vocabulary import sum_to
 from .core import Tensor, broadcast_error, constant, lift, record
 
@@ -161,7 +161,7 @@ def _pos(self):
 
 
 optable.declare(OpSpec("pos", "+a is a itself (no node)", "identity", differentiable=False,
-                       domain=(Domain(smooth="everywhere (a itself)"),)))
+                       domain=(optable.Domain(smooth="everywhere (a itself)"),)))
 optable.attach("pos", Tensor, {"__pos__": _pos})
 
 

@@ -10,9 +10,9 @@ from .. import optable
 from .. import vocabulary as V
 from ..engine import grad_enabled
 from ..node import new_node
-from ..optable import Domain, OpSpec
+from ..optable import OpSpec
 from .. import pointwise
-from ..pointwise import bind_params, params_signature
+from ..pointwise import bind_params
 from ..vocabulary import sum_to
 from .arithmetic import apply_binary, binary_rules, floating_operands
 from .core import Tensor, _as_dtype, _describe, as_array, broadcast_error, constant, lift, record
@@ -36,7 +36,7 @@ def _unary_method(spec):
                 raise failed(self, error) from None
             return record(data, (self,), partial(vjp, **params), op)
 
-        method.__signature__ = params_signature(spec)
+        method.__signature__ = pointwise.params_signature(spec)
     else:
         def method(self):
             try:
@@ -95,7 +95,7 @@ def _numpy_clip(a, a_min=None, a_max=None, *, min=None, max=None):  # numpy's na
 
 
 optable.declare(OpSpec("clip", "a limited to [min, max]; d/da = 1 inside, 0 outside", "elementwise",
-                       domain=(Domain(smooth="x ≠ min, max (kinks at the bounds)"),), reference=np.clip))
+                       domain=(optable.Domain(smooth="x ≠ min, max (kinks at the bounds)"),), reference=np.clip))
 optable.attach("clip", Tensor, {"clip": _clip}, numpy={np.clip: _numpy_clip})
 
 
@@ -191,13 +191,13 @@ def where(cond, a, b):
 
 
 optable.declare(OpSpec("maximum", "the elementwise larger of a and b; d/da = 1 where a > b (½ on ties)", "elementwise",
-                       arity=2, reference=np.maximum, domain=(Domain(smooth="a ≠ b (a kink at ties)"),)))
+                       arity=2, reference=np.maximum, domain=(optable.Domain(smooth="a ≠ b (a kink at ties)"),)))
 optable.attach("maximum", functions={"maximum": maximum})
 optable.declare(OpSpec("minimum", "the elementwise smaller of a and b; d/da = 1 where a < b (½ on ties)", "elementwise",
-                       arity=2, reference=np.minimum, domain=(Domain(smooth="a ≠ b (a kink at ties)"),)))
+                       arity=2, reference=np.minimum, domain=(optable.Domain(smooth="a ≠ b (a kink at ties)"),)))
 optable.attach("minimum", functions={"minimum": minimum})
 optable.declare(OpSpec("where", "a where cond else b; d/da = cond, d/db = not cond", "elementwise", arity=2,
-                       domain=(Domain(smooth="everywhere in a and b (cond is a constant)"),)))
+                       domain=(optable.Domain(smooth="everywhere in a and b (cond is a constant)"),)))
 optable.attach("where", functions={"where": where}, numpy={np.where: _numpy_where})
 
 

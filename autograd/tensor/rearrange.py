@@ -12,7 +12,7 @@ import numpy as np
 
 from .. import optable
 from .. import vocabulary as V
-from ..optable import Domain, OpSpec
+from ..optable import OpSpec
 from .core import Tensor, _describe, record
 from .numpy_protocol import as_tensor, numpy_method
 from .reduce import normalize_axes
@@ -272,5 +272,5 @@ optable.attach("flip", Tensor, {"flip": _flip}, numpy={np.flip: numpy_method("fl
 optable.declare(OpSpec("roll", "elements shifted along axes, wrapping around; d/da = g rolled back", "shape"))
 optable.attach("roll", Tensor, {"roll": _roll}, numpy={np.roll: numpy_method("roll", "axis")})
 optable.declare(OpSpec("sort", "elements sorted along an axis (stable); d/da = g sent back through the permutation",
-                       "shape", domain=(Domain(smooth="no two elements equal (a kink at ties)"),)))
+                       "shape", domain=(optable.Domain(smooth="no two elements equal (a kink at ties)"),)))
 optable.attach("sort", Tensor, {"sort": _sort}, numpy={np.sort: numpy_method("sort", "axis")})

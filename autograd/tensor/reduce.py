@@ -17,7 +17,7 @@ from .. import optable
 from .. import vocabulary as V
 from ..engine import grad_enabled
 from ..node import new_node
-from ..optable import Domain, OpSpec
+from ..optable import OpSpec
 from ..kept_arrays import kept, one
 from .core import Tensor, _as_flag, _describe, constant, record
 from .numpy_protocol import numpy_method
@@ -224,7 +224,7 @@ def _extreme(op, reduce):
 
 for _name, _reduce, _numpy in (("max", np.max, (np.max, np.amax)), ("min", np.min, (np.min, np.amin))):
     optable.declare(OpSpec(_name, f"the {_name}imum over axes; d/da = 1 at the {_name}imum, split evenly among ties",
-                           "reduction", domain=(Domain(smooth=f"where the {_name}imum is unique (a kink at ties)"),)))
+                           "reduction", domain=(optable.Domain(smooth=f"where the {_name}imum is unique (a kink at ties)"),)))
     optable.attach(_name, Tensor, {_name: _extreme(_name, _reduce)},
                    numpy=dict.fromkeys(_numpy, numpy_method(_name, "axis", "keepdims")))
 
@@ -522,7 +522,7 @@ def _std(self, axis=None, keepdims=False):
 
 
 optable.declare(OpSpec("std", "the standard deviation over axes (ddof=0); d/da = (a - mean a)/(n·std), 0 where std = 0", "reduction",
-                       domain=(Domain(smooth="std > 0 (a kink where all elements are equal)"),)))
+                       domain=(optable.Domain(smooth="std > 0 (a kink where all elements are equal)"),)))
 optable.attach("std", Tensor, {"std": _std}, numpy={np.std: numpy_method("std", "axis", "keepdims")})
 
 
