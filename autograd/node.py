@@ -21,12 +21,6 @@ class Node:
     op: str
     label: str
 
-    def _repr_mimebundle_(self, include=None, exclude=None, **kwargs):
-        """Jupyter shows a node as the graph that computed it (SVG); the text repr where it cannot be drawn."""
-        from .viz import repr_mimebundle
-
-        return repr_mimebundle(self, include, exclude)
-
 
 def new_node(cls, data, grad, requires_grad, parents, op, vjp):
     """A node of class ``cls`` with every slot set and no checks: the constructor of every op's result."""

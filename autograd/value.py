@@ -15,6 +15,7 @@ from .engine import grad_enabled
 from .hooks import register_hook
 from .node import Node, init_node, new_node
 from .node import describe as _describe
+from .viz import repr_mimebundle
 from .optable import OpSpec
 from .pointwise import binary_rules, bind_params
 
@@ -73,6 +74,7 @@ class Value(Node):
         engine.backward(self, seed, create_graph)
 
     register_hook = register_hook
+    _repr_mimebundle_ = repr_mimebundle  # Jupyter shows a Value as the graph that computed it
 
     # comparisons read the data; they are not recorded
     def __lt__(self, other):

@@ -20,6 +20,7 @@ from autograd.node import Node as Node
 from autograd.node import init_node as init_node
 from autograd.node import new_node as new_node
 import autograd.node
+from autograd.viz import repr_mimebundle as repr_mimebundle
 from autograd.optable import OpSpec as OpSpec
 from autograd.pointwise.declare import binary_rules as binary_rules
 from autograd.pointwise.declare import bind_params as bind_params

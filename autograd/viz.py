@@ -514,8 +514,11 @@ def __getattr__(name):
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-def repr_mimebundle(node, include=None, exclude=None):
-    """Jupyter's rich display of a node: its graph as SVG, or ``{}`` (the text repr) if it cannot be drawn."""
+def repr_mimebundle(node, include=None, exclude=None, **kwargs):
+    """Jupyter's rich display of a node: its graph as SVG, or ``{}`` (the text repr) if it cannot be drawn.
+
+    Value's and Tensor's ``_repr_mimebundle_``: the node classes take it from here, so the core (``node``)
+    imports nothing that draws."""
     mimetype = "image/svg+xml"
     if (include is not None and mimetype not in include) or (exclude is not None and mimetype in exclude):
         return {}

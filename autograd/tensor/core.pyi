@@ -19,6 +19,7 @@ from autograd.node import init_node as init_node
 from autograd.node import new_node as new_node
 from autograd.kept_arrays import one as one
 import autograd.node
+from autograd.viz import repr_mimebundle as repr_mimebundle
 import numpy
 
 def grad_enabled(*args, **kwargs):
