@@ -75,8 +75,8 @@ def _module_stub(module, returns):
         elif _importable(obj):
             imports.append(f"import {obj.__module__}")
             body.append(f"{name} = {obj.__module__}.{obj.__name__}")
-        elif callable(obj):
-            body.append(_function_stub(name, obj, None, ""))
+        elif callable(obj):  # a bound method kept under a name of the module's own (grad_enabled): its doc is not
+            body.append(_function_stub(name, obj, None, "", doc=None if obj.__name__ == name else ""))
         else:
             body.append(f"{name}: {_type_name(obj)}")
     return "\n".join(head + list(dict.fromkeys(imports)) + [""] + body).rstrip("\n") + "\n"

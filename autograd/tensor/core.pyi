@@ -22,15 +22,7 @@ import autograd.node
 from autograd.viz import repr_mimebundle as repr_mimebundle
 import numpy
 
-def grad_enabled(*args, **kwargs):
-    """Return a value for the context variable for the current context.
-
-    If there is no value for the variable in the current context, the method will:
-     * return the value of the default argument of the method, if provided; or
-     * return the default value for the context variable, if it was created
-       with one; or
-     * raise a LookupError.
-    """
+def grad_enabled(*args, **kwargs): ...
 _describe = autograd.node.describe
 _ndarray = numpy.ndarray
 _generic = numpy.generic
