@@ -42,6 +42,7 @@ def write(root=PACKAGE):
     written = []
     for path, text in generate().items():
         target = Path(root) / path
+        target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(text, encoding="utf-8")
         written.append(target)
     return written

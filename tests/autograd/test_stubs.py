@@ -9,6 +9,7 @@ from pathlib import Path
 import jedi
 
 from autograd import Tensor, Value, optable, stubs
+from autograd.__main__ import main as autograd_main
 
 REPOSITORY = Path(__file__).resolve().parents[2]
 BINARY = {"add": "+", "sub": "-", "mul": "*", "truediv": "/", "floordiv": "//", "mod": "%", "pow": "**",
@@ -68,6 +69,20 @@ def run_mypy(script, directory):
 
 def test_the_committed_stubs_are_what_the_op_table_generates():
     assert stubs.stale() == [], f"the type stubs are stale: run `{stubs.COMMAND}` and commit autograd/**/*.pyi"
+
+
+def test_the_command_writes_the_stubs_it_checks(tmp_path):
+    written = stubs.write(tmp_path)
+    assert sorted(path.relative_to(tmp_path).as_posix() for path in written) == ["tensor/core.pyi", "value.pyi"]
+    assert stubs.stale(tmp_path) == []
+    (tmp_path / "value.pyi").write_text("# edited by hand\n", encoding="utf-8")
+    assert stubs.stale(tmp_path) == ["value.pyi"]
+
+
+def test_the_usage_names_both_commands(capsys):
+    assert autograd_main([]) == 2
+    usage = capsys.readouterr().err
+    assert "python -m autograd ops" in usage and "python -m autograd stubs" in usage
 
 
 def test_a_stub_shadows_each_module_whose_class_gets_ops_from_the_table():
