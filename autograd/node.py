@@ -17,12 +17,9 @@ class Node:
     __slots__ = ("_data", "_grad", "_requires_grad", "parents", "op", "_vjp", "label", "_hooks")
     __array_ufunc__ = None  # numpy defers to our reflected operators: ``array + node`` is a node
     _sums_in_place = False  # whether the engine may add gradients into a buffer it made (mutable payloads)
-
-    def _repr_mimebundle_(self, include=None, exclude=None, **kwargs):
-        """Jupyter shows a node as the graph that computed it (SVG); the text repr where it cannot be drawn."""
-        from .viz import repr_mimebundle
-
-        return repr_mimebundle(self, include, exclude)
+    parents: tuple  # the public slots, declared for type checkers and editors (filled by new_node and init_node)
+    op: str
+    label: str
 
 
 def new_node(cls, data, grad, requires_grad, parents, op, vjp):

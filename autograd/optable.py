@@ -27,16 +27,28 @@ OPERANDS = "ab"  # the names of a binary op's operands, in the docs
 
 @dataclass(frozen=True)
 class Domain:
-    """Where an op is smooth: the open interval (low, high) less its kinks, kept ``margin`` away from each edge."""
+    """Where an op is smooth, in words, and where its tests draw an operand from.
+
+    Tests draw from the open interval (low, high), ``margin`` inside each edge,
+    at least a gap away from each of ``kinks``: the points where the op or its
+    derivative is not smooth (a second derivative is tested there too, so relu's
+    kink at 0 is one, though relu' is smooth elsewhere). ``smooth`` says in words
+    where the op is smooth, naming its kinks, jumps and poles, when low, high and
+    kinks do not say it alone: exp draws x < 4 (an overflow bound, not an edge),
+    max has a kink at ties.
+    """
 
     low: float = -math.inf
     high: float = math.inf
     kinks: tuple = ()
     margin: float = 0.5
     over: int = None  # the kinks are those of x / (operand number ``over``): a % b has its kinks where a/b is whole
+    smooth: str = ""  # where the op is smooth, in words ("x > 0 (a pole at 0)", "a kink at ties"); else derived
 
     def describe(self, name="x"):
-        """The domain in words, for the docs: "x > 0", "-1 < x < 1", "x ≠ 0", "a / b not an integer", "everywhere"."""
+        """Where the op is smooth, in words, for the docs: ``smooth``, else "x > 0", "x ≠ 0", "everywhere"."""
+        if self.smooth:
+            return self.smooth
         parts = []
         if self.low > -math.inf and self.high < math.inf:
             parts.append(f"{self.low:g} < {name} < {self.high:g}")
@@ -51,6 +63,18 @@ class Domain:
         elif self.kinks:
             parts.append(", ".join(f"{name} ≠ {kink:g}" for kink in self.kinks))
         return "; ".join(parts) or "everywhere"
+
+    def describe_draws(self, name="x", span=2.0, gap=0.1):
+        """Where tests draw the operand from, in words: "x in [0.5, 2]", "x in [-2, 2], 0.1 or more from 0"."""
+        low, high = self.bounds(span)
+        if self.over is not None:
+            name, low, high = f"{name} / {OPERANDS[self.over]}", -span, span
+        text = f"{name} in [{low:g}, {high:g}]"
+        if self.kinks == INTEGERS:
+            return f"{text}, {gap:g} or more from an integer"
+        if self.kinks:
+            return f"{text}, {gap:g} or more from " + ", ".join(f"{kink:g}" for kink in self.kinks)
+        return text
 
     def bounds(self, span=2.0):
         """The interval test inputs are drawn from: within [-span, span] and ``margin`` inside the domain."""
@@ -225,8 +249,13 @@ def markdown():
         "Each op's forward and derivative rule are written once, in autograd's own ops, so every op also has "
         "second derivatives.",
         "",
-        "| op | formula and derivative | kind | on | smooth where | numpy |",
-        "|---|---|---|---|---|---|",
+        "*Smooth where* says where the op and its derivative are smooth, naming each kink, jump and pole. "
+        "*Tests draw* is where the tests of an op shared by Value and Tensor draw its operands from "
+        "(first and second derivatives are checked there against central differences); "
+        "a Tensor-only op's catalogue cases and strategy keep its inputs away from its kinks on their own.",
+        "",
+        "| op | formula and derivative | kind | on | smooth where | tests draw | numpy |",
+        "|---|---|---|---|---|---|---|",
     ]
     for spec in TABLE.values():
         runs = []
@@ -234,12 +263,31 @@ def markdown():
             runs.append(f"{cls.__name__}: " + ", ".join(f"`{name}`" for name in methods))
         if spec.functions:
             runs.append("autograd: " + ", ".join(f"`{name}`" for name in spec.functions))
-        domain = (
-            spec.domain[0].describe() if len(spec.domain) == 1
-            else "; ".join(f"{name}: {d.describe(name)}" for name, d in zip(OPERANDS, spec.domain))
+        domain = (  # two columns: where the op is smooth | where its tests draw
+            smooth_where(spec).replace("|", "\\|") + " | " + tests_draw(spec)
         )
         numpy_names = ", ".join(f"`np.{f.__name__}`" for f in numpy_functions(spec))
         doc = spec.doc.replace("|", "\\|")
         lines.append(f"| `{spec.name}` | {doc} | {spec.kind} | {'; '.join(runs)} | {domain} | {numpy_names} |")
     return "\n".join(lines) + "\n"
 
+
+def smooth_where(spec):
+    """Where the op ``spec`` is smooth, in words: its operands' domains that are not "everywhere", joined."""
+    if len(spec.domain) == 1 and spec.domain[0].smooth:
+        return spec.domain[0].smooth
+    if not spec.differentiable:
+        return "(a constant: no gradient)"
+    if len(spec.domain) == 1:
+        return spec.domain[0].describe()
+    parts = [domain.describe(name) for name, domain in zip(OPERANDS, spec.domain)]
+    return "; ".join(part for part in parts if part != "everywhere") or "everywhere"
+
+
+def tests_draw(spec):
+    """Where the op's table tests draw its operands from (the shared ops: the catalogue and the table's own tests)."""
+    if spec.on_float is None:
+        return ""  # a Tensor-only op: its catalogue cases and strategy plan pick inputs away from its kinks
+    if len(spec.domain) == 1:
+        return spec.domain[0].describe_draws()
+    return "; ".join(domain.describe_draws(name) for name, domain in zip(OPERANDS, spec.domain))

@@ -15,6 +15,7 @@ from .engine import grad_enabled
 from .hooks import register_hook
 from .node import Node, init_node, new_node
 from .node import describe as _describe
+from .viz import repr_mimebundle
 from .optable import OpSpec
 from .pointwise import binary_rules, bind_params
 from .ufuncs import ufunc_protocol
@@ -74,6 +75,7 @@ class Value(Node):
         engine.backward(self, seed, create_graph)
 
     register_hook = register_hook
+    _repr_mimebundle_ = repr_mimebundle  # Jupyter shows a Value as the graph that computed it
 
     # comparisons read the data; they are not recorded
     def __lt__(self, other):
@@ -176,6 +178,8 @@ def _unary_method(spec):
             if grad_enabled() and self._requires_grad:
                 return new_node(Value, data, 0.0, True, (self,), name, partial(rule, **params))
             return new_node(Value, data, 0.0, False, (), "", None)
+
+        method.__signature__ = pointwise.params_signature(spec)
     else:
         def method(self):
             data = forward(self._data)
@@ -305,7 +309,8 @@ def neuron(weights, inputs, bias=None):
 optable.attach("sum", functions={"sum_values": sum_values})
 optable.attach("dot", functions={"dot": dot})
 optable.declare(OpSpec("neuron", "relu(Σ wᵢxᵢ + b) over Values, one node; d/dwᵢ = xᵢ, d/dxᵢ = wᵢ, d/db = 1 where the "
-                       "sum is > 0, else 0", "fused", arity=-1))
+                       "sum is > 0, else 0", "fused", arity=-1,
+                       domain=(optable.Domain(smooth="Σ wᵢxᵢ + b ≠ 0 (a kink)"),)))
 optable.attach("neuron", functions={"neuron": neuron})
 
 

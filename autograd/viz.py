@@ -22,18 +22,18 @@ from collections.abc import Mapping
 import numpy as np
 
 from .graph_labels import (
-    _BORDER,
-    _DIM,
-    _INPUT_FILL,
-    _OP_FILL,
-    _PARAMETER_FILL,
-    _RESULT_FILL,
-    _ROOT_FILL,
-    _add_cut_note,
-    _attribute,
-    _measure,
-    _shape_and_dtype,
-    _text,
+    BORDER,
+    DIM,
+    INPUT_FILL,
+    OP_FILL,
+    PARAMETER_FILL,
+    RESULT_FILL,
+    ROOT_FILL,
+    add_cut_note,
+    attribute_text,
+    estimated_size,
+    shape_and_dtype,
+    label_text,
 )
 from .graph_layout import layered_positions
 from .graph_shading import GradShading, mean_abs_grad
@@ -52,9 +52,9 @@ _SMALL_TENSOR = 6  # tensors with at most this many elements show their values; 
 
 
 _GRAPH_ATTR = {"newrank": "true", "nodesep": "0.18", "ranksep": "0.3", "fontname": "Helvetica", "bgcolor": "white"}
-_NODE_ATTR = {"shape": "plain", "fontname": "Helvetica", "fontsize": "11", "color": _BORDER}
+_NODE_ATTR = {"shape": "plain", "fontname": "Helvetica", "fontsize": "11", "color": BORDER}
 _EDGE_ATTR = {"arrowsize": "0.6", "color": "#555555", "penwidth": "0.9"}
-_OP_STYLE = f'shape=ellipse style=filled fillcolor="{_OP_FILL}" fontsize=12 height=0.3 width=0.4 margin="0.04,0.02" ordering=in'
+_OP_STYLE = f'shape=ellipse style=filled fillcolor="{OP_FILL}" fontsize=12 height=0.3 width=0.4 margin="0.04,0.02" ordering=in'
 
 DOT_LAYOUT_MAX_NODES = 1000
 """Up to this many boxes ``dot`` lays the graph out; above, ``graph_layout.layered_positions`` does, in linear time."""
@@ -133,10 +133,12 @@ def draw_graph(
     if collapse and model is None:
         raise ValueError("draw_graph: collapse=True needs model=, the Module whose calls become boxes "
                          "(draw_graph(loss, model=model, collapse=True))")
-    shading = _shading(color_by, roots)
+    nodes = breadth_first_order(roots)
+    if model is not None:
+        _check_model_in_graph(model, nodes)
+    shading = _shading(color_by, roots, nodes)
     graph_class = _graph_class()
 
-    nodes = breadth_first_order(roots)
     if collapse:
         from .viz_collapsed import collapsed_shapes
 
@@ -160,20 +162,20 @@ def draw_graph(
         if shading:
             fill = shading.colour(mean_abs_grad(node))
         elif id(node) in root_ids:
-            fill = _ROOT_FILL
+            fill = ROOT_FILL
         elif node.parents:
-            fill = _RESULT_FILL
+            fill = RESULT_FILL
         elif node.requires_grad and parameter_fill:
             fill = parameter_fill
         else:
-            fill = _INPUT_FILL
+            fill = INPUT_FILL
         label = node.label or names_by_id.get(id(node), "")
         box, size = _box(node, label, fill, show_data, show_grad, number, preset_layout)
         shapes.append((f"n{index}", f"label=<{box}>", size))
         if not node.parents:
             continue
         op = str(node.op) if node.op else "op"
-        shapes.append((f"o{index}", f"label=<{_text(op)}> {_OP_STYLE}", _op_size(op)))
+        shapes.append((f"o{index}", f"label=<{label_text(op)}> {_OP_STYLE}", _op_size(op)))
         left_out = 0
         for parent in node.parents:
             parent_index = place.get(id(parent))
@@ -186,7 +188,7 @@ def draw_graph(
             cut.append((f"o{index}", left_out))
     hidden = len(nodes) - len(drawn)
     if hidden:
-        _add_cut_note(shapes, edges, hidden, max_nodes, cut)
+        add_cut_note(shapes, edges, hidden, max_nodes, cut)
     if shading:
         shapes.append(_legend(shading))
     return _assemble(graph_class, shapes, edges, rankdir, preset_layout)
@@ -228,26 +230,45 @@ def _assemble(graph_class, shapes, edges, rankdir, preset_layout):
     return graph
 
 
-def _shading(color_by, roots):
+def _shading(color_by, roots, nodes):
     if color_by is None:
         return None
     if not isinstance(color_by, str):
         raise TypeError(f"draw_graph: color_by must be None or a str such as \"grad\", got {type(color_by).__name__}")
     if color_by != "grad":
         raise ValueError(f"draw_graph: color_by must be None or \"grad\" (shade by log |grad|), got {color_by!r}")
+    sizes = {id(node): mean_abs_grad(node) for node in nodes}
+    if not any(sizes.values()):  # every grad None (Tensors) or 0 (Values): backward() has not run on this graph
+        raise ValueError(
+            'draw_graph(color_by="grad"): no node of this graph has a gradient yet; call backward() on its root '
+            "first (loss.backward()), then draw it"
+        )
     # the roots hold the seed (1 for a loss): fitting the scale to it would wash out every other box
     root_ids = {id(node) for node in roots}
-    nodes = [node for node in breadth_first_order(roots) if id(node) not in root_ids]
-    return GradShading([mean_abs_grad(node) for node in nodes or roots])
+    inner = [size for key, size in sizes.items() if key not in root_ids]
+    return GradShading(inner or [sizes[id(node)] for node in roots])
+
+
+def _check_model_in_graph(model, nodes):
+    """A ValueError when none of ``model``'s parameters is in the graph: another model's, or one made in no_grad."""
+    parameters = list(model.named_parameters())
+    in_graph = {id(node) for node in nodes}
+    if not parameters or any(id(parameter) in in_graph for _, parameter in parameters):
+        return
+    names = ", ".join(name for name, _ in parameters[:6]) + (", ..." if len(parameters) > 6 else "")
+    raise ValueError(
+        f"draw_graph(model=...): none of the model's {len(parameters)} parameters ({names}) is in this graph; "
+        "pass the model that computed it, called with grad mode on: draw_graph(model(x), model=model)"
+    )
 
 
 def _legend(shading):
     """The legend node of a shaded graph: which colour means which mean |grad|."""
     cells = [('<TR><TD COLSPAN="2" CELLPADDING="4"><B>mean |grad|</B><BR/>'
-              f'<FONT COLOR="{_DIM}" POINT-SIZE="9">log scale</FONT></TD></TR>')]
-    cells += [f'<TR><TD BGCOLOR="{colour}" WIDTH="18" BORDER="1"> </TD><TD ALIGN="LEFT">{_text(text)}</TD></TR>'
+              f'<FONT COLOR="{DIM}" POINT-SIZE="9">log scale</FONT></TD></TR>')]
+    cells += [f'<TR><TD BGCOLOR="{colour}" WIDTH="18" BORDER="1"> </TD><TD ALIGN="LEFT">{label_text(text)}</TD></TR>'
               for colour, text in shading.legend_rows()]
-    table = (f'<TABLE BORDER="1" CELLBORDER="0" CELLSPACING="2" CELLPADDING="2" COLOR="{_BORDER}" '
+    table = (f'<TABLE BORDER="1" CELLBORDER="0" CELLSPACING="2" CELLPADDING="2" COLOR="{BORDER}" '
              f'BGCOLOR="white">{"".join(cells)}</TABLE>')
     return "legend", f"label=<{table}>", (110.0, 24.0 * 8)
 
@@ -304,7 +325,7 @@ def _checked_max_nodes(max_nodes):
 
 def _parameter_fill(highlight_params):
     if highlight_params is True:
-        return _PARAMETER_FILL
+        return PARAMETER_FILL
     if highlight_params is False or highlight_params is None:
         return None
     if isinstance(highlight_params, str) and highlight_params:
@@ -345,12 +366,12 @@ def _box(node, label, fill, show_data, show_grad, number, measure):
     is_tensor = hasattr(node, "shape") or not isinstance(data, numbers.Number)
     rows = []
     if label:
-        rows.append(f"<B>{_text(label)}</B>")
+        rows.append(f"<B>{label_text(label)}</B>")
     if not is_tensor and not label and not node.parents and not node.requires_grad:
         rows.append(number(data))  # a constant in an expression: just the number
     else:
         if is_tensor:
-            rows.append(f'<FONT COLOR="{_DIM}">{_text(_shape_and_dtype(node))}</FONT>')
+            rows.append(f'<FONT COLOR="{DIM}">{label_text(shape_and_dtype(node))}</FONT>')
         if show_data:
             rows.append(_field("data", _summary(data, number)))
         if show_grad and node.requires_grad:
@@ -363,8 +384,8 @@ def _box(node, label, fill, show_data, show_grad, number, measure):
     if header and len(cells) > 1:
         cells.insert(1, "<HR/>")
     table = (f'<TABLE BORDER="1" CELLBORDER="0" CELLSPACING="0" CELLPADDING="3" STYLE="ROUNDED" '
-             f'COLOR="{_BORDER}" BGCOLOR="{_attribute(fill)}">{"".join(cells)}</TABLE>')
-    return table, (_measure(rows) if measure else None)
+             f'COLOR="{BORDER}" BGCOLOR="{attribute_text(fill)}">{"".join(cells)}</TABLE>')
+    return table, (estimated_size(rows) if measure else None)
 
 
 def _op_size(op):
@@ -372,7 +393,7 @@ def _op_size(op):
 
 
 def _field(name, text):
-    return f'<FONT COLOR="{_DIM}">{name}</FONT> {text}'
+    return f'<FONT COLOR="{DIM}">{name}</FONT> {text}'
 
 
 def _payload(grad):
@@ -389,14 +410,14 @@ def _summary(payload, number):
     try:
         array = np.asarray(payload)
     except (TypeError, ValueError):
-        return _text(type(payload).__name__)
+        return label_text(type(payload).__name__)
     if array.dtype.kind not in "biuf":
-        return _text(f"{array.dtype} array")
+        return label_text(f"{array.dtype} array")
     if array.size == 0:
         return "empty"
     if array.size <= _SMALL_TENSOR:
         values = np.array2string(array, separator=", ", formatter={"float_kind": number}, max_line_width=48)
-        return "<BR/>".join(_text(line) for line in values.splitlines())
+        return "<BR/>".join(label_text(line) for line in values.splitlines())
     values = array.astype(np.float64, copy=False)
     return (f"norm {number(float(np.linalg.norm(values.ravel())))} "
             f"min {number(values.min().item())} max {number(values.max().item())}")
@@ -493,8 +514,11 @@ def __getattr__(name):
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-def repr_mimebundle(node, include=None, exclude=None):
-    """Jupyter's rich display of a node: its graph as SVG, or ``{}`` (the text repr) if it cannot be drawn."""
+def repr_mimebundle(node, include=None, exclude=None, **kwargs):
+    """Jupyter's rich display of a node: its graph as SVG, or ``{}`` (the text repr) if it cannot be drawn.
+
+    Value's and Tensor's ``_repr_mimebundle_``: the node classes take it from here, so the core (``node``)
+    imports nothing that draws."""
     mimetype = "image/svg+xml"
     if (include is not None and mimetype not in include) or (exclude is not None and mimetype in exclude):
         return {}

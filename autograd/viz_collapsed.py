@@ -4,16 +4,16 @@ import numbers
 
 from .graph_collapse import group_by_module_call
 from .graph_labels import (
-    _BORDER,
-    _DIM,
-    _INPUT_FILL,
-    _PARAMETER_FILL,
-    _ROOT_FILL,
-    _add_cut_note,
-    _attribute,
-    _measure,
-    _shape_and_dtype,
-    _text,
+    BORDER,
+    DIM,
+    INPUT_FILL,
+    PARAMETER_FILL,
+    ROOT_FILL,
+    add_cut_note,
+    attribute_text,
+    estimated_size,
+    shape_and_dtype,
+    label_text,
 )
 from .graph_shading import GradShading, mean_abs_grad
 
@@ -45,13 +45,13 @@ def collapsed_shapes(roots, nodes, model, names_by_id, shading, number, max_node
         group = groups[index]
         rows = _rows(group, names_by_id, number, shading)
         fill = shading.colour(mean_abs_grad(group.outputs[0])) if shading else _fill(group, root_ids)
-        cells = [f'<TR><TD ALIGN="CENTER" CELLPADDING="4"><B>{_text(group.title)}</B></TD></TR>']
+        cells = [f'<TR><TD ALIGN="CENTER" CELLPADDING="4"><B>{label_text(group.title)}</B></TD></TR>']
         cells += [f'<TR><TD ALIGN="LEFT" BALIGN="LEFT">{row}</TD></TR>' for row in rows]
         if rows:
             cells.insert(1, "<HR/>")
         table = (f'<TABLE BORDER="1" CELLBORDER="0" CELLSPACING="0" CELLPADDING="3" STYLE="ROUNDED" '
-                 f'COLOR="{_BORDER}" BGCOLOR="{_attribute(fill)}">{"".join(cells)}</TABLE>')
-        size = _measure([f"<B>{_text(group.title)}</B>", *rows]) if measure else None
+                 f'COLOR="{BORDER}" BGCOLOR="{attribute_text(fill)}">{"".join(cells)}</TABLE>')
+        size = estimated_size([f"<B>{label_text(group.title)}</B>", *rows]) if measure else None
         shapes.append((name_of[index], f"label=<{table}>", size))
 
         incoming, left_out = {}, 0
@@ -66,32 +66,32 @@ def collapsed_shapes(roots, nodes, model, names_by_id, shading, number, max_node
                     incoming[source] = parent
         for source, parent in incoming.items():
             label = _edge_label(parent)
-            edges.append((name_of[source], name_of[index], f'label=<{_text(label)}> fontsize=9 fontcolor="{_DIM}"'
+            edges.append((name_of[source], name_of[index], f'label=<{label_text(label)}> fontsize=9 fontcolor="{DIM}"'
                           if label else ""))
         if left_out:
             cut.append((name_of[index], left_out))
     hidden = len(groups) - len(drawn)
     if hidden:
-        _add_cut_note(shapes, edges, hidden, max_nodes, cut)
+        add_cut_note(shapes, edges, hidden, max_nodes, cut)
     return shapes, edges, shading
 
 
 def _rows(group, names_by_id, number, shading):
     rows = []
     if group.subtitle:
-        rows.append(f'<FONT COLOR="{_DIM}">{_text(group.subtitle)}</FONT>')
+        rows.append(f'<FONT COLOR="{DIM}">{label_text(group.subtitle)}</FONT>')
     named = [(names_by_id.get(id(node)) or node.label or "parameter", node) for node in group.parameters]
     if group.kind != "leaf":
         for name, node in named[:_LISTED_PARAMETERS]:
-            rows.append(f"{_text(name)} {_text(_brief(node, number))}")
+            rows.append(f"{label_text(name)} {label_text(_brief(node, number))}")
         if len(named) > _LISTED_PARAMETERS:
-            rows.append(f'<FONT COLOR="{_DIM}">and {len(named) - _LISTED_PARAMETERS} more parameters</FONT>')
+            rows.append(f'<FONT COLOR="{DIM}">and {len(named) - _LISTED_PARAMETERS} more parameters</FONT>')
     output = group.outputs[0]
-    rows.append(f'<FONT COLOR="{_DIM}">{"out" if group.kind != "leaf" else "data"}</FONT> '
-                f"{_text(_brief(output, number))}")
+    rows.append(f'<FONT COLOR="{DIM}">{"out" if group.kind != "leaf" else "data"}</FONT> '
+                f"{label_text(_brief(output, number))}")
     if shading:
         size = mean_abs_grad(output)
-        rows.append(f'<FONT COLOR="{_DIM}">|grad|</FONT> {"None" if size is None else number(size)}')
+        rows.append(f'<FONT COLOR="{DIM}">|grad|</FONT> {"None" if size is None else number(size)}')
     return rows
 
 
@@ -99,7 +99,7 @@ def _brief(node, number):
     if hasattr(node, "shape"):
         return str(tuple(node.shape))
     if not isinstance(node.data, numbers.Number):
-        return _shape_and_dtype(node)
+        return shape_and_dtype(node)
     return number(node.data)
 
 
@@ -111,5 +111,5 @@ def _fill(group, root_ids):
     if group.kind == "module":
         return _MODULE_FILL
     if group.kind == "ops":
-        return _ROOT_FILL if any(id(node) in root_ids for node in group.members) else _OPS_FILL
-    return _PARAMETER_FILL if group.parameters else _INPUT_FILL
+        return ROOT_FILL if any(id(node) in root_ids for node in group.members) else _OPS_FILL
+    return PARAMETER_FILL if group.parameters else INPUT_FILL

@@ -11,6 +11,6 @@ broadcast operand's gradient back to its shape).
 """
 
 from . import arithmetic, functions  # noqa: F401  (each declares its ops in the table)
-from .declare import binary, binary_rules, bind_params, shared, unary
+from .declare import binary, binary_rules, bind_params, params_signature, shared, unary
 
-__all__ = ["binary", "binary_rules", "bind_params", "shared", "unary"]
+__all__ = ["binary", "binary_rules", "bind_params", "params_signature", "shared", "unary"]

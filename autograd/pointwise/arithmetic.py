@@ -7,7 +7,7 @@ import operator
 import numpy as np
 
 from .. import vocabulary as V
-from ..optable import EVERYWHERE, INTEGERS, NONZERO, POSITIVE, Domain, OpSpec, declare
+from ..optable import EVERYWHERE, INTEGERS, Domain, OpSpec, declare
 from .declare import binary, payload
 
 
@@ -91,9 +91,10 @@ binary("+", "add", operator.add, np.add, (_pass, _pass), "a + b; d/da = 1, d/db 
 binary("-", "sub", operator.sub, np.subtract, (_pass, _negated), "a - b; d/da = 1, d/db = -1", passes_gradient=True)
 binary("*", "mul", operator.mul, np.multiply, (_times_b, _times_a), "a * b; d/da = b, d/db = a")
 binary("/", "truediv", _float_div, np.true_divide, (_over_b, _div_grad_b), "a / b; d/da = 1/b, d/db = -a/b²",
-       domains=(EVERYWHERE, NONZERO))
+       domains=(EVERYWHERE, Domain(kinks=(0.0,), smooth="b ≠ 0 (a pole)")))
 binary("**", "pow", _float_pow, np.power, (_pow_grad_a, _pow_grad_b),
-       "a ** b; d/da = b·a^(b-1) (0 where b = 0), d/db = a^b·ln a (at a = 0: 0, or -inf for b < 0)", domains=(POSITIVE, EVERYWHERE))
+       "a ** b; d/da = b·a^(b-1) (0 where b = 0), d/db = a^b·ln a (at a = 0: 0, or -inf for b < 0)",
+       domains=(Domain(low=0.0, smooth="a > 0 (where a^b·ln a is real)"), EVERYWHERE))
 
 
 def _float_mod(a, b):
@@ -110,7 +111,8 @@ def _mod_grad_b(g, out, a, b):
 
 binary("%", "mod", _float_mod, np.remainder, (_pass, _mod_grad_b),
        "a % b, numpy's remainder (the sign of b); d/da = 1, d/db = -floor(a/b)",
-       domains=(Domain(kinks=INTEGERS, over=1), NONZERO), passes_gradient=True)
+       domains=(Domain(kinks=INTEGERS, over=1, smooth="a / b not an integer (jumps)"),
+                Domain(kinks=(0.0,), smooth="b ≠ 0")), passes_gradient=True)
 
 
 declare(OpSpec("sum", "Σ of the elements (Tensor: over axes; Values: sum_values, one node); d/dxᵢ = 1", "reduction"))

@@ -1,5 +1,6 @@
 """How a shared op is declared: ``unary`` and ``binary`` entries, and the helpers Value and Tensor build
-their methods with (``binary_rules``, ``bind_params``, ``shared``)."""
+their methods with (``binary_rules``, ``bind_params``,
+``params_signature``, ``shared``)."""
 
 import inspect
 
@@ -54,6 +55,15 @@ def bind_params(spec, args, kwargs, where, convert):
             raise TypeError(f"{where}: got {key!r} twice")
         params[key] = value
     return {key: convert(value, f"{where}({key}=...)") for key, value in params.items()}
+
+
+def params_signature(spec):
+    """The signature of ``spec``'s method, ``(self, <keyword>=<default>, ...)``, for a method that binds its
+    parameters with ``bind_params``: what ``inspect``, ``help`` and the generated stubs show."""
+    parameters = [inspect.Parameter("self", inspect.Parameter.POSITIONAL_OR_KEYWORD)]
+    parameters += [inspect.Parameter(key, inspect.Parameter.POSITIONAL_OR_KEYWORD, default=default)
+                   for key, default in spec.defaults.items()]
+    return inspect.Signature(parameters)
 
 
 def binary(name, dunder, on_float, on_array, grads, doc, domains=(EVERYWHERE, EVERYWHERE), passes_gradient=False):

@@ -8,7 +8,7 @@ import numpy as np
 
 from .. import vocabulary as V
 from ..kept_arrays import zero
-from ..optable import INTEGERS, NONZERO, POSITIVE, Domain
+from ..optable import INTEGERS, Domain
 from .declare import payload, unary
 from .erf import array_erf
 
@@ -31,7 +31,7 @@ def _exp_vjp(g, out, a):
     return (g * out,)
 
 
-unary("exp", _float_exp, np.exp, _exp_vjp, "e^a; d/da = e^a", Domain(high=4.0, margin=0.0))
+unary("exp", _float_exp, np.exp, _exp_vjp, "e^a; d/da = e^a", Domain(high=4.0, margin=0.0, smooth="everywhere"))
 
 
 def _float_log(a):
@@ -44,7 +44,8 @@ def _log_vjp(g, out, a):
     return (V.divide(g, a),)
 
 
-unary("log", _float_log, np.log, _log_vjp, "ln a; d/da = 1/a", POSITIVE)
+LOGARITHM = Domain(low=0.0, smooth="x > 0 (a pole at 0)")
+unary("log", _float_log, np.log, _log_vjp, "ln a; d/da = 1/a", LOGARITHM)
 
 
 def _float_sqrt(a):
@@ -59,14 +60,16 @@ def _sqrt_vjp(g, out, a):
     return (V.divide(0.5 * g, out),)
 
 
-unary("sqrt", _float_sqrt, np.sqrt, _sqrt_vjp, "√a; d/da = 1/(2√a) (inf at 0)", POSITIVE)
+unary("sqrt", _float_sqrt, np.sqrt, _sqrt_vjp, "√a; d/da = 1/(2√a) (inf at 0)",
+      Domain(low=0.0, smooth="x > 0 (its derivative has a pole at 0)"))
 
 
 def _abs_vjp(g, out, a):
     return (g * V.sign(a),)
 
 
-unary("abs", abs, np.abs, _abs_vjp, "|a|; d/da = sign a, abs'(0) = 0", NONZERO, attributes=("abs", "__abs__"))
+KINK_AT_0 = Domain(kinks=(0.0,), smooth="x ≠ 0 (a kink)")
+unary("abs", abs, np.abs, _abs_vjp, "|a|; d/da = sign a, abs'(0) = 0", KINK_AT_0, attributes=("abs", "__abs__"))
 
 
 def _tanh_vjp(g, out, a):
@@ -131,7 +134,7 @@ def _relu_vjp(g, out, a):
     return (g * (a > 0),)
 
 
-unary("relu", _float_relu, _array_relu, _relu_vjp, "max(a, 0); d/da = 1 if a > 0 else 0 (relu'(0) = 0)", NONZERO)
+unary("relu", _float_relu, _array_relu, _relu_vjp, "max(a, 0); d/da = 1 if a > 0 else 0 (relu'(0) = 0)", KINK_AT_0)
 
 
 def _float_leaky_relu(a, negative_slope=0.01):
@@ -147,7 +150,7 @@ def _leaky_relu_vjp(g, out, a, negative_slope=0.01):
 
 
 unary("leaky_relu", _float_leaky_relu, _array_leaky_relu, _leaky_relu_vjp,
-      "a if a > 0 else s·a (s = negative_slope, 0.01); d/da = 1 if a > 0 else s", NONZERO,
+      "a if a > 0 else s·a (s = negative_slope, 0.01); d/da = 1 if a > 0 else s", KINK_AT_0,
       params={"negative_slope": (0.01, 0.5)})
 
 
@@ -176,7 +179,7 @@ def _zero_vjp(g, out, a):
 
 
 unary("sign", _float_sign, np.sign, _zero_vjp, "-1, 0 or 1 by the sign of a; d/da = 0 (recorded, as in PyTorch)",
-      NONZERO)
+      Domain(kinks=(0.0,), smooth="x ≠ 0 (a jump)"))
 
 
 def _real_or_error(op, compute, a, accepted):
@@ -196,16 +199,17 @@ def _cosh_vjp(g, out, a):
 
 
 unary("sinh", lambda a: _real_or_error("sinh", math.sinh, a, "|x| < 710"), np.sinh, _sinh_vjp,
-      "sinh a; d/da = cosh a", Domain(low=-4.0, high=4.0, margin=0.0))
+      "sinh a; d/da = cosh a", Domain(low=-4.0, high=4.0, margin=0.0, smooth="everywhere"))
 unary("cosh", lambda a: _real_or_error("cosh", math.cosh, a, "|x| < 710"), np.cosh, _cosh_vjp,
-      "cosh a; d/da = sinh a", Domain(low=-4.0, high=4.0, margin=0.0))
+      "cosh a; d/da = sinh a", Domain(low=-4.0, high=4.0, margin=0.0, smooth="everywhere"))
 
 
 def _tan_vjp(g, out, a):
     return (g * (1 + out * out),)
 
 
-unary("tan", math.tan, np.tan, _tan_vjp, "tan a; d/da = 1 + tan² a", Domain(low=-1.2, high=1.2, margin=0.1))
+unary("tan", math.tan, np.tan, _tan_vjp, "tan a; d/da = 1 + tan² a",
+      Domain(low=-1.2, high=1.2, margin=0.1, smooth="x ≠ π/2 + kπ (poles)"))
 
 
 def _float_arcsin(a):
@@ -232,7 +236,7 @@ def _arctan_vjp(g, out, a):
     return (g / (1 + a * a),)
 
 
-UNIT = Domain(low=-1.0, high=1.0, margin=0.1)
+UNIT = Domain(low=-1.0, high=1.0, margin=0.1, smooth="-1 < x < 1 (its derivative has poles at ±1)")
 unary("arcsin", _float_arcsin, np.arcsin, _arcsin_vjp, "arcsin a; d/da = 1/√(1 - a²) (inf at ±1)", UNIT)
 unary("arccos", _float_arccos, np.arccos, _arccos_vjp, "arccos a; d/da = -1/√(1 - a²) (-inf at ±1)", UNIT)
 unary("arctan", math.atan, np.arctan, _arctan_vjp, "arctan a; d/da = 1/(1 + a²)")
@@ -249,7 +253,7 @@ def _log1p_vjp(g, out, a):
 
 
 unary("log1p", _float_log1p, np.log1p, _log1p_vjp, "ln(1 + a), accurate for small a; d/da = 1/(1 + a)",
-      Domain(low=-1.0))
+      Domain(low=-1.0, smooth="x > -1 (a pole at -1)"))
 
 
 def _expm1_vjp(g, out, a):
@@ -257,7 +261,8 @@ def _expm1_vjp(g, out, a):
 
 
 unary("expm1", lambda a: _real_or_error("expm1", math.expm1, a, "x < 709"), np.expm1, _expm1_vjp,
-      "e^a - 1, accurate for small a; d/da = e^a", Domain(high=4.0, margin=0.0))
+      "e^a - 1, accurate for small a; d/da = e^a",
+      Domain(high=4.0, margin=0.0, smooth="everywhere"))
 
 
 def _float_log_base(name, function):
@@ -277,8 +282,8 @@ def _log10_vjp(g, out, a):
     return (V.divide(g, a * math.log(10.0)),)
 
 
-unary("log2", _float_log_base("log2", math.log2), np.log2, _log2_vjp, "log₂ a; d/da = 1/(a ln 2)", POSITIVE)
-unary("log10", _float_log_base("log10", math.log10), np.log10, _log10_vjp, "log₁₀ a; d/da = 1/(a ln 10)", POSITIVE)
+unary("log2", _float_log_base("log2", math.log2), np.log2, _log2_vjp, "log₂ a; d/da = 1/(a ln 2)", LOGARITHM)
+unary("log10", _float_log_base("log10", math.log10), np.log10, _log10_vjp, "log₁₀ a; d/da = 1/(a ln 10)", LOGARITHM)
 
 
 def _exp2_vjp(g, out, a):
@@ -286,7 +291,7 @@ def _exp2_vjp(g, out, a):
 
 
 unary("exp2", lambda a: _real_or_error("exp2", lambda x: 2.0**x, a, "x < 1024"), np.exp2, _exp2_vjp,
-      "2^a; d/da = 2^a ln 2", Domain(high=4.0, margin=0.0))
+      "2^a; d/da = 2^a ln 2", Domain(high=4.0, margin=0.0, smooth="everywhere"))
 
 
 def _whole(rounding):

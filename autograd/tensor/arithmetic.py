@@ -192,7 +192,8 @@ def _pos(self):
     return self
 
 
-optable.declare(OpSpec("pos", "+a is a itself (no node)", "identity", differentiable=False))
+optable.declare(OpSpec("pos", "+a is a itself (no node)", "identity", differentiable=False,
+                       domain=(optable.Domain(smooth="everywhere (a itself)"),)))
 optable.attach("pos", Tensor, {"__pos__": _pos})
 
 

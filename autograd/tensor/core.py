@@ -17,6 +17,7 @@ from ..hooks import register_hook
 from ..node import Node, init_node, new_node
 from ..kept_arrays import one
 from ..node import describe as _describe
+from ..viz import repr_mimebundle
 
 _ndarray = np.ndarray
 _generic = np.generic
@@ -267,6 +268,7 @@ class Tensor(Node):
         return f"Tensor({', '.join([body, *extras])})"
 
     register_hook = register_hook
+    _repr_mimebundle_ = repr_mimebundle  # Jupyter shows a Tensor as the graph that computed it
 
     def backward(self, grad=None, *, create_graph=False):
         """Accumulate d(self)/d(leaf) · grad into every leaf's ``grad``; set every other node's ``grad``.

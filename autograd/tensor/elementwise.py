@@ -10,7 +10,7 @@ from .. import optable, versions
 from .. import vocabulary as V
 from ..engine import grad_enabled
 from ..node import new_node
-from ..optable import NONZERO, OpSpec
+from ..optable import OpSpec
 from .. import pointwise
 from ..pointwise import bind_params
 from ..vocabulary import sum_to
@@ -35,6 +35,8 @@ def _unary_method(spec):
             except TypeError as error:
                 raise failed(self, error) from None
             return record(data, (self,), partial(vjp, **params), op)
+
+        method.__signature__ = pointwise.params_signature(spec)
     else:
         def method(self):
             try:
@@ -97,7 +99,7 @@ def _numpy_clip(a, a_min=None, a_max=None, *, min=None, max=None):  # numpy's na
 
 
 optable.declare(OpSpec("clip", "a limited to [min, max]; d/da = 1 inside, 0 outside", "elementwise",
-                       domain=(NONZERO,), reference=np.clip))
+                       domain=(optable.Domain(smooth="x ≠ min, max (kinks at the bounds)"),), reference=np.clip))
 optable.attach("clip", Tensor, {"clip": _clip}, numpy={np.clip: _numpy_clip})
 
 
@@ -207,12 +209,13 @@ def where(cond, a, b):
 
 
 optable.declare(OpSpec("maximum", "the elementwise larger of a and b; d/da = 1 where a > b (½ on ties)", "elementwise",
-                       arity=2, reference=np.maximum))
+                       arity=2, reference=np.maximum, domain=(optable.Domain(smooth="a ≠ b (a kink at ties)"),)))
 optable.attach("maximum", functions={"maximum": maximum}, numpy={np.maximum: maximum})
 optable.declare(OpSpec("minimum", "the elementwise smaller of a and b; d/da = 1 where a < b (½ on ties)", "elementwise",
-                       arity=2, reference=np.minimum))
+                       arity=2, reference=np.minimum, domain=(optable.Domain(smooth="a ≠ b (a kink at ties)"),)))
 optable.attach("minimum", functions={"minimum": minimum}, numpy={np.minimum: minimum})
-optable.declare(OpSpec("where", "a where cond else b; d/da = cond, d/db = not cond", "elementwise", arity=2))
+optable.declare(OpSpec("where", "a where cond else b; d/da = cond, d/db = not cond", "elementwise", arity=2,
+                       domain=(optable.Domain(smooth="everywhere in a and b (cond is a constant)"),)))
 optable.attach("where", functions={"where": where}, numpy={np.where: _numpy_where})
 
 

@@ -286,5 +286,5 @@ optable.attach("flip", Tensor, {"flip": _flip}, numpy={np.flip: numpy_method("fl
 optable.declare(OpSpec("roll", "elements shifted along axes, wrapping around; d/da = g rolled back", "shape"))
 optable.attach("roll", Tensor, {"roll": _roll}, numpy={np.roll: numpy_method("roll", "axis")})
 optable.declare(OpSpec("sort", "elements sorted along an axis (stable); d/da = g sent back through the permutation",
-                       "shape"))
+                       "shape", domain=(optable.Domain(smooth="no two elements equal (a kink at ties)"),)))
 optable.attach("sort", Tensor, {"sort": _sort}, numpy={np.sort: numpy_method("sort", "axis")})

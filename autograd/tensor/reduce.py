@@ -232,7 +232,8 @@ optable.declare(OpSpec("var", "the variance over axes, Σ(a - mean a)²/(n - ddo
 optable.attach("var", Tensor, {"var": _spread("var")},
                numpy={np.var: numpy_method("var", "axis", "keepdims", "ddof")})
 optable.declare(OpSpec("std", "the standard deviation over axes, √var (ddof=0 by default); "
-                       "d/da = (a - mean a)/((n - ddof)·std), 0 where std = 0", "reduction"))
+                       "d/da = (a - mean a)/((n - ddof)·std), 0 where std = 0", "reduction",
+                       domain=(optable.Domain(smooth="std > 0 (a kink where all elements are equal)"),)))
 optable.attach("std", Tensor, {"std": _spread("std")},
                numpy={np.std: numpy_method("std", "axis", "keepdims", "ddof")})
 
@@ -270,7 +271,7 @@ def _extreme(op, reduce):
 
 for _name, _reduce, _numpy in (("max", np.max, (np.max, np.amax)), ("min", np.min, (np.min, np.amin))):
     optable.declare(OpSpec(_name, f"the {_name}imum over axes; d/da = 1 at the {_name}imum, split evenly among ties",
-                           "reduction"))
+                           "reduction", domain=(optable.Domain(smooth=f"where the {_name}imum is unique (a kink at ties)"),)))
     optable.attach(_name, Tensor, {_name: _extreme(_name, _reduce)},
                    numpy=dict.fromkeys(_numpy, numpy_method(_name, "axis", "keepdims")))
 

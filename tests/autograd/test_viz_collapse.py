@@ -124,6 +124,35 @@ def test_unknown_color_by_is_refused():
         draw_graph(loss, color_by=1)
 
 
+def test_shading_by_grad_before_backward_says_to_call_backward():
+    rng = np.random.default_rng(0)
+    model = nn.Sequential(nn.Linear(2, 3, rng=rng), nn.Tanh(), nn.Linear(3, 1, rng=rng))
+    loss = (model(Tensor(rng.normal(size=(4, 2)))) ** 2).mean()
+    a, b = Value(2.0, "a"), Value(-3.0, "b")
+    for root in (loss, (a * b).tanh()):
+        with pytest.raises(ValueError, match=r'color_by="grad"\): no node of this graph has a gradient yet; '
+                                             r"call backward\(\) on its root first"):
+            draw_graph(root, color_by="grad")
+    loss.backward()
+    assert "mean |grad|" in draw_graph(loss, color_by="grad").source
+
+
+def test_a_model_whose_parameters_are_not_in_the_graph_is_refused_by_name():
+    model, loss = mlp_loss()
+    other, _ = mlp_loss(seed=1)
+    message = (r"draw_graph\(model=...\): none of the model's 6 parameters \(0.weight, 0.bias, 2.weight, "
+               r"2.bias, 4.weight, 4.bias\) is in this graph; pass the model that computed it")
+    for collapse in (False, True):
+        with pytest.raises(ValueError, match=message):
+            draw_graph(loss, model=other, collapse=collapse)
+    deeper, _ = mlp_loss(depth=5)
+    with pytest.raises(ValueError, match=r"none of the model's 10 parameters \(0.weight, 0.bias, 2.weight, "
+                                         r"2.bias, 4.weight, 4.bias, ...\)"):
+        draw_graph(loss, model=deeper)
+    first_layer = model[0]  # a part of the model that computed the graph is fine
+    assert "weight" in draw_graph(loss, model=first_layer).source
+
+
 def test_collapsed_graph_over_max_nodes_is_cut_with_a_note():
     model, loss = mlp_loss(depth=6)
     source = draw_graph(loss, model=model, collapse=True, max_nodes=4).source
