@@ -3,7 +3,9 @@
 from . import data, functional, init, optim, scalar
 from .bridge import export_onnx, from_torch, to_torch
 from .conv_layers import AvgPool2d, Conv2d, Flatten, MaxPool2d
+from .embedding import Embedding
 from .layers import (
+    GELU,
     MLP,
     Dropout,
     Identity,
@@ -26,22 +28,27 @@ from .losses import (
 )
 from .metrics import accuracy
 from .module import Module, Parameter, Sequential, load, save
+from .normalization import BatchNorm1d, LayerNorm
 from .penalties import l1_penalty, l2_penalty
 from .training import History, NonFiniteLossError, evaluate, fit, predict
 from .training_warning import TrainingWarning
 
 __all__ = [
     "AvgPool2d",
+    "BatchNorm1d",
     "BCELoss",
     "BCEWithLogitsLoss",
     "Conv2d",
     "CrossEntropyLoss",
     "Dropout",
+    "Embedding",
     "Flatten",
+    "GELU",
     "HingeLoss",
     "History",
     "Identity",
     "L1Loss",
+    "LayerNorm",
     "LeakyReLU",
     "Linear",
     "LogSoftmax",

@@ -10,7 +10,9 @@ import numbers
 import numpy as np
 
 from . import convolution as C
+from .bridge import onnx_images as lower
 from .data.checks import count
+from .declaration import Declaration, Unsupported
 from .init import initialise, make_rng
 from .layers import _as_tensor_input
 from .module import Module, Parameter
@@ -48,6 +50,16 @@ class Conv2d(Module):
         self.weight = Parameter(weight)
         self.bias = Parameter(np.zeros(self.out_channels, dtype=weight.dtype)) if bias else None
 
+    declaration = Declaration(
+        torch="Conv2d",  # the weight is (out, in, kh, kw) on both sides
+        to_torch=lambda layer: dict(in_channels=layer.in_channels, out_channels=layer.out_channels,
+                                    kernel_size=layer.kernel_size, stride=layer.stride, padding=layer.padding,
+                                    bias=layer.bias is not None),
+        from_torch=lambda layer, dtype: _conv_from_torch(layer, dtype),
+        onnx=lower.conv,
+        reads="images",
+    )
+
     def forward(self, x):
         """The convolution of x (N, in_channels, H, W) with the weight, plus the bias."""
         x = _as_tensor_input(x, self.weight.data.dtype, self)
@@ -56,6 +68,40 @@ class Conv2d(Module):
     def extra_repr(self):
         return (f"{self.in_channels}, {self.out_channels}, kernel_size={self.kernel_size}, stride={self.stride}, "
                 f"padding={self.padding}, bias={self.bias is not None}")
+
+
+def _conv_from_torch(layer, dtype):
+    """Our Conv2d with a torch Conv2d's settings: zero padding, no dilation or groups."""
+    kernel = tuple(layer.kernel_size)
+    if layer.padding_mode != "zeros":
+        raise Unsupported(f"padding_mode={layer.padding_mode!r}", "zero padding only")
+    if tuple(layer.dilation) != (1, 1):
+        raise Unsupported(f"dilation={tuple(layer.dilation)}", "no dilation (dilation=1)")
+    if layer.groups != 1:
+        raise Unsupported(f"groups={layer.groups}", "no groups (groups=1)")
+    padding = layer.padding
+    if padding == "valid":
+        padding = (0, 0)
+    elif padding == "same":  # torch allows it with stride 1 only; odd kernels pad the same on both sides
+        if any(size % 2 == 0 for size in kernel):
+            raise Unsupported(f"padding='same' and the even kernel_size {kernel}",
+                              "the same padding on both sides (torch pads an even kernel unevenly)")
+        padding = (kernel[0] // 2, kernel[1] // 2)
+    return Conv2d(layer.in_channels, layer.out_channels, kernel, stride=tuple(layer.stride), padding=tuple(padding),
+                  bias=layer.bias is not None, init="zeros", dtype=dtype)
+
+
+def _pool_from_torch(layer, dtype):
+    """Our pooling layer of the torch one's class, whose settings other than the window must be ours."""
+    checks = [("padding", 0, "no padding (padding=0)"), ("ceil_mode", False, "floor mode only (ceil_mode=False)"),
+              ("dilation", 1, "no dilation (dilation=1)"), ("return_indices", False, "no return_indices"),
+              ("divisor_override", None, "no divisor_override (the window's size divides)")]
+    for name, default, accepted in checks:
+        value = getattr(layer, name, default)
+        if value not in (default, (default, default)):
+            raise Unsupported(f"{name}={value!r}", accepted)
+    stride = layer.stride if layer.stride not in (None, (), []) else layer.kernel_size  # torch.nn.functional's default
+    return {"MaxPool2d": MaxPool2d, "AvgPool2d": AvgPool2d}[type(layer).__name__](layer.kernel_size, stride)
 
 
 class _Pool2d(Module):
@@ -76,12 +122,28 @@ class MaxPool2d(_Pool2d):
     Each window's gradient goes to one maximum (the first when several tie), as in PyTorch.
     """
 
+    declaration = Declaration(
+        torch="MaxPool2d",  # no padding, floor mode: as ours
+        to_torch=lambda layer: dict(kernel_size=layer.kernel_size, stride=layer.stride),
+        from_torch=_pool_from_torch,
+        onnx=lower.max_pool,
+        reads="images",
+    )
+
     def forward(self, x):
         return C.max_pool2d(x, self.kernel_size, self.stride, _where=self)
 
 
 class AvgPool2d(_Pool2d):
     """The mean of each kernel_size window, windows ``stride`` apart (default: kernel_size)."""
+
+    declaration = Declaration(
+        torch="AvgPool2d",
+        to_torch=lambda layer: dict(kernel_size=layer.kernel_size, stride=layer.stride, padding=0, ceil_mode=False),
+        from_torch=_pool_from_torch,
+        onnx=lower.avg_pool,
+        reads="images",
+    )
 
     def forward(self, x):
         return C.avg_pool2d(x, self.kernel_size, self.stride, _where=self)
@@ -95,6 +157,13 @@ class Flatten(Module):
             if isinstance(value, bool) or not isinstance(value, numbers.Integral):
                 raise TypeError(f"Flatten: {name} must be an int, got {type(value).__name__} {value!r}")
         self.start_dim, self.end_dim = int(start_dim), int(end_dim)
+
+    declaration = Declaration(
+        torch="Flatten",
+        to_torch=lambda layer: dict(start_dim=layer.start_dim, end_dim=layer.end_dim),
+        from_torch=lambda layer, dtype: Flatten(layer.start_dim, layer.end_dim),
+        onnx=lower.flatten,
+    )
 
     def forward(self, x):
         """x with axes start_dim..end_dim (inclusive) merged."""

@@ -1,4 +1,4 @@
-"""Layers on Tensors: Linear, the activations, Dropout and MLP.
+"""Layers on Tensors: Linear, the activations, Dropout and MLP, each with its declaration (nn.declaration).
 
 ``Linear`` holds a weight of shape ``(in_features, out_features)`` and computes
 ``X @ W + b``, the batch form of the course notes (Z = XW + b): each row of X is
@@ -6,6 +6,7 @@ one sample.
 """
 
 import copy
+import math
 import numbers
 import warnings
 
@@ -14,7 +15,9 @@ import numpy as np
 from autograd import Primitive, Tensor, Value, is_grad_enabled
 
 from . import functional as F
+from .bridge import onnx_layers as lower
 from .data.checks import count
+from .declaration import Declaration, Unsupported, declaration_of
 from .init import initialise, make_rng
 from .module import Module, Parameter, Sequential
 from .training_warning import TrainingWarning
@@ -61,6 +64,16 @@ class Linear(Module):
         self.weight = Parameter(weight)
         self.bias = Parameter(np.zeros(self.out_features, dtype=weight.dtype)) if bias else None
 
+    declaration = Declaration(
+        torch="Linear",
+        to_torch=lambda layer: dict(in_features=layer.in_features, out_features=layer.out_features,
+                                    bias=layer.bias is not None),
+        from_torch=lambda layer, dtype: Linear(layer.in_features, layer.out_features, bias=layer.bias is not None,
+                                               init="zeros", dtype=dtype),
+        transposed=("weight",),  # PyTorch's is (out, in): x @ W.T + b
+        onnx=lower.linear,
+    )
+
     def forward(self, x):
         """x @ weight + bias for x of shape (..., in_features)."""
         weight = self.weight
@@ -83,8 +96,20 @@ class Linear(Module):
         return f"in_features={self.in_features}, out_features={self.out_features}, bias={self.bias is not None}"
 
 
+def _plain(torch_name, onnx_op, activation=None, activation_name=None):
+    """The declaration of a layer without settings: ``torch.nn.<torch_name>()``, one ONNX operator."""
+    return Declaration(torch=torch_name, to_torch=lambda layer: {}, from_torch=lambda layer, dtype: _made(torch_name)(),
+                       onnx=lower.elementwise(onnx_op), activation=activation, activation_name=activation_name)
+
+
+def _made(name):
+    return globals()[name]
+
+
 class ReLU(Module):
     """max(x, 0) elementwise."""
+
+    declaration = _plain("ReLU", "Relu", activation="relu", activation_name="relu")
 
     def forward(self, x):
         return x.relu() if x.__class__ is Tensor else F.relu(x)
@@ -98,6 +123,15 @@ class LeakyReLU(Module):
             raise TypeError(f"LeakyReLU: negative_slope must be a real number, got {type(negative_slope).__name__}")
         self.negative_slope = float(negative_slope)
 
+    declaration = Declaration(
+        torch="LeakyReLU",
+        to_torch=lambda layer: dict(negative_slope=layer.negative_slope),
+        from_torch=lambda layer, dtype: LeakyReLU(layer.negative_slope),
+        onnx=lower.leaky_relu,
+        activation="positive",
+        activation_name="leaky_relu",
+    )
+
     def forward(self, x):
         return F.leaky_relu(x, self.negative_slope)
 
@@ -108,6 +142,8 @@ class LeakyReLU(Module):
 class Sigmoid(Module):
     """σ(x) = 1 / (1 + e^-x) elementwise."""
 
+    declaration = _plain("Sigmoid", "Sigmoid", activation="sigmoid", activation_name="sigmoid")
+
     def forward(self, x):
         return F.sigmoid(x)
 
@@ -115,15 +151,68 @@ class Sigmoid(Module):
 class Tanh(Module):
     """tanh x elementwise."""
 
+    declaration = _plain("Tanh", "Tanh", activation="tanh", activation_name="tanh")
+
     def forward(self, x):
         return F.tanh(x)
+
+
+class GELU(Module):
+    """x·Φ(x) with Φ the standard normal CDF: ½x(1 + erf(x/√2)), from autograd's ``erf``.
+
+    ``approximate="tanh"`` computes ½x(1 + tanh(√(2/π)(x + 0.044715x³))), as PyTorch's does.
+    ``dtype`` is the one integer inputs are converted to.
+    """
+
+    def __init__(self, approximate="none", dtype=np.float64):
+        if not isinstance(approximate, str):
+            raise TypeError(f"GELU: approximate must be 'none' or 'tanh', got {type(approximate).__name__}")
+        if approximate not in ("none", "tanh"):
+            raise ValueError(f"GELU: approximate must be 'none' or 'tanh', got {approximate!r}")
+        self.approximate = approximate
+        self.dtype = np.dtype(dtype)
+
+    declaration = Declaration(
+        torch="GELU",
+        to_torch=lambda layer: dict(approximate=layer.approximate),
+        from_torch=lambda layer, dtype: GELU(layer.approximate),
+        onnx=lower.gelu,
+        activation="positive",  # a unit is active where x > 0, i.e. where GELU(x) > 0
+        activation_name="gelu",
+    )
+
+    def forward(self, x):
+        if not isinstance(x, (Tensor, Value)):
+            x = _as_tensor_input(x, self.dtype, self)
+        if self.approximate == "tanh":
+            inner = (x + 0.044715 * (x * x * x)) * math.sqrt(2.0 / math.pi)
+            return 0.5 * x * (1.0 + inner.tanh())
+        return 0.5 * x * (1.0 + (x * (1.0 / math.sqrt(2.0))).erf())
+
+    def extra_repr(self):
+        return f"approximate={self.approximate!r}"
 
 
 class Identity(Module):
     """Returns its input unchanged."""
 
+    declaration = _plain("Identity", "Identity", activation_name="identity")
+
     def forward(self, x):
         return x
+
+
+def _softmax_declaration(name):
+    """Softmax and LogSoftmax: ``dim`` in PyTorch, ``axis`` here; a torch layer without dim is refused."""
+
+    def from_torch(layer, dtype):
+        if layer.dim is None:
+            raise Unsupported("dim=None, whose axis PyTorch guesses from the input's rank",
+                              f"an axis: give it one, e.g. torch.nn.{name}(dim=-1)")
+        return _made(name)(layer.dim)
+
+    return Declaration(torch=name, to_torch=lambda layer: dict(dim=layer.axis), from_torch=from_torch,
+                       onnx=lower.softmax, activation_name="log_softmax" if name == "LogSoftmax" else "softmax")
 
 
 def _check_axis(axis, where):
@@ -138,6 +227,8 @@ class Softmax(Module):
     def __init__(self, axis=-1):
         self.axis = _check_axis(axis, "Softmax")
 
+    declaration = _softmax_declaration("Softmax")
+
     def forward(self, x):
         return F.softmax(x, axis=self.axis)
 
@@ -150,6 +241,8 @@ class LogSoftmax(Module):
 
     def __init__(self, axis=-1):
         self.axis = _check_axis(axis, "LogSoftmax")
+
+    declaration = _softmax_declaration("LogSoftmax")
 
     def forward(self, x):
         return F.log_softmax(x, axis=self.axis)
@@ -171,6 +264,10 @@ class Dropout(Module):
             raise ValueError(f"Dropout: p must be in [0, 1] (the probability of zeroing an element), got {p}")
         self.p = float(p)
         self._rng = make_rng(rng, "Dropout(rng=...)")
+
+    declaration = Declaration(torch="Dropout", to_torch=lambda layer: dict(p=layer.p),
+                              from_torch=lambda layer, dtype: Dropout(layer.p),
+                              onnx=lower.elementwise("Identity"))  # the graph is for inference: Dropout off
 
     def forward(self, x):
         x = _as_tensor_input(x, np.float64, "Dropout")
@@ -201,14 +298,10 @@ def _dropout_off_vjp(g, out, x):
     return (g * 1.0,)
 
 
-ACTIVATIONS = {
-    "relu": ReLU,
-    "leaky_relu": LeakyReLU,
-    "sigmoid": Sigmoid,
-    "tanh": Tanh,
-    "identity": Identity,
-    "softmax": Softmax,
-    "log_softmax": LogSoftmax,
+ACTIVATIONS = {  # the names MLP(activation=...) takes, from the declarations of this file's layers
+    declaration_of(kind).activation_name: kind
+    for kind in list(globals().values())
+    if isinstance(kind, type) and issubclass(kind, Module) and getattr(declaration_of(kind), "activation_name", None)
 }
 
 
@@ -257,3 +350,9 @@ class MLP(Sequential):
             layers.append(_activation(out, "MLP(out=...)"))
         super().__init__(*layers)
         self.sizes = sizes
+
+    declaration = Declaration(torch="Sequential", container=True)  # from_torch gives back a Sequential
+
+
+# Sequential is defined in nn.module, beneath the layers; its declaration is stated here, beside MLP's
+Sequential.declaration = Declaration(torch="Sequential", container=True)

@@ -5,6 +5,7 @@
 """
 
 from . import functional as F
+from .declaration import Declaration
 from .module import Module
 
 
@@ -12,6 +13,8 @@ class _Loss(Module):
     """A loss with ``reduction`` "mean" (default), "sum" or "none"."""
 
     _function = None
+    declaration = Declaration(what="a loss (it scores a model's output; it is not a layer of the model)",
+                              inherited=True)
 
     def __init__(self, reduction="mean"):
         self.reduction = F._check_reduction(reduction, type(self).__name__)

@@ -10,7 +10,8 @@ another container.
 
 The walk happens when it is asked for, so assigning, reassigning or deleting an
 attribute is all the registration there is, and ``super().__init__()`` is
-optional.
+optional. Buffers (arrays that are state but not parameters, such as
+BatchNorm's running statistics) are the exception: ``register_buffer`` names them.
 """
 
 import os
@@ -72,8 +73,24 @@ def _counts(item):
 class Module:
     """The base of every layer and model: parameters, train/eval mode, state_dict, ``__call__`` -> ``forward``."""
 
-    __slots__ = ("__dict__", "__weakref__", "_last_call")  # a slot, not an attribute: the walk never sees it
+    # slots, not attributes: the walk never sees them. _buffer_names maps each buffer's name to its persistence.
+    __slots__ = ("__dict__", "__weakref__", "_last_call", "_buffer_names")
     training = True
+
+    def __setattr__(self, name, value):
+        buffers = _buffer_names_of(self)
+        if buffers and name in buffers:
+            if isinstance(value, Module) or _is_parameter(value):  # as in PyTorch, it stops being a buffer
+                del buffers[name]
+            else:
+                value = _as_buffer(value, f"{type(self).__name__}: cannot assign {type(value).__name__} as buffer {name!r}")
+        object.__setattr__(self, name, value)
+
+    def __delattr__(self, name):
+        buffers = _buffer_names_of(self)
+        if buffers and name in buffers:
+            del buffers[name]
+        object.__delattr__(self, name)
 
     def forward(self, *args, **kwargs):
         """The computation; subclasses define it."""
@@ -84,7 +101,7 @@ class Module:
         hooks = self._forward_hooks
         if hooks is not None and hooks.hooks:
             output = hooks.run(self, args, output)
-        self._last_call = (args, output)
+        _set_last_call(self, (args, output))
         return output
 
     _forward_hooks = None
@@ -157,6 +174,45 @@ class Module:
             found = [p for p in found if not (id(p) in seen or seen.add(id(p)))]
         return found
 
+    # --- buffers ------------------------------------------------------------------
+
+    def register_buffer(self, name, array, persistent=True):
+        """Keep ``array`` as state that is not a parameter: ``self.<name>``, in ``state_dict()`` unless not ``persistent``.
+
+        A buffer is an ndarray or a Tensor that does not require grad (or None, left out of
+        ``state_dict()``); assigning ``self.<name>`` a new array later keeps it a buffer.
+        """
+        where = f"{type(self).__name__}.register_buffer"
+        if not isinstance(name, str):
+            raise TypeError(f"{where}: name must be a str, got {type(name).__name__}")
+        if not name or "." in name:
+            raise ValueError(f"{where}: name must be a non-empty str without '.', got {name!r}")
+        buffers = _buffer_names_of(self)
+        if not (buffers and name in buffers) and hasattr(self, name):
+            raise ValueError(f"{where}: attribute {name!r} already exists and is not a buffer")
+        if not isinstance(persistent, bool):
+            raise TypeError(f"{where}: persistent must be True or False, got {type(persistent).__name__}")
+        array = _as_buffer(array, f"{where}({name!r}, ...)")
+        if buffers is None:
+            buffers = {}
+            _set_buffer_names(self, buffers)
+        buffers[name] = persistent
+        object.__setattr__(self, name, array)
+
+    def named_buffers(self):
+        """Every buffer, each once, as a list of ``(dotted_name, array_or_tensor)``: module by module, in registration order."""
+        found, seen = [], set()
+        for prefix, module in self.named_modules():
+            for name, buffer in _own_buffers(module):
+                if id(buffer) not in seen:
+                    seen.add(id(buffer))
+                    found.append((f"{prefix}.{name}" if prefix else name, buffer))
+        return found
+
+    def buffers(self):
+        """Every buffer (ndarray or Tensor), each once."""
+        return [buffer for _, buffer in self.named_buffers()]
+
     # --- training helpers -----------------------------------------------------------
 
     def zero_grad(self):
@@ -179,47 +235,41 @@ class Module:
     # --- state ----------------------------------------------------------------------
 
     def state_dict(self):
-        """``{dotted_name: ndarray copy}`` of every parameter; a Value is stored as a 0-d float64 array."""
-        return {name: np.array(parameter.data, copy=True) for name, parameter in self.named_parameters()}
+        """``{dotted_name: ndarray copy}`` of every parameter and persistent buffer, in registration order.
+
+        A Value parameter is stored as a 0-d float64 array.
+        """
+        return {name: np.array(_array_of(item), copy=True) for name, item, _, _ in _state_entries(self)}
 
     def load_state_dict(self, state):
-        """Copy ``state``'s arrays into the parameters, cast to each parameter's dtype.
+        """Copy ``state``'s arrays into the parameters' and buffers' existing arrays, cast to their dtypes.
 
-        Names and shapes must match exactly; everything is checked before anything
-        is assigned, so a refused load (ValueError naming the mismatches) changes nothing.
+        Writing into the arrays (as PyTorch's ``load_state_dict`` copies) keeps tied weights and
+        views tied. Names and shapes must match exactly; everything is checked before anything
+        is written, so a refused load (ValueError naming the mismatches) changes nothing.
         """
         where = f"{type(self).__name__}.load_state_dict"
         if not isinstance(state, Mapping):
             raise TypeError(f"{where}: expected a mapping of names to arrays, got {type(state).__name__}")
-        named = self.named_parameters()
-        expected = [name for name, _ in named]
-        missing = [name for name in expected if name not in state]
-        known = set(expected)
-        unexpected = [str(name) for name in state if name not in known]
-        problems = []
-        if missing:
-            problems.append(f"missing {_listing(missing)}")
-        if unexpected:
-            problems.append(f"unexpected {_listing(unexpected)}")
-        if problems:
-            raise ValueError(f"{where}: the names do not match this {type(self).__name__}: {'; '.join(problems)}")
+        entries = _state_entries(self)
+        check_state_names([name for name, _, _, _ in entries], state, f"{where}: the names do not match this "
+                          f"{type(self).__name__}")
         arrays, mismatched = [], []
-        for name, parameter in named:
+        for name, item, _, _ in entries:
             array = _as_real_array(state[name], f"{where}: {name!r}")
-            shape = np.shape(parameter.data)
-            if array.shape != shape:
-                transposed = len(shape) == 2 and array.shape == shape[::-1] and shape[0] != shape[1]
-                hint = " (the transpose: PyTorch's (out, in) layout?)" if transposed else ""
-                mismatched.append(f"{name!r} expects shape {shape}, got {array.shape}{hint}")
+            problem = shape_problem(name, np.shape(_array_of(item)), array.shape)
+            if problem:
+                mismatched.append(problem)
             arrays.append(array)
         if mismatched:
             raise ValueError(f"{where}: the shapes do not match: {'; '.join(mismatched)}")
-        for (_, parameter), array in zip(named, arrays):
-            if isinstance(parameter, Value):
-                parameter.data = float(array)
-            else:
-                parameter.data = array.astype(parameter.data.dtype, copy=True)
+        for (_, item, owner, attribute), array in zip(entries, arrays):
+            _write_state(item, owner, attribute, array)
         return self
+
+    def state_shapes(self):
+        """``{dotted_name: (shape, dtype)}`` of ``state_dict()`` without copying anything (what a file is checked against)."""
+        return {name: (np.shape(_array_of(item)), _dtype_of(item)) for name, item, _, _ in _state_entries(self)}
 
     # --- display --------------------------------------------------------------------
 
@@ -237,6 +287,124 @@ class Module:
             text = repr(child).replace("\n", "\n  ")
             lines.append(f"  ({name}): {text}")
         return "\n".join(lines) + "\n)"
+
+
+def _buffer_names_of(module):
+    """The module's ``{buffer_name: persistent}``, or None before its first ``register_buffer``."""
+    return getattr(module, "_buffer_names", None)
+
+
+def _as_buffer(value, where):
+    """``value`` as a buffer: an ndarray (a numpy scalar becomes a 0-d array), a Tensor without grad, or None."""
+    if value is None:
+        return None
+    if isinstance(value, np.generic):
+        value = np.asarray(value)
+    if isinstance(value, Tensor):
+        if value.requires_grad:
+            raise TypeError(f"{where}: a buffer is not trained, but this {type(value).__name__} requires grad "
+                            "(use a Parameter for a trained weight, or pass .detach())")
+        return value
+    if not isinstance(value, np.ndarray):
+        raise TypeError(f"{where}: expected an ndarray or a Tensor that does not require grad, "
+                        f"got {type(value).__name__}")
+    if value.dtype.kind not in "biuf":
+        raise TypeError(f"{where}: a buffer holds bool, integer or floating point numbers, got dtype {value.dtype}")
+    return value
+
+
+def _own_buffers(module):
+    """``(name, buffer)`` for the module's own buffers that are set (not None), in registration order."""
+    buffers = _buffer_names_of(module)
+    if not buffers:
+        return []
+    attributes = vars(module)
+    return [(name, attributes[name]) for name in buffers if attributes.get(name) is not None]
+
+
+def _state_entries(module):
+    """``(dotted_name, parameter_or_buffer, owner, attribute)`` of everything ``state_dict()`` holds, in its order.
+
+    Each module's parameters and child modules come in attribute order, then its persistent buffers;
+    ``owner`` and ``attribute`` say where a buffer lives (None for a parameter).
+    """
+    found, seen_items, seen_modules = [], set(), {id(module)}
+
+    def visit(owner, prefix):
+        for name, obj in owner._entries():
+            for path, item in _registrable(obj, prefix + name):
+                if isinstance(item, Module):
+                    if id(item) not in seen_modules:
+                        seen_modules.add(id(item))
+                        visit(item, path + ".")
+                elif id(item) not in seen_items:
+                    seen_items.add(id(item))
+                    found.append((path, item, None, None))
+        persistent = _buffer_names_of(owner) or {}
+        for name, buffer in _own_buffers(owner):
+            if persistent[name] and id(buffer) not in seen_items:
+                seen_items.add(id(buffer))
+                found.append((prefix + name, buffer, owner, name))
+
+    visit(module, "")
+    return found
+
+
+def _array_of(item):
+    """The array behind a parameter or buffer (a Value's float as a 0-d float64 array)."""
+    if isinstance(item, Value):
+        return np.asarray(item.data, dtype=np.float64)
+    return item.data if isinstance(item, Tensor) else item
+
+
+def _dtype_of(item):
+    return np.dtype(np.float64) if isinstance(item, Value) else _array_of(item).dtype
+
+
+def _write_state(item, owner, attribute, array):
+    """Write ``array`` into a parameter's or buffer's existing array (a fresh copy where that one is read-only)."""
+    if isinstance(item, Value):
+        item.data = float(array)
+        return
+    target = _array_of(item)
+    if target.flags.writeable:
+        if isinstance(item, Tensor):
+            copy_into(item, array)
+        else:
+            np.copyto(target, array, casting="unsafe")
+    elif isinstance(item, Tensor):
+        item.data = array.astype(target.dtype, copy=True)
+    else:
+        object.__setattr__(owner, attribute, array.astype(target.dtype, copy=True))
+
+
+def copy_into(tensor, array):
+    """Copy ``array`` into ``tensor``'s existing array, cast to its dtype, outside any graph."""
+    np.copyto(tensor.data, array, casting="unsafe")
+
+
+def check_state_names(expected, state, message):
+    """ValueError ``message: missing ...; unexpected ...`` unless ``state``'s names are exactly ``expected``."""
+    missing = [name for name in expected if name not in state]
+    known = set(expected)
+    unexpected = [str(name) for name in state if name not in known]
+    problems = []
+    if missing:
+        problems.append(f"missing {_listing(missing)}")
+    if unexpected:
+        problems.append(f"unexpected {_listing(unexpected)}")
+    if problems:
+        raise ValueError(f"{message}: {'; '.join(problems)}")
+
+
+def shape_problem(name, expected, given):
+    """A sentence saying that entry ``name`` has the wrong shape, or "" when it fits."""
+    expected, given = tuple(expected), tuple(given)
+    if given == expected:
+        return ""
+    transposed = len(expected) == 2 and given == expected[::-1] and expected[0] != expected[1]
+    hint = " (the transpose: PyTorch's (out, in) layout?)" if transposed else ""
+    return f"{name!r} expects shape {expected}, got {given}{hint}"
 
 
 def _collect(module, prefix, found, seen_parameters, seen_modules):
@@ -311,6 +479,8 @@ def _as_real_array(value, where):
 
 
 _module_call = Module.__call__
+_set_last_call = Module._last_call.__set__  # the slot written directly: no trip through __setattr__
+_set_buffer_names = Module._buffer_names.__set__
 
 
 class Sequential(Module):
@@ -343,7 +513,7 @@ class Sequential(Module):
             hooks = module._forward_hooks
             if hooks is not None and hooks.hooks:
                 output = hooks.run(module, (x,), output)
-            module._last_call = ((x,), output)
+            _set_last_call(module, ((x,), output))
             x = output
         return x
 

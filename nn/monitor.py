@@ -3,10 +3,11 @@
 Per step it reads what the step already has: each gradient's norm (one dot
 product), the parameter's norm before the step, and ‖Δθ‖ from the data before
 and after the step (copied into a scratch buffer made once per parameter, so a
-step allocates nothing). Per activation module (ReLU, LeakyReLU, Sigmoid, Tanh)
-a forward hook keeps, for each unit, whether any example of the epoch made it
-active (for Sigmoid/Tanh: not saturated, |derivative| >= 1e-3) and the sum and
-sum of squares of the outputs. At the end of an epoch the monitor writes the
+step allocates nothing). Per activation module (each layer whose declaration gives
+it an ``activation`` role: ReLU, LeakyReLU, GELU, Sigmoid, Tanh) a forward hook
+keeps, for each unit, whether any example of the epoch made it active (output > 0;
+for Sigmoid/Tanh: not saturated, |derivative| >= 1e-3) and the sum and sum of
+squares of the outputs. At the end of an epoch the monitor writes the
 epoch's figures into the History and warns (``TrainingWarning``, once per kind
 and fit) about vanishing or exploding gradients and dead units.
 """
@@ -18,7 +19,7 @@ import numpy as np
 
 from autograd import Node, Tensor
 
-from .layers import LeakyReLU, ReLU, Sigmoid, Tanh
+from .declaration import activation_role
 from .optim import SGD
 from .training_warning import TrainingWarning
 
@@ -57,17 +58,17 @@ class _ParameterStats:
 class _ActivationStats:
     """One activation module's units over the current epoch, fed by a forward hook.
 
-    Per unit (last axis) it keeps the column sums of the outputs (ReLU: a unit
-    whose sum stays 0 was never active), or the column maxima (LeakyReLU: never
-    above 0), or how often the unit was not saturated (Sigmoid, Tanh).
+    Per unit (last axis) it keeps, by the module's declared role, the column sums
+    of the outputs ("relu": outputs >= 0, so a unit whose sum stays 0 was never
+    active), or the column maxima ("positive", LeakyReLU and GELU: never above 0),
+    or how often the unit was not saturated ("sigmoid", "tanh").
     """
 
-    def __init__(self, name, module):
+    def __init__(self, name, module, kind):
         self.name = name
         self.module = module
-        self.saturating = isinstance(module, (Sigmoid, Tanh))
-        self.kind = "sigmoid" if isinstance(module, Sigmoid) else "tanh" if isinstance(module, Tanh) else (
-            "leaky" if isinstance(module, LeakyReLU) else "relu")
+        self.kind = kind
+        self.saturating = kind in ("sigmoid", "tanh")
         self.units = 0
         self.ones = None
         self.reset()
@@ -80,7 +81,7 @@ class _ActivationStats:
 
     def dead(self):
         """Per unit: True where the unit was never active (or always saturated) this epoch."""
-        if self.kind == "leaky":
+        if self.kind == "positive":
             return self.per_unit <= 0
         return self.per_unit == 0
 
@@ -100,7 +101,7 @@ class _ActivationStats:
             seen = ones @ data  # column sums; outputs are >= 0, so a sum stays 0 only if the unit never fired
         else:
             self.total += float(data.sum())
-            if kind == "leaky":
+            if kind == "positive":
                 seen = data.max(axis=0)
             elif kind == "sigmoid":
                 seen = np.count_nonzero(data * (1.0 - data) >= SATURATED, axis=0)
@@ -109,7 +110,7 @@ class _ActivationStats:
         per_unit = self.per_unit
         if per_unit is None or per_unit.shape != seen.shape:
             self.per_unit = seen
-        elif kind == "leaky":
+        elif kind == "positive":
             np.maximum(per_unit, seen, out=per_unit)
         else:
             per_unit += seen
@@ -132,9 +133,9 @@ class Monitor:
         for stats in self.parameters:
             history.layers[stats.name] = {"grad_norm": [], "weight_norm": [], "update_ratio": []}
         self.activations = [
-            _ActivationStats(name, module)
+            _ActivationStats(name, module, activation_role(type(module)))
             for name, module in _named_modules(model)
-            if isinstance(module, (ReLU, LeakyReLU, Sigmoid, Tanh))
+            if activation_role(type(module)) is not None
         ]
         for stats in self.activations:
             history.activations[stats.name] = {"dead_fraction": [], "mean": [], "std": []}

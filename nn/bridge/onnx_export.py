@@ -1,14 +1,11 @@
 """``export_onnx``: a model as an ONNX inference graph, written with the ``onnx`` package's helper API.
 
-Linear is MatMul (+ Add): our weight is already the (in, out) matrix ONNX's MatMul
-wants, and MatMul broadcasts over leading axes as our ``X @ W`` does. Activations
-map to the ONNX operators of the same name (a float64 LeakyReLU whose slope float32
-cannot hold exactly becomes PRelu with a float64 slope, since LeakyRelu's ``alpha`` is a
-float32 attribute); Dropout is the identity (the graph is for inference, as the model
-is in eval mode). Conv2d, the pooling layers and Flatten are written by
-``onnx_images``. Every axis but the last (features) is dynamic, so the file takes any
-batch size; a model with Conv2d or pooling layers takes (N, C, H, W) images with the
-batch, height and width dynamic.
+Each layer's class declares its lowering (``nn.declaration``): the feature layers' are in
+``onnx_layers``, the image layers' in ``onnx_images``. Dropout is the identity (the graph
+is for inference, as the model is in eval mode). Every axis but the last (features) is
+dynamic, so the file takes any batch size; a model with Conv2d or pooling layers takes
+(N, C, H, W) images with the batch, height and width dynamic; a model that starts with an
+Embedding takes int64 indices, every axis dynamic.
 """
 
 import numbers
@@ -19,13 +16,10 @@ import numpy as np
 
 from autograd import Tensor, Value
 
-from ..conv_layers import AvgPool2d, Conv2d, Flatten, MaxPool2d
-from ..layers import Dropout, Identity, LeakyReLU, Linear, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh
 from ..module import Module
 from ..optional import require
-from . import onnx_images as images
 from .onnx_graph import GraphBuilder
-from .supported import CONTAINERS, FLOAT_DTYPES, IMAGE_LAYERS, model_dtype, walk
+from .supported import FLOAT_DTYPES, model_dtype, walk
 
 OPSET = 17  # ONNX operator set of the graph; onnxruntime has run it since 1.11
 IR_VERSION = 8  # the file format version that goes with opset 17
@@ -43,7 +37,8 @@ def export_onnx(model, path, example_input=None):
     pooling layers, the batch, height and width are. onnxruntime has no float64 Conv
     or AveragePool, so in float64 those two are written as strided Slices and a MatMul
     (or a Sum), which it runs.
-    The model is exported in eval mode (Dropout off); its training mode is restored after.
+    The model is exported in eval mode (Dropout off, BatchNorm1d on its running statistics);
+    its training mode is restored after. A module with forward hooks is refused (ValueError).
     Needs the ``onnx`` package (``pip install "chainrule[onnx]"``).
     """
     if not isinstance(model, Module):
@@ -55,8 +50,13 @@ def export_onnx(model, path, example_input=None):
     modules = walk(model, WHO, "ONNX")
     dtype = model_dtype(modules, WHO) or (example.dtype if example.dtype in FLOAT_DTYPES else np.dtype(np.float64))
     onnx = require("onnx", "onnx", WHO)
-    output_shape = _output_shape(model, example.astype(dtype))
-    graph_model = _build(onnx, model, modules, dtype, example.shape, output_shape)
+    reads = _first_reads(modules)
+    input_dtype = np.dtype(np.int64) if reads == "indices" else dtype
+    if reads == "indices" and example.dtype.kind not in "iu":
+        raise TypeError(f"{WHO}: the model starts with an Embedding: example_input must hold integer indices, "
+                        f"got dtype {example.dtype}")
+    output_shape = _output_shape(model, example.astype(input_dtype))
+    graph_model = _build(onnx, model, modules, dtype, input_dtype, example.shape, output_shape)
     onnx.checker.check_model(graph_model, full_check=True)
     partial = path.with_name(path.name + ".partial")
     try:
@@ -105,13 +105,27 @@ def _output_shape(model, example):
             module.training = training
 
 
+def _declaration(module):
+    return vars(type(module))["declaration"]
+
+
+def _first_reads(modules):
+    """What the model's first layer reads ("features", "images" or "indices"), by its declaration."""
+    for _, module in modules:
+        if not _declaration(module).container:
+            return _declaration(module).reads
+    return "features"
+
+
 def _input_axes(shape, modules):
     """ONNX dims of the input: a batch of images (N, C, H, W) for a model with Conv2d or pooling layers has
-    its channels fixed and batch, height and width named (dynamic); any other input has every axis but
-    the last (features) named."""
-    if len(shape) == 4 and any(type(module) in IMAGE_LAYERS for _, module in modules):
+    its channels fixed and batch, height and width named (dynamic); indices have every axis named; any other
+    input has every axis but the last (features) named."""
+    if len(shape) == 4 and any(_declaration(module).reads == "images" for _, module in modules):
         return ["batch", int(shape[1]), "height", "width"]
-    names = ["batch"] + [f"axis_{index}" for index in range(1, len(shape) - 1)]
+    names = ["batch"] + [f"axis_{index}" for index in range(1, len(shape))]
+    if _first_reads(modules) == "indices":
+        return names[: len(shape)]
     return names[: len(shape) - 1] + [int(shape[-1])]
 
 
@@ -132,12 +146,15 @@ def _output_axes(onnx, graph_model, rank):
     return axes
 
 
-def _build(onnx, model, modules, dtype, input_shape, output_shape):
+def _build(onnx, model, modules, dtype, input_dtype, input_shape, output_shape):
     """The checked-to-be ONNX model: the layers' nodes between "input" and "output", the weights as initializers."""
     helper = onnx.helper
     element = helper.np_dtype_to_tensor_dtype(dtype)
-    graph = GraphBuilder(onnx, model, dtype)
-    current = _layer_nodes(graph, modules, len(input_shape))
+    graph = GraphBuilder(onnx, model, dtype, len(input_shape))
+    current = "input"
+    for position, module in modules:
+        if not _declaration(module).container:
+            current = _declaration(module).onnx(graph, module, current, position)
     nodes = graph.nodes
     if current == "input":
         nodes.append(helper.make_node("Identity", ["input"], ["output"], name="model/Identity"))
@@ -148,7 +165,8 @@ def _build(onnx, model, modules, dtype, input_shape, output_shape):
         graph_proto = helper.make_graph(
             nodes,
             type(model).__name__,
-            [helper.make_tensor_value_info("input", element, _input_axes(input_shape, modules))],
+            [helper.make_tensor_value_info("input", helper.np_dtype_to_tensor_dtype(input_dtype),
+                                           _input_axes(input_shape, modules))],
             [helper.make_tensor_value_info("output", element, output_axes)],
             initializer=list(graph.initializers.values()),
             doc_string=f"exported by chainrule's nn.export_onnx from\n{model!r}",
@@ -161,45 +179,3 @@ def _build(onnx, model, modules, dtype, input_shape, output_shape):
         )
 
     return assemble(_output_axes(onnx, assemble([None] * len(output_shape)), len(output_shape)))
-
-
-def _layer_nodes(graph, modules, rank):
-    """Add every layer's nodes to ``graph``, from "input" of ``rank`` axes; returns the last layer's output."""
-    current, dtype = "input", graph.dtype
-    for position, module in modules:
-        kind = type(module)
-        if kind in CONTAINERS:
-            continue
-        if kind is Linear:
-            current = graph.emit("MatMul", [current, graph.weight(module.weight)], position)
-            if module.bias is not None:
-                current = graph.emit("Add", [current, graph.weight(module.bias)], position)
-        elif kind is LeakyReLU:
-            slope = module.negative_slope
-            if float(np.float32(slope)) == slope or dtype == np.float32:
-                current = graph.emit("LeakyRelu", [current], position, alpha=slope)
-            else:  # LeakyRelu's alpha is a float32 attribute: a float64 slope goes in as PRelu's tensor input
-                name = graph.initializer(np.array(slope, dtype=dtype), f"{position or 'model'}.negative_slope")
-                current = graph.emit("PRelu", [current, name], position)
-        elif kind in (Softmax, LogSoftmax):
-            current = graph.emit(kind.__name__, [current], position, axis=module.axis)
-        elif kind is Conv2d:
-            current = images.conv(graph, module, current, position)
-        elif kind is MaxPool2d:
-            current = images.max_pool(graph, module, current, position)
-        elif kind is AvgPool2d:
-            current = images.avg_pool(graph, module, current, position)
-        elif kind is Flatten:
-            current = images.flatten(graph, module, current, position, rank)
-            rank = _flattened_rank(module, rank)
-        else:
-            op = {ReLU: "Relu", Sigmoid: "Sigmoid", Tanh: "Tanh", Identity: "Identity", Dropout: "Identity"}[kind]
-            current = graph.emit(op, [current], position)
-    return current
-
-
-def _flattened_rank(layer, rank):
-    """The rank after ``layer`` (a Flatten that ran on the example, so its axes are valid) merges its axes."""
-    start = layer.start_dim + rank if layer.start_dim < 0 else layer.start_dim
-    end = layer.end_dim + rank if layer.end_dim < 0 else layer.end_dim
-    return rank - (end - start)

@@ -2,27 +2,40 @@
 
 The weights are the graph's initializers, under their ``state_dict()`` names; every other
 constant (shapes, paddings, slice bounds) is a Constant node, so the initializers are
-exactly the model's parameters. Node names start with the layer's position.
+exactly the model's state (its parameters and buffers). Node names start with the layer's position.
 """
 
 import numpy as np
+
+from autograd import Tensor
 
 
 class GraphBuilder:
     """Collects nodes and initializers; each node's name and output are ``"<position>/<tag>"``, unique in the graph."""
 
-    def __init__(self, onnx, model, dtype):
+    def __init__(self, onnx, model, dtype, rank):
         self.helper, self.numpy_helper = onnx.helper, onnx.numpy_helper
         self.dtype = np.dtype(dtype)
+        self.rank = rank  # of the current layer's input; a lowering that changes it (Flatten) updates it
         self.nodes, self.initializers = [], {}
-        self._names = {id(parameter): name for name, parameter in model.named_parameters()}
+        state = list(model.named_parameters()) + list(getattr(model, "named_buffers", list)())
+        self._names = {id(array): name for name, array in state}
 
-    def weight(self, parameter):
-        """The initializer holding ``parameter`` (added once, however often the layer is used)."""
-        name = self._names[id(parameter)]
+    def name_of(self, array):
+        """The ``state_dict()`` name of a parameter or buffer of the model."""
+        return self._names[id(array)]
+
+    def weight(self, array):
+        """The initializer holding a parameter or buffer (added once, however often the layer is used)."""
+        name = self._names[id(array)]
         if name not in self.initializers:
-            self.initializers[name] = self.numpy_helper.from_array(np.ascontiguousarray(parameter.data), name)
+            data = np.ascontiguousarray(array.data if isinstance(array, Tensor) else array, dtype=self.dtype)
+            self.initializers[name] = self.numpy_helper.from_array(data, name)
         return name
+
+    def element_of(self, dtype):
+        """ONNX's element type for a numpy dtype (Cast's ``to``)."""
+        return self.helper.np_dtype_to_tensor_dtype(np.dtype(dtype))
 
     def initializer(self, array, name):
         """An initializer that is not a parameter (e.g. a float64 slope kept exactly), under ``name``."""

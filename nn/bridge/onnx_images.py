@@ -61,10 +61,13 @@ def avg_pool(graph, layer, current, position):
     return graph.emit("Mul", [total, scale], position)
 
 
-def flatten(graph, layer, current, position, rank):
-    """Axes ``start_dim``..``end_dim`` of ``current`` (of ``rank`` axes, already checked) merged into one."""
+def flatten(graph, layer, current, position):
+    """Axes ``start_dim``..``end_dim`` of ``current`` (of ``graph.rank`` axes, already checked) merged into one;
+    ``graph.rank`` becomes the result's."""
+    rank = graph.rank
     start = layer.start_dim + rank if layer.start_dim < 0 else layer.start_dim
     end = layer.end_dim + rank if layer.end_dim < 0 else layer.end_dim
+    graph.rank = rank - (end - start)
     if start == 1 and end == rank - 1:
         return graph.emit("Flatten", [current], position, axis=1)
     parts = []
