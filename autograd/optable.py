@@ -8,8 +8,8 @@ derivative rule sit together in the module that declares it; this module holds
 no op of its own and imports nothing from autograd, so every other module may
 read it.
 
-Read from the table: the node classes' methods (``attach``), the numpy protocol
-(``numpy_handlers``), the profiler and anomaly mode (``op_methods``,
+Read from the table: the node classes' methods (``attach``), the numpy protocols
+(``numpy_handlers`` for numpy's functions, ``ufunc_ops`` for its ufuncs), the profiler and anomaly mode (``op_methods``,
 ``op_functions``), the hypothesis strategies and the catalogue tests (elementwise
 entries with their domains and references), and the list of ops in the docs
 (``markdown``). A test fails when a public method of Value or Tensor is in
@@ -126,7 +126,7 @@ TABLE = {}
 """op name -> OpSpec, in declaration order."""
 
 NON_OPS = frozenset(
-    {"backward", "detach", "item", "numpy", "tolist", "zero_grad", "register_hook"}
+    {"backward", "detach", "item", "numel", "numpy", "register_hook", "retain_grad", "tolist", "zero_grad"}
 )
 """Public methods of the node classes that build no node: not ops, not in the table."""
 
@@ -163,6 +163,7 @@ def attach(name, cls=None, methods=None, functions=None, numpy=None):
     spec.functions.update(functions or {})
     spec.numpy.update(numpy or {})
     _numpy_handlers.clear()
+    _ufunc_ops.clear()
     return spec
 
 
@@ -188,6 +189,30 @@ def numpy_handlers():
     return _numpy_handlers
 
 
+_ufunc_ops = {}
+
+
+def ufunc_ops(cls):
+    """numpy ufunc -> (op name, method) for the ops that ``cls`` runs by a method and whose numpy reference is a
+    ufunc (``np.exp`` runs ``exp``, ``np.add`` runs ``+`` by ``__add__``): the op's first method on ``cls``."""
+    ops = _ufunc_ops.get(cls)
+    if ops is None:
+        ops = _ufunc_ops[cls] = {
+            spec.reference: (spec.name, next(iter(spec.methods[cls].values())))
+            for spec in TABLE.values()
+            if isinstance(spec.reference, np.ufunc) and spec.methods.get(cls)
+        }
+    return ops
+
+
+def numpy_functions(spec):
+    """The numpy functions and ufuncs that run ``spec``'s op: its ``numpy`` handlers, and its ufunc reference."""
+    names = list(spec.numpy)
+    if isinstance(spec.reference, np.ufunc) and spec.methods and spec.reference not in names:
+        names.append(spec.reference)
+    return names
+
+
 def markdown():
     """The table as Markdown: the list of ops in ``docs/ops.md``."""
     lines = [
@@ -210,7 +235,7 @@ def markdown():
             spec.domain[0].describe() if len(spec.domain) == 1
             else "; ".join(f"{name}: {d.describe(name)}" for name, d in zip(OPERANDS, spec.domain))
         )
-        numpy_names = ", ".join(f"`np.{f.__name__}`" for f in spec.numpy)
+        numpy_names = ", ".join(f"`np.{f.__name__}`" for f in numpy_functions(spec))
         doc = spec.doc.replace("|", "\\|")
         lines.append(f"| `{spec.name}` | {doc} | {spec.kind} | {'; '.join(runs)} | {domain} | {numpy_names} |")
     return "\n".join(lines) + "\n"

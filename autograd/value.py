@@ -17,6 +17,7 @@ from .node import Node, init_node, new_node
 from .node import describe as _describe
 from .optable import OpSpec
 from .pointwise import binary_rules, bind_params
+from .ufuncs import ufunc_protocol
 
 
 def to_float(x, where):
@@ -196,6 +197,7 @@ def _attach_pointwise():
 
 
 _attach_pointwise()
+Value.__array_ufunc__ = ufunc_protocol(Value, lambda x, op, like: lift(x, op), booleans_on_data=True)  # np.exp(v)
 
 
 # Fused n-ary nodes: one node, not a chain of n two-input nodes.

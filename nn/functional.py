@@ -26,6 +26,7 @@ import numbers
 import numpy as np
 
 from autograd import Tensor, Value, sum_values
+from autograd.tensor.aliases import numpy_argument
 
 from .convolution import avg_pool2d, conv2d, max_pool2d  # noqa: F401  (part of nn.functional)
 from .init import make_rng
@@ -85,13 +86,15 @@ def identity(x):
     return _node(x, "identity")
 
 
-def softmax(x, axis=-1):
-    """e^xᵢ / Σⱼ e^xⱼ along ``axis`` (stable: finite for any finite x); rows sum to 1."""
+def softmax(x, axis=-1, *, dim=None):
+    """e^xᵢ / Σⱼ e^xⱼ along ``axis`` (PyTorch's ``dim``), stable: finite for any finite x; rows sum to 1."""
+    axis = numpy_argument("softmax", "axis", axis, -1, "dim", dim)
     return _tensor(x, "softmax").softmax(axis=_axis(axis, "softmax"))
 
 
-def log_softmax(x, axis=-1):
-    """xᵢ - log Σⱼ e^xⱼ along ``axis``, computed stably."""
+def log_softmax(x, axis=-1, *, dim=None):
+    """xᵢ - log Σⱼ e^xⱼ along ``axis`` (PyTorch's ``dim``), computed stably."""
+    axis = numpy_argument("log_softmax", "axis", axis, -1, "dim", dim)
     return _tensor(x, "log_softmax").log_softmax(axis=_axis(axis, "log_softmax"))
 
 

@@ -13,6 +13,7 @@ import warnings
 import numpy as np
 
 from autograd import Primitive, Tensor, Value, is_grad_enabled
+from autograd.tensor.aliases import numpy_argument
 
 from . import functional as F
 from .bridge import onnx_layers as lower
@@ -222,10 +223,10 @@ def _check_axis(axis, where):
 
 
 class Softmax(Module):
-    """e^xᵢ / Σⱼ e^xⱼ along ``axis`` (stable)."""
+    """e^xᵢ / Σⱼ e^xⱼ along ``axis`` (PyTorch's ``dim``), stable."""
 
-    def __init__(self, axis=-1):
-        self.axis = _check_axis(axis, "Softmax")
+    def __init__(self, axis=-1, *, dim=None):
+        self.axis = _check_axis(numpy_argument("Softmax", "axis", axis, -1, "dim", dim), "Softmax")
 
     declaration = _softmax_declaration("Softmax")
 
@@ -237,10 +238,10 @@ class Softmax(Module):
 
 
 class LogSoftmax(Module):
-    """xᵢ - log Σⱼ e^xⱼ along ``axis`` (stable); pairs with NLLLoss."""
+    """xᵢ - log Σⱼ e^xⱼ along ``axis`` (PyTorch's ``dim``), stable; pairs with NLLLoss."""
 
-    def __init__(self, axis=-1):
-        self.axis = _check_axis(axis, "LogSoftmax")
+    def __init__(self, axis=-1, *, dim=None):
+        self.axis = _check_axis(numpy_argument("LogSoftmax", "axis", axis, -1, "dim", dim), "LogSoftmax")
 
     declaration = _softmax_declaration("LogSoftmax")
 

@@ -7,7 +7,7 @@ comparisons), ``elementwise`` (exp, relu, clip, maximum, where, ...), ``reduce``
 transpose, indexing, concatenate, stack, ...), ``rearrange`` (split, vstack, hstack, tile,
 repeat, pad, flip, roll, sort), ``linalg`` (einsum, tensordot, dot, outer, trace, diag,
 tril, triu); ``numpy_protocol`` lets ``np.sum(t)``,
-``np.concatenate`` and friends run those ops. Rules are ``vjp(g, out, *inputs)
+``np.concatenate``, ``np.exp(t)`` and friends run those ops. Rules are ``vjp(g, out, *inputs)
 -> tuple`` written with operators and ``autograd.vocabulary``, so they run on
 ndarrays for the fast first-order pass and on Tensors under ``create_graph=True``.
 """
@@ -16,11 +16,12 @@ from . import arithmetic, elementwise, linalg, rearrange, reduce, shape  # noqa:
 from .core import Tensor, as_array, constant, lift, record, result
 from .elementwise import logaddexp, maximum, minimum, where
 from .linalg import einsum, outer, tensordot
-from .numpy_protocol import array_function
+from .numpy_protocol import array_function, array_ufunc
 from .rearrange import hstack, split, vstack
 from .shape import concatenate, stack
 
 Tensor.__array_function__ = array_function
+Tensor.__array_ufunc__ = array_ufunc
 
 __all__ = [
     "Tensor",

@@ -258,7 +258,8 @@ def _rmatmul(self, other):
     return _apply_matmul(lift(other, "matmul", self), self)
 
 
-optable.declare(OpSpec("matmul", "A @ B (numpy's matmul); dA = G Bᵀ, dB = Aᵀ G", "linear algebra", arity=2))
+optable.declare(OpSpec("matmul", "A @ B (numpy's matmul); dA = G Bᵀ, dB = Aᵀ G", "linear algebra", arity=2,
+                       reference=np.matmul))
 optable.attach("matmul", Tensor, {"__matmul__": _matmul, "__rmatmul__": _rmatmul, "matmul": _matmul})
 
 
@@ -284,5 +285,5 @@ def _comparison(op, ufunc):
 for _symbol, _dunder, _ufunc in (("<", "lt", np.less), ("<=", "le", np.less_equal), (">", "gt", np.greater),
                                   (">=", "ge", np.greater_equal), ("==", "eq", np.equal), ("!=", "ne", np.not_equal)):
     optable.declare(OpSpec(_symbol, f"a {_symbol} b elementwise: a boolean constant, no gradient", "comparison",
-                           arity=2, differentiable=False))
+                           arity=2, differentiable=False, reference=_ufunc))
     optable.attach(_symbol, Tensor, {f"__{_dunder}__": _comparison(_symbol, _ufunc)})

@@ -152,6 +152,13 @@ class Tensor(Node):
         """The number of elements."""
         return self._data.size
 
+    def numel(self):
+        """The number of elements (PyTorch's name for ``size``)."""
+        return self._data.size
+
+    def retain_grad(self):
+        """Does nothing: every node keeps its ``grad`` after ``backward()`` (PyTorch keeps leaves' only, unless asked)."""
+
     @property
     def T(self):
         """The tensor with its axes reversed (a matrix transposed)."""

@@ -1,5 +1,5 @@
 """Elementwise Tensor ops: the ones shared with Value (declared in ``autograd.pointwise``) made into methods,
-and Tensor's own — clip, astype and the functions maximum, minimum, where — each forward, then its rule."""
+and Tensor's own — clip, astype, clone and the functions maximum, minimum, where — each forward, then its rule."""
 
 import numbers
 from functools import partial
@@ -118,6 +118,20 @@ optable.declare(OpSpec("astype", "the same values in another dtype; d/da = 1, ca
 optable.attach("astype", Tensor, {"astype": _astype})
 
 
+# clone: a copy of the data, recorded;  d/da = 1
+def _clone_vjp(g, out, a):
+    return (g,)
+
+
+def _clone(self):
+    """A copy of the tensor with its own data, recorded (PyTorch's ``clone``): the gradient flows through it."""
+    return record(self._data.copy(), (self,), _clone_vjp, "clone", own_leaves=True)
+
+
+optable.declare(OpSpec("clone", "a copy of a with its own data; d/da = 1", "elementwise"))
+optable.attach("clone", Tensor, {"clone": _clone})
+
+
 def _lift_pair(a, b, op):
     like = a if isinstance(a, Tensor) else b if isinstance(b, Tensor) else None
     return lift(a, op, like), lift(b, op, like)
@@ -190,10 +204,10 @@ def where(cond, a, b):
 
 optable.declare(OpSpec("maximum", "the elementwise larger of a and b; d/da = 1 where a > b (½ on ties)", "elementwise",
                        arity=2, reference=np.maximum))
-optable.attach("maximum", functions={"maximum": maximum})
+optable.attach("maximum", functions={"maximum": maximum}, numpy={np.maximum: maximum})
 optable.declare(OpSpec("minimum", "the elementwise smaller of a and b; d/da = 1 where a < b (½ on ties)", "elementwise",
                        arity=2, reference=np.minimum))
-optable.attach("minimum", functions={"minimum": minimum})
+optable.attach("minimum", functions={"minimum": minimum}, numpy={np.minimum: minimum})
 optable.declare(OpSpec("where", "a where cond else b; d/da = cond, d/db = not cond", "elementwise", arity=2))
 optable.attach("where", functions={"where": where}, numpy={np.where: _numpy_where})
 
@@ -218,6 +232,6 @@ def logaddexp(a, b):
 
 optable.declare(OpSpec("logaddexp", "log(e^a + e^b), stable; d/da = σ(a - b), d/db = σ(b - a)", "elementwise",
                        arity=2, reference=np.logaddexp))
-optable.attach("logaddexp", functions={"logaddexp": logaddexp})
+optable.attach("logaddexp", functions={"logaddexp": logaddexp}, numpy={np.logaddexp: logaddexp})
 V.provide("where", where)
 _attach_unary()

@@ -6,15 +6,17 @@ graph. Any other numpy function runs on the data: fine for answers that are not
 arrays of numbers (``np.allclose``, ``np.argmax``, ``np.shape``), a TypeError
 when it would return float data computed from a tensor that requires grad,
 since that result would silently have no gradient. numpy's ufuncs
-(``np.exp(t)``) are refused by numpy itself: use the methods (``t.exp()``).
-Which numpy function runs which op is read from the op table (``OpSpec.numpy``).
+(``np.exp(t)``, ``np.add(a, t)``, ``np.matmul(x, W)``) run the op the table
+names for them (``autograd.ufuncs``), any other ufunc is a TypeError. Which numpy
+function runs which op is read from the op table (``OpSpec.numpy``, ``OpSpec.reference``).
 """
 
 import numpy as np
 
 from .. import optable
 from ..node import Node
-from .core import Tensor
+from ..ufuncs import ufunc_protocol
+from .core import Tensor, lift
 
 
 def numpy_method(name, *keywords):
@@ -67,4 +69,5 @@ def array_function(self, func, types, args, kwargs):
     return out
 
 
-
+array_ufunc = ufunc_protocol(Tensor, lift, optable.numpy_handlers)
+"""``Tensor.__array_ufunc__``: the op the table names for a ufunc (``np.exp``, ``np.add``, ``np.maximum``)."""

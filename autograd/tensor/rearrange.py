@@ -13,6 +13,7 @@ import numpy as np
 from .. import optable
 from .. import vocabulary as V
 from ..optable import OpSpec
+from .aliases import numpy_argument
 from .core import Tensor, _describe, record
 from .numpy_protocol import as_tensor, numpy_method
 from .reduce import normalize_axes
@@ -37,8 +38,13 @@ def _split_vjp(index, shape, g, out, a):
     return (V.scatter_add(g, index, shape, unique=True),)
 
 
-def split(ary, indices_or_sections, axis=0):
-    """numpy's split: a list of tensors, ``indices_or_sections`` equal pieces or the indices to cut at, along ``axis``."""
+def split(ary, indices_or_sections, axis=0, *, dim=None):
+    """numpy's split: a list of tensors, ``indices_or_sections`` equal pieces or the indices to cut at, along ``axis``.
+
+    ``dim`` is accepted for ``axis``, but the pieces are numpy's: an int is their number, not (as in
+    PyTorch's ``split``) their size.
+    """
+    axis = numpy_argument("split", "axis", axis, 0, "dim", dim)
     tensor = as_tensor(ary)
     x = tensor._data
     if x.ndim == 0:
@@ -132,9 +138,10 @@ def _repeat_vjp(index, shape, flat, g, out, a):
     return (grad.reshape(shape) if flat else grad,)
 
 
-def _repeat(self, repeats, axis=None):
-    """numpy's repeat: each element ``repeats`` times (an int, or one count per element) along ``axis``
-    (of the flattened tensor when None)."""
+def _repeat(self, repeats, axis=None, *, dim=None):
+    """numpy's repeat (PyTorch's ``repeat_interleave``): each element ``repeats`` times (an int, or one count per
+    element) along ``axis`` (of the flattened tensor when None)."""
+    axis = numpy_argument("repeat", "axis", axis, None, "dim", dim)
     counts = _ints(repeats, "repeat", "repeats")
     if any(c < 0 for c in counts):
         raise ValueError(f"repeat: repeats must not be negative, got {repeats}")
@@ -195,8 +202,9 @@ def _flip_vjp(index, g, out, a):
     return (g[index],)
 
 
-def _flip(self, axis=None):
-    """numpy's flip: the order of the elements reversed along ``axis`` (every axis when None)."""
+def _flip(self, axis=None, *, dim=None, dims=None):
+    """numpy's flip: the order of the elements reversed along ``axis`` (every axis when None; PyTorch's ``dims``)."""
+    axis = numpy_argument("flip", "axis", axis, None, "dim", numpy_argument("flip", "dim", dim, None, "dims", dims))
     x = self._data
     axes = _axis_or_all(axis, x.shape, "flip")
     index = tuple(slice(None, None, -1) if i in axes else slice(None) for i in range(x.ndim))
@@ -212,8 +220,10 @@ def _roll_vjp(shift, axis, g, out, a):
     return (_rolled(g, tuple(-s for s in shift) if isinstance(shift, tuple) else -shift, axis),)
 
 
-def _roll(self, shift, axis=None):
-    """numpy's roll: elements shifted by ``shift`` along ``axis`` (of the flattened tensor when None), wrapping around."""
+def _roll(self, shift, axis=None, *, dim=None, dims=None):
+    """numpy's roll: elements shifted by ``shift`` along ``axis`` (of the flattened tensor when None; PyTorch's
+    ``dims``), wrapping around."""
+    axis = numpy_argument("roll", "axis", axis, None, "dim", numpy_argument("roll", "dim", dim, None, "dims", dims))
     x = self._data
     shifts = _ints(shift, "roll", "shift")
     if axis is None:
@@ -238,8 +248,12 @@ def _sort_vjp(index, shape, flat, g, out, a):
     return (grad.reshape(shape) if flat else grad,)
 
 
-def _sort(self, axis=-1):
-    """numpy's sort along ``axis`` (of the flattened tensor when None), stable; d/da = g through the permutation."""
+def _sort(self, axis=-1, *, dim=None):
+    """numpy's sort along ``axis`` (of the flattened tensor when None), stable; d/da = g through the permutation.
+
+    Unlike PyTorch's ``sort`` it returns the sorted values only (no indices).
+    """
+    axis = numpy_argument("sort", "axis", axis, -1, "dim", dim)
     x = self._data
     flat = axis is None
     source = x.reshape(-1) if flat else x

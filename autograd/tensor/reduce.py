@@ -2,7 +2,7 @@
 each forward, then its derivative rule.
 
 Reductions take ``axis=None`` (all axes), an int or a tuple of ints, and
-``keepdims=False``. Their rules reshape ``g`` to the kept-dims shape so it
+``keepdims=False`` (or PyTorch's names, ``dim`` and ``keepdim``). Their rules reshape ``g`` to the kept-dims shape so it
 broadcasts back over the reduced axes. softmax, log_softmax and logsumexp are
 primitives of their own, computed after subtracting the maximum, so they stay
 finite for logits of any size.
@@ -19,6 +19,7 @@ from ..engine import grad_enabled
 from ..node import new_node
 from ..optable import OpSpec
 from ..kept_arrays import kept, one
+from .aliases import numpy_argument
 from .core import Tensor, _as_flag, _describe, constant, record
 from .numpy_protocol import numpy_method
 
@@ -73,6 +74,12 @@ def normalize_axes(axis, shape, op):
     return tuple(sorted(axes))
 
 
+def pytorch_names(op, axis, keepdims, dim, keepdim):
+    """``axis`` and ``keepdims`` of a reduction, either given as such or as PyTorch's ``dim`` and ``keepdim``."""
+    return (numpy_argument(op, "axis", axis, None, "dim", dim),
+            numpy_argument(op, "keepdims", keepdims, False, "keepdim", keepdim))
+
+
 def _reduced_shape(shape, axes):
     return tuple(n for i, n in enumerate(shape) if i not in axes)
 
@@ -88,7 +95,9 @@ def _count(shape, axes, op):
     return count
 
 
-def _reduction_args(self, axis, keepdims, op):
+def _reduction_args(self, axis, keepdims, op, dim=None, keepdim=None):
+    if dim is not None or keepdim is not None:
+        axis, keepdims = pytorch_names(op, axis, keepdims, dim, keepdim)
     shape = self._data.shape
     axes = normalize_axes(axis, shape, op)
     keepdims = _as_flag(keepdims, f"{op}(keepdims=...)")
@@ -110,14 +119,14 @@ def _sum_all_vjp(g, out, a):  # the sum of every element: g is 0-d, a's shape is
     return (V.broadcast_to(g, a.shape),)
 
 
-def _sum(self, axis=None, keepdims=False):
+def _sum(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
     """Σ of the elements over ``axis`` (all by default); d/da = 1."""
-    if axis is None and keepdims is False:  # the loss: g is 0-d and broadcasts back as it is
+    if axis is None and keepdims is False and dim is None and keepdim is None:  # the loss: g is 0-d and broadcasts back as it is
         data = np.asarray(_add_reduce(self._data, None))
         if self.parents and self._requires_grad and grad_enabled():  # a non-leaf: nothing for record to adjust
             return new_node(Tensor, data, None, True, (self,), "sum", _sum_all_vjp)
         return record(data, (self,), _sum_all_vjp, "sum")
-    shape, axes, keepdims, kept = _reduction_args(self, axis, keepdims, "sum")
+    shape, axes, keepdims, kept = _reduction_args(self, axis, keepdims, "sum", dim, keepdim)
     data = _add_reduce(self._data, axes, None, None, keepdims)
     return record(data, (self,), partial(_sum_vjp, shape, kept), "sum", own_leaves=data.shape == shape)
 
@@ -150,15 +159,15 @@ def _mean_of_all(x):
     return np.asarray(x.mean())
 
 
-def _mean(self, axis=None, keepdims=False):
+def _mean(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
     """The mean over ``axis`` (all by default); d/da = 1/n for the n elements averaged."""
     x = self._data
-    if axis is None and keepdims is False and x.dtype.kind == "f" and x.dtype.itemsize >= 4 and x.size:
+    if axis is None and keepdims is False and dim is None and keepdim is None and x.dtype.kind == "f" and x.dtype.itemsize >= 4 and x.size:
         data = _mean_of_all(x)  # the loss
         if self.parents and self._requires_grad and grad_enabled():  # a non-leaf: nothing for record to adjust
             return new_node(Tensor, data, None, True, (self,), "mean", _mean_all_vjp)
         return record(data, (self,), _mean_all_vjp, "mean")
-    shape, axes, keepdims, kept = _reduction_args(self, axis, keepdims, "mean")
+    shape, axes, keepdims, kept = _reduction_args(self, axis, keepdims, "mean", dim, keepdim)
     count = _count(shape, axes, "mean")
     x = self._data
     if x.dtype.kind == "f" and x.dtype.itemsize >= 4:
@@ -172,23 +181,53 @@ optable.declare(OpSpec("mean", "the mean over axes; d/da = 1/n", "reduction"))
 optable.attach("mean", Tensor, {"mean": _mean}, numpy={np.mean: numpy_method("mean", "axis", "keepdims")})
 
 
-# var = mean((a - mean a)²) (ddof = 0);  d/da = 2(a - mean a)/n
-def _var_vjp(axes, kept, count, g, out, a):
+# var = Σ(a - mean a)² / (n - ddof);  d/da = 2(a - mean a)/(n - ddof)
+# std = √var;  d/da = (a - mean a)/((n - ddof)·std), 0 where std = 0 (every element equal: abs'(0) = 0 again)
+def _spread_vjp(root, axes, kept, divisor, g, out, a):
     if kept is not None:
         g = g.reshape(kept)
-    return (g * (a - a.mean(axis=axes, keepdims=True)) * (2 / count),)
+        out = out.reshape(kept)
+    centered = a - a.mean(axis=axes, keepdims=True)
+    if root:
+        return (g * centered / (V.where(out == 0, 1, out) * divisor),)
+    return (g * centered * (2 / divisor),)
 
 
-def _var(self, axis=None, keepdims=False):
-    """The variance over ``axis`` with ddof=0 (numpy's); d/da = 2(a - mean a)/n."""
-    shape, axes, keepdims, kept = _reduction_args(self, axis, keepdims, "var")
-    count = _count(shape, axes, "var")
-    data = self._data.var(axis=axes, keepdims=keepdims)
-    return record(data, (self,), partial(_var_vjp, axes, kept, count), "var")
+def _spread(op):
+    """The method var (``op`` "var") or std ("std"): one body, std the square root of var."""
+    root = op == "std"
+
+    def method(self, axis=None, keepdims=False, ddof=0, *, dim=None, keepdim=None, correction=None):
+        ddof = numpy_argument(op, "ddof", ddof, 0, "correction", correction)
+        if isinstance(ddof, (bool, np.bool_)) or not isinstance(ddof, (int, float, np.integer, np.floating)):
+            raise TypeError(f"{op}: ddof must be a number (0: divide by n, 1: by n - 1), got {_describe(ddof)}")
+        shape, axes, keepdims, kept = _reduction_args(self, axis, keepdims, op, dim, keepdim)
+        count = _count(shape, axes, op)
+        divisor = count - ddof
+        if not divisor > 0:
+            raise ValueError(f"{op}: ddof={ddof} leaves no degrees of freedom: {count} element(s) per result "
+                             f"(tensor of shape {shape}); ddof must be less than {count}")
+        data = self._data.var(axis=axes, keepdims=keepdims, ddof=ddof)
+        if root:
+            data = np.sqrt(data)
+        return record(data, (self,), partial(_spread_vjp, root, axes, kept, divisor), op)
+
+    method.__name__ = op
+    method.__doc__ = (
+        f"The {'standard deviation' if root else 'variance'} over ``axis`` divided by n - ``ddof`` (default 0, "
+        f"numpy's; PyTorch's default is 1){'; 0 gradient where std = 0' if root else ''}."
+    )
+    return method
 
 
-optable.declare(OpSpec("var", "the variance over axes (ddof=0); d/da = 2(a - mean a)/n", "reduction"))
-optable.attach("var", Tensor, {"var": _var}, numpy={np.var: numpy_method("var", "axis", "keepdims")})
+optable.declare(OpSpec("var", "the variance over axes, Σ(a - mean a)²/(n - ddof) (ddof=0 by default); "
+                       "d/da = 2(a - mean a)/(n - ddof)", "reduction"))
+optable.attach("var", Tensor, {"var": _spread("var")},
+               numpy={np.var: numpy_method("var", "axis", "keepdims", "ddof")})
+optable.declare(OpSpec("std", "the standard deviation over axes, √var (ddof=0 by default); "
+                       "d/da = (a - mean a)/((n - ddof)·std), 0 where std = 0", "reduction"))
+optable.attach("std", Tensor, {"std": _spread("std")},
+               numpy={np.std: numpy_method("std", "axis", "keepdims", "ddof")})
 
 
 # max / min over axes;  d/da = 1 at the extreme element, split evenly among ties
@@ -199,8 +238,8 @@ def _extreme_vjp(kept, weights, g, out, a):
 
 
 def _extreme(op, reduce):
-    def method(self, axis=None, keepdims=False):
-        shape, axes, keepdims, kept = _reduction_args(self, axis, keepdims, op)
+    def method(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
+        shape, axes, keepdims, kept = _reduction_args(self, axis, keepdims, op, dim, keepdim)
         x = self._data
         _count(shape, axes, op)
         data = reduce(x, axis=axes, keepdims=True)
@@ -242,9 +281,9 @@ def _logsumexp_vjp(axes, kept, g, out, a):
     return (g * V.softmax(a, axes),)  # not e^(a - out): out is rounded at the logits' scale
 
 
-def _logsumexp(self, axis=None, keepdims=False):
+def _logsumexp(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
     """log Σ e^a over ``axis``, computed stably (finite for logits of any size); d/da = softmax a."""
-    shape, axes, keepdims, kept = _reduction_args(self, axis, keepdims, "logsumexp")
+    shape, axes, keepdims, kept = _reduction_args(self, axis, keepdims, "logsumexp", dim, keepdim)
     _count(shape, axes, "logsumexp")
     data = _logsumexp_forward(self._data, axes)
     if not keepdims:
@@ -261,8 +300,10 @@ def _softmax_vjp(axes, g, out, a):
     return (out * (g - (g * out).sum(axis=axes, keepdims=True)),)
 
 
-def _softmax(self, axis=-1):
+def _softmax(self, axis=-1, *, dim=None):
     """e^a / Σ e^a along ``axis``, computed after subtracting the maximum; d/da: g ↦ out·(g - Σ g·out)."""
+    if dim is not None:
+        axis = numpy_argument("softmax", "axis", axis, -1, "dim", dim)
     x = self._data
     axes = normalize_axes(axis, x.shape, "softmax")
     _count(x.shape, axes, "softmax")
@@ -282,8 +323,10 @@ def _log_softmax_vjp(axes, g, out, a):
     return (g - V.exp(out) * g.sum(axis=axes, keepdims=True),)
 
 
-def _log_softmax(self, axis=-1):
+def _log_softmax(self, axis=-1, *, dim=None):
     """a - log Σ e^a along ``axis``, computed stably; d/da: g ↦ g - softmax(a)·Σ g."""
+    if dim is not None:
+        axis = numpy_argument("log_softmax", "axis", axis, -1, "dim", dim)
     x = self._data
     axes = normalize_axes(axis, x.shape, "log_softmax")
     _count(x.shape, axes, "log_softmax")
@@ -408,8 +451,8 @@ optable.attach("cross_entropy", Tensor, {"cross_entropy": _cross_entropy})
 
 # Reductions that are constants (no gradient): any, all, argmax, argmin.
 def _logical(op, reduce):
-    def method(self, axis=None, keepdims=False):
-        _, axes, keepdims, _ = _reduction_args(self, axis, keepdims, op)
+    def method(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
+        _, axes, keepdims, _ = _reduction_args(self, axis, keepdims, op, dim, keepdim)
         return constant(np.asarray(reduce(self._data, axis=axes, keepdims=keepdims)))
 
     method.__name__ = op
@@ -426,7 +469,8 @@ for _name, _reduce in (("any", np.any), ("all", np.all)):
 
 
 def _arg_extreme(op, reduce):
-    def method(self, axis=None, keepdims=False):
+    def method(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
+        axis, keepdims = pytorch_names(op, axis, keepdims, dim, keepdim)
         x = self._data
         if axis is not None:
             axis = normalize_axes(axis, x.shape, op)
@@ -493,9 +537,9 @@ def _prod_vjp(axes, kept, g, out, a):
     return (g * _others_product(a, out, axes, kept),)
 
 
-def _prod(self, axis=None, keepdims=False):
+def _prod(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
     """The product of the elements over ``axis`` (all by default); d/daᵢ = ∏ of the others (right with zeros)."""
-    shape, axes, keepdims, kept = _reduction_args(self, axis, keepdims, "prod")
+    shape, axes, keepdims, kept = _reduction_args(self, axis, keepdims, "prod", dim, keepdim)
     data = np.prod(self._data, axis=axes, keepdims=keepdims)
     return record(data, (self,), partial(_prod_vjp, axes, kept), "prod")
 
@@ -505,34 +549,15 @@ optable.declare(OpSpec("prod", "∏ of the elements over axes; d/daᵢ = ∏ of 
 optable.attach("prod", Tensor, {"prod": _prod}, numpy={np.prod: numpy_method("prod", "axis", "keepdims")})
 
 
-# std = √var (ddof = 0);  d/da = (a - mean a) / (n·std), 0 where std = 0 (every element equal: abs'(0) = 0 again)
-def _std_vjp(axes, kept, count, g, out, a):
-    if kept is not None:
-        g = g.reshape(kept)
-        out = out.reshape(kept)
-    return (g * (a - a.mean(axis=axes, keepdims=True)) / (V.where(out == 0, 1, out) * count),)
-
-
-def _std(self, axis=None, keepdims=False):
-    """The standard deviation over ``axis`` with ddof=0 (numpy's); d/da = (a - mean a)/(n·std), 0 where std = 0."""
-    shape, axes, keepdims, kept = _reduction_args(self, axis, keepdims, "std")
-    count = _count(shape, axes, "std")
-    data = self._data.std(axis=axes, keepdims=keepdims)
-    return record(data, (self,), partial(_std_vjp, axes, kept, count), "std")
-
-
-optable.declare(OpSpec("std", "the standard deviation over axes (ddof=0); d/da = (a - mean a)/(n·std), 0 where std = 0", "reduction"))
-optable.attach("std", Tensor, {"std": _std}, numpy={np.std: numpy_method("std", "axis", "keepdims")})
-
-
 # cumsum along an axis (of the flattened tensor for axis=None);  d/da = g summed from the end: reversed cumsum
 def _cumsum_vjp(axis, shape, g, out, a):
     backwards = (slice(None),) * axis + (slice(None, None, -1),)
     return (g[backwards].cumsum(axis)[backwards].reshape(shape),)
 
 
-def _cumsum(self, axis=None):
+def _cumsum(self, axis=None, *, dim=None):
     """Running sums along ``axis`` (of the flattened tensor when None, as numpy); d/da = reversed cumsum of g."""
+    axis = numpy_argument("cumsum", "axis", axis, None, "dim", dim)
     x = self._data
     if axis is None:
         data = x.reshape(-1).cumsum()

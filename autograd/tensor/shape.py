@@ -13,6 +13,7 @@ from .. import optable
 from .. import vocabulary as V
 from ..node import Node
 from ..optable import OpSpec
+from .aliases import numpy_argument
 from .core import Tensor, _describe, lift, record
 from .numpy_protocol import as_tensor, numpy_method
 from .reduce import normalize_axes
@@ -46,21 +47,30 @@ def _reshape_vjp(shape, g, out, a):
     return (g.reshape(shape),)
 
 
-def _reshape(self, *shape):
-    """The same elements in a new shape: ``reshape(4, 2)`` or ``reshape((4, 2))``, one size may be -1."""
-    shape = _shape_argument(shape, "reshape")
+def _reshaped(self, shape, op):
+    shape = _shape_argument(shape, op)
     x = self._data
     try:
         data = x.reshape(shape)
     except ValueError:
         raise ValueError(
-            f"reshape: cannot reshape a tensor of shape {x.shape} ({x.size} elements) into shape {shape}"
+            f"{op}: cannot reshape a tensor of shape {x.shape} ({x.size} elements) into shape {shape}"
         ) from None
     return record(data, (self,), partial(_reshape_vjp, x.shape), "reshape", own_leaves=True)
 
 
+def _reshape(self, *shape):
+    """The same elements in a new shape: ``reshape(4, 2)`` or ``reshape((4, 2))``, one size may be -1."""
+    return _reshaped(self, shape, "reshape")
+
+
+def _view(self, *shape):
+    """PyTorch's name for ``reshape``: ``view(4, 2)`` or ``view((4, 2))`` (a new node, as every op gives)."""
+    return _reshaped(self, shape, "view")
+
+
 optable.declare(OpSpec("reshape", "the same elements in a new shape; d/da = g reshaped back", "shape"))
-optable.attach("reshape", Tensor, {"reshape": _reshape}, numpy={np.reshape: numpy_method("reshape")})
+optable.attach("reshape", Tensor, {"reshape": _reshape, "view": _view}, numpy={np.reshape: numpy_method("reshape")})
 
 
 # transpose (a permutation of axes);  d/da = g transposed by the inverse permutation
@@ -104,8 +114,9 @@ optable.attach("transpose", Tensor, {"transpose": _transpose, "swapaxes": _swapa
 
 
 # squeeze / unsqueeze (drop / insert axes of size 1);  d/da = g reshaped back to a's shape
-def _squeeze(self, axis=None):
+def _squeeze(self, axis=None, *, dim=None):
     """The tensor without axes of size 1 (all of them, or those in ``axis``)."""
+    axis = numpy_argument("squeeze", "axis", axis, None, "dim", dim)
     shape = self._data.shape
     if axis is None:
         axes = tuple(i for i, n in enumerate(shape) if n == 1)
@@ -254,8 +265,9 @@ def _concatenate_vjp(axis, bounds, needs, g, out, *inputs):
     return tuple(g[lead + (slice(start, stop),)] if need else None for (start, stop), need in zip(bounds, needs))
 
 
-def concatenate(tensors, axis=0):
-    """The tensors joined along an existing ``axis``; their shapes must agree on every other axis."""
+def concatenate(tensors, axis=0, *, dim=None):
+    """The tensors joined along an existing ``axis`` (PyTorch's ``cat``); their shapes must agree on every other axis."""
+    axis = numpy_argument("concatenate", "axis", axis, 0, "dim", dim)
     tensors = _tensor_list(tensors, "concatenate")
     ndim = tensors[0]._data.ndim
     if ndim == 0:
@@ -280,8 +292,9 @@ def _stack_vjp(axis, needs, g, out, *inputs):
     return tuple(g[lead + (i,)] if need else None for i, need in enumerate(needs))
 
 
-def stack(tensors, axis=0):
+def stack(tensors, axis=0, *, dim=None):
     """The tensors, all of one shape, joined along a new ``axis``."""
+    axis = numpy_argument("stack", "axis", axis, 0, "dim", dim)
     tensors = _tensor_list(tensors, "stack")
     shapes = {t._data.shape for t in tensors}
     if len(shapes) > 1:

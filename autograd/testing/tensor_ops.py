@@ -90,6 +90,9 @@ def either_method(name, numpy_function):
     return function
 
 
+clone = either_method("clone", np.copy)
+
+
 def as_array(result):
     """A payload result as a float64 ndarray (numpy and the scalar functions return scalars for 0-d input)."""
     return result if isinstance(result, Node) else np.asarray(result, dtype=np.float64)
@@ -409,6 +412,7 @@ TENSOR_OPS = [
        lambda n, p: f"{n[0]}.prod({_reduction_keywords(p)})"),
     Op("std", _plan_std, lambda x, p: x[0].std(axis=p["axis"], keepdims=p["keepdims"]),
        lambda n, p: f"{n[0]}.std({_reduction_keywords(p)})"),
+    Op("clone", no_params, lambda x, p: clone(x[0]), lambda n, p: f"clone({n[0]})"),
     Op("cumsum", _plan_cumsum, lambda x, p: x[0].cumsum(p["axis"]), lambda n, p: f"{n[0]}.cumsum({p['axis']})"),
     Op("logaddexp", no_params, lambda x, p: logaddexp(x[0], x[1]), lambda n, p: f"logaddexp({n[0]}, {n[1]})",
        arity=2, pick=pick_pair(_broadcasts)),
@@ -517,5 +521,6 @@ NAMESPACE = {
     "logaddexp": logaddexp,
     "unsqueeze": unsqueeze,
     "broadcast_to": broadcast_to,
+    "clone": clone,
 }
 """The functions a tensor expression's repr calls (besides the scalar ones), by the names it uses."""

@@ -500,6 +500,8 @@ CASES += [
         ((4, 3),),
     ),
     Case("astype_longdouble", lambda a: a.astype(np.longdouble), lambda a: a.astype(np.longdouble), ((2, 3),)),
+    Case("clone", lambda a: a.clone(), np.copy, ((2, 3),)),
+    Case("clone_0d", lambda a: a.clone(), np.copy, ((),)),
 ]
 
 # a small network: matmul, broadcasting bias, relu, log_softmax, indexing, mean
