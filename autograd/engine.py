@@ -26,6 +26,7 @@ import contextlib
 import contextvars
 
 from .hooks import HookCount, propagate_with_hooks, run_hooks
+from .versions import check as check_versions
 
 
 _grad_enabled = contextvars.ContextVar("autograd_grad_enabled", default=True)
@@ -187,6 +188,7 @@ def _propagate_summing_in_place(order):
 
 
 def _seed_and_propagate(root, order, seed, create_graph):
+    check_versions(order)  # RuntimeError if an array a rule reads changed in place since it was recorded
     for node in order:
         node._grad = None
     if order:

@@ -126,7 +126,8 @@ TABLE = {}
 """op name -> OpSpec, in declaration order."""
 
 NON_OPS = frozenset(
-    {"backward", "detach", "item", "numel", "numpy", "register_hook", "retain_grad", "tolist", "zero_grad"}
+    {"backward", "copy_", "detach", "fill_", "item", "numel", "numpy", "register_hook", "retain_grad", "tolist",
+     "zero_", "zero_grad"}
 )
 """Public methods of the node classes that build no node: not ops, not in the table."""
 

@@ -12,13 +12,13 @@ from functools import partial
 
 import numpy as np
 
-from .. import optable, pointwise
+from .. import optable, pointwise, versions
 from ..engine import grad_enabled
 from ..kept_arrays import kept
 from ..node import Node, new_node
 from ..optable import OpSpec
 from ..vocabulary import sum_to
-from .core import Tensor, broadcast_error, constant, lift, record
+from .core import Tensor, broadcast_error, change_in_place, constant, in_place_allowed, lift, record
 
 _ndarray = np.ndarray
 _add_reduce = np.add.reduce
@@ -99,7 +99,9 @@ def apply_binary(op, forward, rules, a, b, passes_g=False):
             (need_a and not a.parents and (not data.ndim or (passes_g and x.shape == data.shape)))
             or (need_b and not b.parents and (not data.ndim or (passes_g and y.shape == data.shape)))
         ):
-            return new_node(Tensor, data, None, True, (a, b), op, rule)
+            node = new_node(Tensor, data, None, True, (a, b), op, rule)
+            node._stamp = versions.clock
+            return node
         return record(data, (a, b), rule, op, passes_g)
     return constant(data)
 
@@ -116,6 +118,32 @@ def binary_methods(op, forward, rules, passes_g=False):
         return apply_binary(op, forward, rules, lift(other, op, self), self, passes_g)
 
     return method, reflected
+
+
+def _ufunc_into(ufunc, target, operand):
+    ufunc(target, operand, out=target)
+
+
+def in_place_method(op, ufunc, out_of_place):
+    """``self <op>= other``, PyTorch's way: the same array changed in place where allowed, else ``self <op> other``.
+
+    In place inside ``no_grad()`` or when nothing requires grad (numpy's same-kind
+    casting: float32 stays float32); recorded as a new node (``t = t + u``) for a
+    recorded result while recording; a RuntimeError for a parameter while
+    recording (see ``in_place_allowed``).
+    """
+    name = f"{op}="
+    write = partial(_ufunc_into, ufunc)
+
+    def method(self, other):
+        operand = other if isinstance(other, Tensor) else lift(other, name, self)
+        if not in_place_allowed(self, name, operand):
+            return out_of_place(self, operand)
+        change_in_place(self, name, write, operand._data)
+        return self
+
+    method.__doc__ = f"t {name} u: in place where PyTorch changes in place (no_grad(), or no grad needed), else t = t {op} u."
+    return method
 
 
 _row_ones = {}  # (rows, dtype) -> ones(rows) of that dtype, read-only
@@ -149,7 +177,11 @@ def _attach_arithmetic():
         rules = binary_rules(*spec.rule)
         rules.update(_TUNED_RULES.get(spec.name, {}))
         method, reflected = binary_methods(spec.name, spec.reference, rules, spec.passes_gradient)
-        optable.attach(spec.name, Tensor, {f"__{spec.dunder}__": method, f"__r{spec.dunder}__": reflected})
+        optable.attach(spec.name, Tensor, {
+            f"__{spec.dunder}__": method,
+            f"__r{spec.dunder}__": reflected,
+            f"__i{spec.dunder}__": in_place_method(spec.name, spec.reference, method),
+        })
 
 
 _attach_arithmetic()
@@ -226,7 +258,9 @@ def _apply_matmul(a, b):
         rule = _MATRIX_RULES[need_a, need_b]
         if x.dtype is not y.dtype:
             return record(data, (a, b), rule, "matmul")
-        return new_node(Tensor, data, None, True, (a, b), "matmul", rule)
+        node = new_node(Tensor, data, None, True, (a, b), "matmul", rule)
+        node._stamp = versions.clock
+        return node
     rows = (x.shape[-2],) if x.ndim >= 2 else (1,)
     columns = (y.shape[-1],) if y.ndim >= 2 else (1,)
     g_shape = np.broadcast_shapes(x.shape[:-2], y.shape[:-2]) + rows + columns
@@ -248,7 +282,9 @@ def _matmul(self, other):
         need_a = self._requires_grad
         need_b = other._requires_grad
         if (need_a or need_b) and grad_enabled():
-            return new_node(Tensor, data, None, True, (self, other), "matmul", _MATRIX_RULES[need_a, need_b])
+            node = new_node(Tensor, data, None, True, (self, other), "matmul", _MATRIX_RULES[need_a, need_b])
+            node._stamp = versions.clock
+            return node
         return constant(data)
     return _apply_matmul(self, other)
 

@@ -11,7 +11,7 @@ from functools import partial
 
 import numpy as np
 
-from .. import engine
+from .. import engine, versions
 from ..engine import grad_enabled
 from ..hooks import register_hook
 from ..node import Node, init_node, new_node
@@ -89,10 +89,14 @@ class Tensor(Node):
     ``data`` is an ndarray (an ndarray given keeps its dtype and is shared, not
     copied; Python numbers and lists become float64). After ``backward()``,
     ``grad`` is d(root)/d(self), an ndarray of ``data``'s shape and dtype.
-    Operators and ops broadcast as numpy does.
+    Operators and ops broadcast as numpy does. ``t += u`` (and ``copy_``) change
+    ``data`` in place where PyTorch would (see ``autograd.versions`` for how a
+    graph notices).
     """
 
-    __slots__ = ()
+    # Tensor's own slots (Node's stay small for Value): ``_version`` is set by ``versions.mark_changed``
+    # when the array changes in place, ``_stamp`` on a recorded node by ``result`` (see autograd.versions)
+    __slots__ = ("_version", "_stamp")
     __hash__ = object.__hash__  # identity: == builds a boolean tensor, it does not compare nodes
     _sums_in_place = True  # ndarray gradients: the engine adds into buffers it made
 
@@ -110,6 +114,7 @@ class Tensor(Node):
 
     def _set_data(self, value):
         if value is self._data:  # p.data -= lr * p.grad: numpy already updated the array in place
+            versions.mark_changed((self,))
             return
         if value.__class__ is not _ndarray:
             value = as_array(value, None, "Tensor.data")
@@ -118,6 +123,7 @@ class Tensor(Node):
         if self._requires_grad and value.dtype.kind != "f":
             raise TypeError(f"Tensor.data: a tensor that requires grad needs floating point data, got {value.dtype}")
         self._data = value
+        versions.mark_changed((self,))
 
     def _set_requires_grad(self, flag):
         flag = _as_flag(flag, "Tensor.requires_grad")
@@ -183,6 +189,34 @@ class Tensor(Node):
     def detach(self):
         """A constant Tensor sharing this one's data, cut from the graph."""
         return constant(self._data)
+
+    def copy_(self, src):
+        """Copy ``src`` (a Tensor, an ndarray or a number, broadcast to this shape) into ``data``'s own array; returns self.
+
+        PyTorch's rules for changes in place: allowed on a tensor that does not
+        require grad, or inside ``no_grad()`` (how ``nn.load`` and an optimizer
+        write parameters); a leaf that requires grad while grad mode is on is a
+        RuntimeError. numpy's same-kind casting (float64 into float32 is fine).
+        """
+        source = lift(src, "copy_", self)
+        _refuse_recording(self, "copy_", source)
+        change_in_place(self, "copy_", _copy_into, source._data)
+        return self
+
+    def fill_(self, value):
+        """Set every element of ``data`` to the number ``value``, in place (``copy_``'s rules); returns self."""
+        if isinstance(value, (Tensor, _ndarray)) and np.ndim(value) != 0:
+            raise ValueError(f"fill_: value must be a number or hold one element with no axes, got shape {np.shape(value)}")
+        source = lift(value, "fill_", self)
+        _refuse_recording(self, "fill_", source)
+        change_in_place(self, "fill_", _copy_into, source._data)
+        return self
+
+    def zero_(self):
+        """Set every element of ``data`` to 0, in place (``copy_``'s rules); returns self."""
+        _refuse_recording(self, "zero_", None)
+        change_in_place(self, "zero_", _copy_into, np.zeros((), dtype=self._data.dtype))
+        return self
 
     def __array__(self, dtype=None, copy=None):
         if dtype is None and not copy:
@@ -300,7 +334,9 @@ def result(data, parents, vjp, op):
     The fast internal constructor (no checks), for ops and user-defined primitives.
     Create one only when grad mode is on and some parent requires grad.
     """
-    return new_node(Tensor, data, None, True, parents, op, vjp)
+    node = new_node(Tensor, data, None, True, parents, op, vjp)
+    node._stamp = versions.clock
+    return node
 
 
 def constant(data):
@@ -343,6 +379,82 @@ def lift(x, op, like=None):
     if isinstance(x, (list, tuple)):
         return constant(as_array(x, None, op))
     raise TypeError(f"{op}: unsupported operand {_describe(x)}; expected a Tensor, an ndarray or a number")
+
+
+def in_place_allowed(tensor, op, operand):
+    """Whether ``tensor <op> operand`` may change ``tensor``'s array in place (PyTorch's rules).
+
+    Yes inside ``no_grad()`` and when neither requires grad. No when the result
+    must be recorded (``tensor`` is a recorded result, or ``operand`` requires
+    grad): the operator then records a new node, as ``t = t + u`` would. A leaf
+    that requires grad, while grad mode is on, is a RuntimeError.
+    """
+    if not grad_enabled():
+        return True
+    if tensor._requires_grad:
+        if not tensor.parents:
+            label = f" {tensor.label!r}" if tensor.label else ""
+            raise RuntimeError(
+                f"{op}: the tensor{label} of shape {tensor.shape} is a leaf that requires grad (a parameter) "
+                "and grad mode is on, so a change in place would be recorded nowhere. Wrap the update in "
+                "`with no_grad():`, as an optimizer step does: `with no_grad(): w -= lr * w.grad`"
+            )
+        return False
+    return not (operand is not None and operand._requires_grad)
+
+
+def _refuse_recording(tensor, op, operand):
+    """A method that changes ``tensor`` in place (it cannot rebind the caller's name): RuntimeError where it must record."""
+    if in_place_allowed(tensor, op, operand):
+        return
+    if tensor._requires_grad:
+        raise RuntimeError(
+            f"{op}: the tensor is the result of {tensor.op!r} in a graph being recorded, and changing it in place "
+            "would rewrite that graph; build a new tensor instead (t = ...), or wrap the change in `with no_grad():`"
+        )
+    raise RuntimeError(
+        f"{op}: the value given requires grad and grad mode is on, and copying it into a tensor that does not "
+        "require grad would cut it from its graph; use that tensor itself, copy its .detach(), "
+        "or wrap the copy in `with no_grad():`"
+    )
+
+
+def _copy_into(target, source):
+    np.copyto(target, source, casting="same_kind")
+
+
+def change_in_place(tensor, op, write, operand):
+    """``write(tensor.data, operand)`` into ``tensor``'s own array, checked first; then the change is marked.
+
+    ``operand`` (an ndarray) must broadcast to the tensor's shape and cast to its
+    dtype by numpy's same-kind rule; a refused change leaves the array as it was.
+    """
+    target = tensor._data
+    if operand.shape != target.shape:
+        try:
+            shape = np.broadcast_shapes(target.shape, operand.shape)
+        except ValueError:
+            raise broadcast_error(op, target.shape, operand.shape) from None
+        if shape != target.shape:
+            raise ValueError(
+                f"{op}: an operand of shape {operand.shape} would make the result of shape {shape}, but a change "
+                f"in place keeps the tensor's shape {target.shape}; build a new tensor instead (t = ...)"
+            )
+    if not target.flags.writeable:
+        raise ValueError(
+            f"{op}: the tensor's array is read-only (a broadcast view or a shared constant); "
+            "change a copy instead (t = ...)"
+        )
+    try:
+        write(target, operand)
+    except TypeError as error:  # numpy's casting refused: an integer tensor /= 2, or += 0.5
+        raise TypeError(
+            f"{op}: the result does not fit the tensor's dtype {target.dtype} (operand of dtype {operand.dtype}; "
+            f"numpy's same-kind casting: {error}); build a new tensor instead (t = ...), or cast first"
+        ) from None
+    except ValueError as error:  # an integer to a negative integer power
+        raise ValueError(f"{op}: numpy refused the change of a {target.dtype} array: {error}") from None
+    versions.mark_changed((tensor,))
 
 
 def broadcast_error(op, *shapes):

@@ -6,7 +6,7 @@ from functools import partial
 
 import numpy as np
 
-from .. import optable
+from .. import optable, versions
 from .. import vocabulary as V
 from ..engine import grad_enabled
 from ..node import new_node
@@ -43,11 +43,15 @@ def _unary_method(spec):
                 raise failed(self, error) from None
             if self._requires_grad and grad_enabled():
                 if data.__class__ is _ndarray and data.ndim:
-                    return new_node(Tensor, data, None, True, (self,), op, vjp)  # activations are hot: no checks
+                    node = new_node(Tensor, data, None, True, (self,), op, vjp)  # activations are hot: no checks
+                    node._stamp = versions.clock
+                    return node
                 if self.parents:  # a 0-d result (numpy gives a scalar) of a non-leaf: nothing to adjust
                     data = np.asarray(data)
                     if data.dtype is self._data.dtype:
-                        return new_node(Tensor, data, None, True, (self,), op, vjp)
+                        node = new_node(Tensor, data, None, True, (self,), op, vjp)
+                        node._stamp = versions.clock
+                        return node
             return record(data, (self,), vjp, op)
 
     method.__name__ = op

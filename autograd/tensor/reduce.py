@@ -13,7 +13,7 @@ from functools import partial
 
 import numpy as np
 
-from .. import optable
+from .. import optable, versions
 from .. import vocabulary as V
 from ..engine import grad_enabled
 from ..node import new_node
@@ -124,7 +124,9 @@ def _sum(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
     if axis is None and keepdims is False and dim is None and keepdim is None:  # the loss: g is 0-d and broadcasts back as it is
         data = np.asarray(_add_reduce(self._data, None))
         if self.parents and self._requires_grad and grad_enabled():  # a non-leaf: nothing for record to adjust
-            return new_node(Tensor, data, None, True, (self,), "sum", _sum_all_vjp)
+            node = new_node(Tensor, data, None, True, (self,), "sum", _sum_all_vjp)
+            node._stamp = versions.clock
+            return node
         return record(data, (self,), _sum_all_vjp, "sum")
     shape, axes, keepdims, kept = _reduction_args(self, axis, keepdims, "sum", dim, keepdim)
     data = _add_reduce(self._data, axes, None, None, keepdims)
@@ -165,7 +167,9 @@ def _mean(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
     if axis is None and keepdims is False and dim is None and keepdim is None and x.dtype.kind == "f" and x.dtype.itemsize >= 4 and x.size:
         data = _mean_of_all(x)  # the loss
         if self.parents and self._requires_grad and grad_enabled():  # a non-leaf: nothing for record to adjust
-            return new_node(Tensor, data, None, True, (self,), "mean", _mean_all_vjp)
+            node = new_node(Tensor, data, None, True, (self,), "mean", _mean_all_vjp)
+            node._stamp = versions.clock
+            return node
         return record(data, (self,), _mean_all_vjp, "mean")
     shape, axes, keepdims, kept = _reduction_args(self, axis, keepdims, "mean", dim, keepdim)
     count = _count(shape, axes, "mean")
@@ -334,7 +338,9 @@ def _log_softmax(self, axis=-1, *, dim=None):
     data = shifted - np.log(_add_reduce(np.exp(shifted), axes, None, None, True))
     rule = partial(_log_softmax_vjp, axes)
     if self.parents and self._requires_grad and grad_enabled():  # a model's logits: nothing for record to adjust
-        return new_node(Tensor, data, None, True, (self,), "log_softmax", rule)
+        node = new_node(Tensor, data, None, True, (self,), "log_softmax", rule)
+        node._stamp = versions.clock
+        return node
     return record(data, (self,), rule, "log_softmax")
 
 
@@ -403,7 +409,9 @@ def _cross_entropy(self, labels, reduction="none"):
         data = _mean_of_all(data) if reduction == "mean" else np.asarray(_add_reduce(data, None))
     rule = partial(_cross_entropy_vjp, flat, by_classes, residual, reduction)
     if self._requires_grad and self.parents and grad_enabled():  # a model's logits: no adjustment to make
-        return new_node(Tensor, data, None, True, (self,), "cross_entropy", rule)
+        node = new_node(Tensor, data, None, True, (self,), "cross_entropy", rule)
+        node._stamp = versions.clock
+        return node
     return record(data, (self,), rule, "cross_entropy")
 
 

@@ -8,7 +8,9 @@ Each subclass writes its rule once, as ``update(theta, g, state) -> new theta``,
 in arithmetic that works on a Python float (a Value's data) and on an ndarray
 (a Tensor's data) alike. Augmented assignments (``theta -= step``) rebind a float
 and update an array in place, so a step allocates few temporaries, a float32
-parameter stays float32 and every view of its array sees the update.
+parameter stays float32 and every view of its array sees the update. A step marks
+the Tensors it changes (``autograd.versions``), so a graph recorded before it
+refuses to backpropagate through the old values.
 """
 
 import math
@@ -18,6 +20,7 @@ import warnings
 import numpy as np
 
 from autograd import Node, Value
+from autograd.versions import mark_changed
 
 from ..training_warning import TrainingWarning
 
@@ -162,7 +165,7 @@ class Optimizer:
         the loss: it is named in a ``TrainingWarning`` (once) and left unchanged.
         """
         missing = None
-        thetas, gs, states = [], [], []
+        changed, thetas, gs, states = [], [], [], []
         for parameter, state in zip(self.params, self.state):
             g = parameter.grad
             if g.__class__ is not np.ndarray:  # not a Tensor's plain gradient: None, a Value's float, or a node
@@ -179,10 +182,12 @@ class Optimizer:
             if g.shape != data.shape:
                 raise ValueError(f"{type(self).__name__}.step: a parameter of shape {data.shape} "
                                  f"has a grad of shape {np.shape(g)}")
+            changed.append(parameter)
             thetas.append(data)
             gs.append(g)
             states.append(state)
         if thetas:
+            mark_changed(changed)
             self._update_arrays(thetas, gs, states)
         if missing is not None and len(missing) < len(self.params):
             self._warn_no_gradient(missing)

@@ -1,0 +1,54 @@
+"""Version counters: a recorded graph keeps the values it was computed from, or backward says it cannot.
+
+PyTorch's "modified by an inplace operation" check, at the cost of an integer per tensor:
+
+- ``clock`` counts the in-place changes of Tensor arrays: an in-place operator or ``copy_`` under
+  ``no_grad()``, an optimizer step, an assignment to ``.data``. ``mark_changed`` advances it and
+  stores its value as each changed tensor's ``_version``.
+- A recorded Tensor node keeps as ``_stamp`` the clock's value when it was recorded.
+- Before a backward pass runs any rule, ``check`` looks at each node of the pass: when the clock has
+  not moved since the node was recorded (``_stamp == clock``, the common case) nothing can have
+  changed; otherwise a ``_version`` newer than the stamp, on the node itself or on one of its
+  parents, means its rule would read values changed after the forward pass, and the pass refuses.
+
+The check is conservative: it covers every parent and the output of a node, whether or not the
+node's rule reads them. Scalar Values hold immutable floats and are not checked. Writing into the
+ndarray that ``t.data`` returns (``t.data[0] = 1``) bypasses the counter, as in PyTorch.
+"""
+
+clock = 0
+
+
+def mark_changed(tensors):
+    """Record that the arrays of ``tensors`` were changed in place (now, after every node recorded so far)."""
+    global clock
+    clock += 1
+    now = clock
+    for tensor in tensors:
+        tensor._version = now
+
+
+def check(order):
+    """RuntimeError if a tensor that a node of ``order`` (a topological order) depends on changed since recording."""
+    if not order or not order[-1]._sums_in_place:  # floats (Values) cannot change in place
+        return
+    now = clock
+    for node in order:
+        stamp = node._stamp
+        if stamp != now:
+            if getattr(node, "_version", -1) > stamp:
+                raise _changed_error(node, node, "its own output")
+            for position, parent in enumerate(node.parents):
+                if getattr(parent, "_version", -1) > stamp:
+                    raise _changed_error(node, parent, f"its input {position}")
+
+
+def _changed_error(node, tensor, role):
+    label = f" {tensor.label!r}" if tensor.label else ""
+    return RuntimeError(
+        f"backward: the derivative of {node.op!r} needs {role}, the tensor{label} of shape {tensor.shape} "
+        f"and dtype {tensor.dtype}, which was changed in place after the graph was recorded (an in-place "
+        "operator or copy_ under no_grad(), an optimizer step, nn.load or an assignment to .data). As PyTorch "
+        "says: one of the variables needed for gradient computation has been modified by an inplace "
+        "operation. Compute the forward pass again after the change, or change a copy."
+    )
