@@ -6,6 +6,7 @@ so gradients of gradients come for free.
 """
 
 from .anomaly import AnomalyError, detect_anomaly, is_anomaly_enabled
+from .compare import compare_grads
 from .engine import enable_grad, is_grad_enabled, no_grad
 from .forward import jacfwd, jacrev, jvp
 from .functional import grad, hessian, hvp, jacobian, value_and_grad
@@ -40,6 +41,7 @@ __all__ = [
     "Tensor",
     "Value",
     "backward_steps",
+    "compare_grads",
     "concatenate",
     "detect_anomaly",
     "dot",

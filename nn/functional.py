@@ -88,13 +88,13 @@ def identity(x):
 
 def softmax(x, axis=-1, *, dim=None):
     """e^xᵢ / Σⱼ e^xⱼ along ``axis`` (PyTorch's ``dim``), stable: finite for any finite x; rows sum to 1."""
-    axis = numpy_argument("softmax", "axis", axis, -1, "dim", dim)
+    axis = numpy_argument("softmax", "axis", axis, -1, dim=dim)
     return _tensor(x, "softmax").softmax(axis=_axis(axis, "softmax"))
 
 
 def log_softmax(x, axis=-1, *, dim=None):
     """xᵢ - log Σⱼ e^xⱼ along ``axis`` (PyTorch's ``dim``), computed stably."""
-    axis = numpy_argument("log_softmax", "axis", axis, -1, "dim", dim)
+    axis = numpy_argument("log_softmax", "axis", axis, -1, dim=dim)
     return _tensor(x, "log_softmax").log_softmax(axis=_axis(axis, "log_softmax"))
 
 

@@ -226,7 +226,7 @@ class Softmax(Module):
     """e^xᵢ / Σⱼ e^xⱼ along ``axis`` (PyTorch's ``dim``), stable."""
 
     def __init__(self, axis=-1, *, dim=None):
-        self.axis = _check_axis(numpy_argument("Softmax", "axis", axis, -1, "dim", dim), "Softmax")
+        self.axis = _check_axis(numpy_argument("Softmax", "axis", axis, -1, dim=dim), "Softmax")
 
     declaration = _softmax_declaration("Softmax")
 
@@ -241,7 +241,7 @@ class LogSoftmax(Module):
     """xᵢ - log Σⱼ e^xⱼ along ``axis`` (PyTorch's ``dim``), stable; pairs with NLLLoss."""
 
     def __init__(self, axis=-1, *, dim=None):
-        self.axis = _check_axis(numpy_argument("LogSoftmax", "axis", axis, -1, "dim", dim), "LogSoftmax")
+        self.axis = _check_axis(numpy_argument("LogSoftmax", "axis", axis, -1, dim=dim), "LogSoftmax")
 
     declaration = _softmax_declaration("LogSoftmax")
 

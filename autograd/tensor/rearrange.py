@@ -44,7 +44,7 @@ def split(ary, indices_or_sections, axis=0, *, dim=None):
     ``dim`` is accepted for ``axis``, but the pieces are numpy's: an int is their number, not (as in
     PyTorch's ``split``) their size.
     """
-    axis = numpy_argument("split", "axis", axis, 0, "dim", dim)
+    axis = numpy_argument("split", "axis", axis, 0, dim=dim)
     tensor = as_tensor(ary)
     x = tensor._data
     if x.ndim == 0:
@@ -141,7 +141,7 @@ def _repeat_vjp(index, shape, flat, g, out, a):
 def _repeat(self, repeats, axis=None, *, dim=None):
     """numpy's repeat (PyTorch's ``repeat_interleave``): each element ``repeats`` times (an int, or one count per
     element) along ``axis`` (of the flattened tensor when None)."""
-    axis = numpy_argument("repeat", "axis", axis, None, "dim", dim)
+    axis = numpy_argument("repeat", "axis", axis, None, dim=dim)
     counts = _ints(repeats, "repeat", "repeats")
     if any(c < 0 for c in counts):
         raise ValueError(f"repeat: repeats must not be negative, got {repeats}")
@@ -204,7 +204,7 @@ def _flip_vjp(index, g, out, a):
 
 def _flip(self, axis=None, *, dim=None, dims=None):
     """numpy's flip: the order of the elements reversed along ``axis`` (every axis when None; PyTorch's ``dims``)."""
-    axis = numpy_argument("flip", "axis", axis, None, "dim", numpy_argument("flip", "dim", dim, None, "dims", dims))
+    axis = numpy_argument("flip", "axis", axis, None, dim=dim, dims=dims)
     x = self._data
     axes = _axis_or_all(axis, x.shape, "flip")
     index = tuple(slice(None, None, -1) if i in axes else slice(None) for i in range(x.ndim))
@@ -223,7 +223,7 @@ def _roll_vjp(shift, axis, g, out, a):
 def _roll(self, shift, axis=None, *, dim=None, dims=None):
     """numpy's roll: elements shifted by ``shift`` along ``axis`` (of the flattened tensor when None; PyTorch's
     ``dims``), wrapping around."""
-    axis = numpy_argument("roll", "axis", axis, None, "dim", numpy_argument("roll", "dim", dim, None, "dims", dims))
+    axis = numpy_argument("roll", "axis", axis, None, dim=dim, dims=dims)
     x = self._data
     shifts = _ints(shift, "roll", "shift")
     if axis is None:
@@ -253,7 +253,7 @@ def _sort(self, axis=-1, *, dim=None):
 
     Unlike PyTorch's ``sort`` it returns the sorted values only (no indices).
     """
-    axis = numpy_argument("sort", "axis", axis, -1, "dim", dim)
+    axis = numpy_argument("sort", "axis", axis, -1, dim=dim)
     x = self._data
     flat = axis is None
     source = x.reshape(-1) if flat else x

@@ -76,8 +76,8 @@ def normalize_axes(axis, shape, op):
 
 def pytorch_names(op, axis, keepdims, dim, keepdim):
     """``axis`` and ``keepdims`` of a reduction, either given as such or as PyTorch's ``dim`` and ``keepdim``."""
-    return (numpy_argument(op, "axis", axis, None, "dim", dim),
-            numpy_argument(op, "keepdims", keepdims, False, "keepdim", keepdim))
+    return (numpy_argument(op, "axis", axis, None, dim=dim),
+            numpy_argument(op, "keepdims", keepdims, False, keepdim=keepdim))
 
 
 def _reduced_shape(shape, axes):
@@ -202,7 +202,7 @@ def _spread(op):
     root = op == "std"
 
     def method(self, axis=None, keepdims=False, ddof=0, *, dim=None, keepdim=None, correction=None):
-        ddof = numpy_argument(op, "ddof", ddof, 0, "correction", correction)
+        ddof = numpy_argument(op, "ddof", ddof, 0, correction=correction)
         if isinstance(ddof, (bool, np.bool_)) or not isinstance(ddof, (int, float, np.integer, np.floating)):
             raise TypeError(f"{op}: ddof must be a number (0: divide by n, 1: by n - 1), got {_describe(ddof)}")
         shape, axes, keepdims, kept = _reduction_args(self, axis, keepdims, op, dim, keepdim)
@@ -307,7 +307,7 @@ def _softmax_vjp(axes, g, out, a):
 def _softmax(self, axis=-1, *, dim=None):
     """e^a / Σ e^a along ``axis``, computed after subtracting the maximum; d/da: g ↦ out·(g - Σ g·out)."""
     if dim is not None:
-        axis = numpy_argument("softmax", "axis", axis, -1, "dim", dim)
+        axis = numpy_argument("softmax", "axis", axis, -1, dim=dim)
     x = self._data
     axes = normalize_axes(axis, x.shape, "softmax")
     _count(x.shape, axes, "softmax")
@@ -330,7 +330,7 @@ def _log_softmax_vjp(axes, g, out, a):
 def _log_softmax(self, axis=-1, *, dim=None):
     """a - log Σ e^a along ``axis``, computed stably; d/da: g ↦ g - softmax(a)·Σ g."""
     if dim is not None:
-        axis = numpy_argument("log_softmax", "axis", axis, -1, "dim", dim)
+        axis = numpy_argument("log_softmax", "axis", axis, -1, dim=dim)
     x = self._data
     axes = normalize_axes(axis, x.shape, "log_softmax")
     _count(x.shape, axes, "log_softmax")
@@ -565,7 +565,7 @@ def _cumsum_vjp(axis, shape, g, out, a):
 
 def _cumsum(self, axis=None, *, dim=None):
     """Running sums along ``axis`` (of the flattened tensor when None, as numpy); d/da = reversed cumsum of g."""
-    axis = numpy_argument("cumsum", "axis", axis, None, "dim", dim)
+    axis = numpy_argument("cumsum", "axis", axis, None, dim=dim)
     x = self._data
     if axis is None:
         data = x.reshape(-1).cumsum()

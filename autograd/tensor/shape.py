@@ -116,7 +116,7 @@ optable.attach("transpose", Tensor, {"transpose": _transpose, "swapaxes": _swapa
 # squeeze / unsqueeze (drop / insert axes of size 1);  d/da = g reshaped back to a's shape
 def _squeeze(self, axis=None, *, dim=None):
     """The tensor without axes of size 1 (all of them, or those in ``axis``)."""
-    axis = numpy_argument("squeeze", "axis", axis, None, "dim", dim)
+    axis = numpy_argument("squeeze", "axis", axis, None, dim=dim)
     shape = self._data.shape
     if axis is None:
         axes = tuple(i for i, n in enumerate(shape) if n == 1)
@@ -267,7 +267,7 @@ def _concatenate_vjp(axis, bounds, needs, g, out, *inputs):
 
 def concatenate(tensors, axis=0, *, dim=None):
     """The tensors joined along an existing ``axis`` (PyTorch's ``cat``); their shapes must agree on every other axis."""
-    axis = numpy_argument("concatenate", "axis", axis, 0, "dim", dim)
+    axis = numpy_argument("concatenate", "axis", axis, 0, dim=dim)
     tensors = _tensor_list(tensors, "concatenate")
     ndim = tensors[0]._data.ndim
     if ndim == 0:
@@ -294,7 +294,7 @@ def _stack_vjp(axis, needs, g, out, *inputs):
 
 def stack(tensors, axis=0, *, dim=None):
     """The tensors, all of one shape, joined along a new ``axis``."""
-    axis = numpy_argument("stack", "axis", axis, 0, "dim", dim)
+    axis = numpy_argument("stack", "axis", axis, 0, dim=dim)
     tensors = _tensor_list(tensors, "stack")
     shapes = {t._data.shape for t in tensors}
     if len(shapes) > 1:
