@@ -192,7 +192,7 @@ class Tensor(Node):
         RuntimeError. numpy's same-kind casting (float64 into float32 is fine).
         """
         source = lift(src, "copy_", self)
-        _refuse_recording(self, "copy_", source)
+        refuse_recording(self, "copy_", source)
         change_in_place(self, "copy_", _copy_into, source._data)
         return self
 
@@ -201,13 +201,13 @@ class Tensor(Node):
         if isinstance(value, (Tensor, _ndarray)) and np.ndim(value) != 0:
             raise ValueError(f"fill_: value must be a number or hold one element with no axes, got shape {np.shape(value)}")
         source = lift(value, "fill_", self)
-        _refuse_recording(self, "fill_", source)
+        refuse_recording(self, "fill_", source)
         change_in_place(self, "fill_", _copy_into, source._data)
         return self
 
     def zero_(self):
         """Set every element of ``data`` to 0, in place (``copy_``'s rules); returns self."""
-        _refuse_recording(self, "zero_", None)
+        refuse_recording(self, "zero_", None)
         change_in_place(self, "zero_", _copy_into, np.zeros((), dtype=self._data.dtype))
         return self
 
@@ -239,12 +239,6 @@ class Tensor(Node):
         if self._data.ndim == 0:
             raise TypeError("iteration over a 0-d tensor: it has no first axis")
         return (self[i] for i in range(len(self._data)))
-
-    def __setitem__(self, index, value):
-        raise TypeError(
-            "Tensor does not support item assignment (it would rewrite a node of the graph); "
-            "build a new tensor with where(...) or concatenate(...), or edit .data of a leaf"
-        )
 
     def __repr__(self):
         body = np.array2string(self._data, separator=", ", prefix="Tensor(")
@@ -396,7 +390,7 @@ def in_place_allowed(tensor, op, operand):
     return not (operand is not None and operand._requires_grad)
 
 
-def _refuse_recording(tensor, op, operand):
+def refuse_recording(tensor, op, operand):
     """A method that changes ``tensor`` in place (it cannot rebind the caller's name): RuntimeError where it must record."""
     if in_place_allowed(tensor, op, operand):
         return

@@ -208,3 +208,12 @@ def test_every_op_records_when_it_was_recorded(case):
         loss.backward()
     with pytest.raises(RuntimeError, match=MODIFIED):
         loss.backward(create_graph=True)
+
+
+def test_item_assignment_under_no_grad_is_a_change():
+    w = Tensor([1.0, 2.0], requires_grad=True)
+    loss = (w * w).sum()
+    with no_grad():
+        w[0] = 0.0
+    with pytest.raises(RuntimeError, match=MODIFIED):
+        loss.backward()
