@@ -123,7 +123,7 @@ class Tensor(Node):
         if self._requires_grad and value.dtype.kind != "f":
             raise TypeError(f"Tensor.data: a tensor that requires grad needs floating point data, got {value.dtype}")
         self._data = value
-        versions.mark_changed((self,))
+        versions.mark_changed((self,), replaced=True)
 
     def _set_requires_grad(self, flag):
         flag = _as_flag(flag, "Tensor.requires_grad")
