@@ -22,8 +22,27 @@ returns (``t.data[0] = 1``) bypasses the counter, as in PyTorch.
 
 import weakref
 
+from .node import Node
+
 clock = 0
 _changed_memory = {}  # id(array owning the memory) -> [clock at its last change, weak reference to the array]
+
+
+def increment_version(tensors):
+    """Note that the arrays of ``tensors`` (a Tensor or an iterable of them) were changed in place outside autograd.
+
+    PyTorch's ``torch.autograd.graph.increment_version``: for code that writes a
+    Tensor's array itself (an optimizer's ``theta[...] = ...``), so that a graph
+    recorded before the change refuses to backpropagate through the old values.
+    """
+    if isinstance(tensors, Node):
+        tensors = (tensors,)
+    tensors = list(tensors)
+    for tensor in tensors:
+        if not isinstance(tensor, Node) or not tensor._sums_in_place:
+            raise TypeError(f"increment_version: expected Tensors, got a {type(tensor).__name__} "
+                            "(a Value's float cannot change in place)")
+    mark_changed(tensors)
 
 
 def _owner(array):

@@ -257,3 +257,16 @@ def test_assigning_another_array_leaves_the_tensors_of_that_array_alone():
     w.data = x.data  # w now reads x's array; x's array did not change
     loss.backward()
     np.testing.assert_array_equal(x.grad, [2.0, 4.0])
+
+
+def test_increment_version_marks_a_change_made_outside_autograd():
+    from autograd import increment_version
+
+    w = Tensor([1.0, 2.0], requires_grad=True)
+    loss = (w * w).sum()
+    w.data[0] = 5.0  # not watched...
+    increment_version(w)  # ...until said, as PyTorch's torch.autograd.graph.increment_version
+    with pytest.raises(RuntimeError, match=MODIFIED):
+        loss.backward()
+    with pytest.raises(TypeError, match="increment_version.*Value"):
+        increment_version([Value(1.0)])
