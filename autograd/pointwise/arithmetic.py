@@ -93,7 +93,8 @@ binary("*", "mul", operator.mul, np.multiply, (_times_b, _times_a), "a * b; d/da
 binary("/", "truediv", _float_div, np.true_divide, (_over_b, _div_grad_b), "a / b; d/da = 1/b, d/db = -a/b²",
        domains=(EVERYWHERE, NONZERO))
 binary("**", "pow", _float_pow, np.power, (_pow_grad_a, _pow_grad_b),
-       "a ** b; d/da = b·a^(b-1) (0 where b = 0), d/db = a^b·ln a (at a = 0: 0, or -inf for b < 0)", domains=(POSITIVE, EVERYWHERE))
+       "a ** b; d/da = b·a^(b-1) (0 where b = 0), d/db = a^b·ln a (at a = 0: 0, or -inf for b < 0)",
+       domains=(POSITIVE, EVERYWHERE))
 
 
 def _float_mod(a, b):

@@ -142,7 +142,7 @@ def in_place_method(op, ufunc, out_of_place):
         change_in_place(self, name, write, operand._data)
         return self
 
-    method.__doc__ = f"t {name} u: in place where PyTorch changes in place (no_grad(), or no grad needed), else t = t {op} u."
+    method.__doc__ = f"t {name} u: in place where PyTorch changes in place (no_grad(), no grad needed), else t = t {op} u."
     return method
 
 

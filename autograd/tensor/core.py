@@ -89,9 +89,9 @@ class Tensor(Node):
     ``data`` is an ndarray (an ndarray given keeps its dtype and is shared, not
     copied; Python numbers and lists become float64). After ``backward()``,
     ``grad`` is d(root)/d(self), an ndarray of ``data``'s shape and dtype.
-    Operators and ops broadcast as numpy does. ``t += u`` (and ``copy_``) change
-    ``data`` in place where PyTorch would (see ``autograd.versions`` for how a
-    graph notices).
+    Operators and ops broadcast as numpy does. ``t += u``, ``t[i] = v`` and
+    ``copy_`` change ``data`` in place where PyTorch would (``autograd.versions``
+    says how a recorded graph notices).
     """
 
     # Tensor's own slots (Node's stay small for Value): ``_version`` is set by ``versions.mark_changed``
@@ -184,7 +184,7 @@ class Tensor(Node):
         return constant(self._data)
 
     def copy_(self, src):
-        """Copy ``src`` (a Tensor, an ndarray or a number, broadcast to this shape) into ``data``'s own array; returns self.
+        """Copy ``src`` (a Tensor, ndarray or number, broadcast to this shape) into ``data``'s own array; returns self.
 
         PyTorch's rules for changes in place: allowed on a tensor that does not
         require grad, or inside ``no_grad()`` (how ``nn.load`` and an optimizer
@@ -199,7 +199,7 @@ class Tensor(Node):
     def fill_(self, value):
         """Set every element of ``data`` to the number ``value``, in place (``copy_``'s rules); returns self."""
         if isinstance(value, (Tensor, _ndarray)) and np.ndim(value) != 0:
-            raise ValueError(f"fill_: value must be a number or hold one element with no axes, got shape {np.shape(value)}")
+            raise ValueError(f"fill_: value must be a number (or a 0-d tensor or array), got shape {np.shape(value)}")
         source = lift(value, "fill_", self)
         refuse_recording(self, "fill_", source)
         change_in_place(self, "fill_", _copy_into, source._data)
@@ -391,7 +391,7 @@ def in_place_allowed(tensor, op, operand):
 
 
 def refuse_recording(tensor, op, operand):
-    """A method that changes ``tensor`` in place (it cannot rebind the caller's name): RuntimeError where it must record."""
+    """For a method that changes ``tensor`` in place (it cannot rebind a name): RuntimeError where it must record."""
     if in_place_allowed(tensor, op, operand):
         return
     if tensor._requires_grad:

@@ -42,7 +42,9 @@ def test_the_refused_pass_writes_no_gradient():
 
 
 @pytest.mark.parametrize("optimizer", [
-    lambda ps: nn.optim.SGD(ps, lr=0.1, momentum=0.9), lambda ps: nn.optim.Adam(ps), lambda ps: nn.optim.RMSprop(ps, lr=0.01),
+    lambda ps: nn.optim.SGD(ps, lr=0.1, momentum=0.9),
+    lambda ps: nn.optim.Adam(ps),
+    lambda ps: nn.optim.RMSprop(ps, lr=0.01),
 ])
 def test_every_optimizer_marks_what_it_changes(optimizer):
     model, X = _model_and_batch()
