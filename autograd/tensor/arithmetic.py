@@ -298,6 +298,14 @@ optable.declare(OpSpec("matmul", "A @ B (numpy's matmul); dA = G Bᵀ, dB = Aᵀ
 optable.attach("matmul", Tensor, {"__matmul__": _matmul, "__rmatmul__": _rmatmul, "matmul": _matmul})
 
 
+def _imatmul(self, other):
+    """t @= u is refused, as in PyTorch: a matrix product in place would change t's shape in general."""
+    raise RuntimeError("@=: a matrix product in place is not supported (as in PyTorch); write t = t @ u")
+
+
+Tensor.__imatmul__ = _imatmul  # without it Python would rebind t to t @ u, silently leaving a parameter as it was
+
+
 # Comparisons give boolean constants: they are not differentiable and record nothing.
 def _comparison(op, ufunc):
     def method(self, other):

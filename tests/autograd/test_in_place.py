@@ -337,3 +337,12 @@ def test_item_assignment_errors_name_the_operation():
         t[0.5] = 1.0
     with pytest.raises(RuntimeError, match="'\\*'"):
         (Tensor([1.0], requires_grad=True) * 2)[0] = 1.0
+
+
+def test_a_matrix_product_in_place_is_refused_as_in_pytorch():
+    w = Tensor(np.eye(2), requires_grad=True)
+    same = w
+    with no_grad(), pytest.raises(RuntimeError, match="t = t @ u"):
+        w @= np.ones((2, 2))
+    assert w is same
+    np.testing.assert_array_equal(w.data, np.eye(2))
