@@ -74,11 +74,17 @@ def _pow_grad_a(g, out, a, b):
 
 
 def _pow_grad_b(g, out, a, b):
-    """a^b·ln a, taken as 0 where a = 0 (the limit for b > 0); nan for a negative base."""
+    """a^b·ln a; at a = 0 the limit: 0 for b >= 0, -inf for b < 0 (∞·ln 0, as PyTorch); nan for a negative base."""
     base = payload(a)
     if not isinstance(base, np.ndarray):  # a Value refuses log of a number <= 0: answer those first
-        return g * out * V.log(a) if base > 0 else g * (0.0 if base == 0 else math.nan)
-    return g * out * V.log(V.where(base == 0, 1, a))
+        if base > 0:
+            return g * out * V.log(a)
+        return g * (math.nan if base < 0 else -math.inf if payload(b) < 0 else 0.0)
+    zero = base == 0
+    if not zero.any():
+        return g * out * V.log(a)
+    limit = np.where(np.asarray(payload(b)) < 0, -np.inf, 0.0).astype(payload(out).dtype)
+    return g * V.where(zero, limit, out * V.log(V.where(zero, 1, a)))
 
 
 binary("+", "add", operator.add, np.add, (_pass, _pass), "a + b; d/da = 1, d/db = 1", passes_gradient=True)
@@ -87,7 +93,8 @@ binary("*", "mul", operator.mul, np.multiply, (_times_b, _times_a), "a * b; d/da
 binary("/", "truediv", _float_div, np.true_divide, (_over_b, _div_grad_b), "a / b; d/da = 1/b, d/db = -a/b²",
        domains=(EVERYWHERE, NONZERO))
 binary("**", "pow", _float_pow, np.power, (_pow_grad_a, _pow_grad_b),
-       "a ** b; d/da = b·a^(b-1) (0 where b = 0), d/db = a^b·ln a", domains=(POSITIVE, EVERYWHERE))
+       "a ** b; d/da = b·a^(b-1) (0 where b = 0), d/db = a^b·ln a (at a = 0: 0, or -inf for b < 0)",
+       domains=(POSITIVE, EVERYWHERE))
 
 
 def _float_mod(a, b):

@@ -521,6 +521,8 @@ def _moved_back(x, undo):
 
 def _exclusive_product(x):
     """∏ of the last axis but each position, on an ndarray: products from the left times products from the right."""
+    if not x.shape[-1]:  # an empty axis has no positions: an empty gradient
+        return np.ones_like(x)
     ones = np.ones(x.shape[:-1] + (1,), dtype=x.dtype)
     left = np.cumprod(np.concatenate([ones, x[..., :-1]], axis=-1), axis=-1)
     right = np.cumprod(np.concatenate([ones, x[..., :0:-1]], axis=-1), axis=-1)[..., ::-1]

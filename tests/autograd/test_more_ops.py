@@ -156,6 +156,19 @@ def test_prod_second_derivatives_with_a_zero_are_the_products_of_the_other_two()
     np.testing.assert_array_equal(h, expected)
 
 
+
+@pytest.mark.parametrize("axis, keepdims, out_shape", [(1, False, (2, 3)), ((1, 2), True, (2, 1, 1)),
+                                                       (None, False, ()), (0, False, (0, 3))])
+@pytest.mark.parametrize("create_graph", [False, True])
+def test_prod_over_an_empty_axis_differentiates_to_an_empty_gradient(axis, keepdims, out_shape, create_graph):
+    x = leaf(np.zeros((2, 0, 3)))
+    y = x.prod(axis=axis, keepdims=keepdims)
+    assert y.shape == out_shape and np.all(y.data == 1.0)  # the empty product is 1, as numpy's and PyTorch's
+    y.sum().backward(create_graph=create_graph)
+    grad = x.grad.data if create_graph else x.grad
+    assert grad.shape == (2, 0, 3) and grad.dtype == np.float64
+
+
 # --------------------------------------------------------------------------- sort: the gradient follows the permutation
 
 

@@ -83,6 +83,45 @@ def test_the_exponent_derivative_at_base_zero_is_zero(grads_of, b):
     assert d_exponent == 0.0
 
 
+
+@pytest.mark.parametrize("b", [-1.0, -0.5, -3.0])
+def test_the_exponent_derivative_at_base_zero_is_minus_infinity_for_a_negative_exponent(b):
+    assert tensor_grads(lambda x, y: x**y, 0.0, b)[1] == -math.inf  # a^b·ln a = ∞·(−∞), PyTorch's answer
+
+
+def test_the_exponent_derivative_at_base_zero_agrees_with_pytorch_elementwise_and_broadcast():
+    torch = pytest.importorskip("torch")
+    base = np.array([[0.0], [2.0], [0.0]])
+    exponent = np.array([-2.0, 0.0, 1.5, 3.0])
+    a, b = Tensor(base, requires_grad=True), Tensor(exponent, requires_grad=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        (a**b).sum().backward()
+    ta, tb = torch.tensor(base, requires_grad=True), torch.tensor(exponent, requires_grad=True)
+    (ta**tb).sum().backward()
+    np.testing.assert_array_equal(b.grad, tb.grad.numpy())
+    np.testing.assert_array_equal(a.grad, ta.grad.numpy())
+
+
+def test_the_exponent_derivative_at_base_zero_with_create_graph_and_in_float32():
+    a = Tensor(np.zeros(2, dtype=np.float32), requires_grad=True)
+    b = Tensor(np.array([-1.0, 2.0], dtype=np.float32), requires_grad=True)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        (a**b).sum().backward(create_graph=True)
+    assert b.grad.dtype == np.float32
+    assert b.grad.data.tolist() == [-math.inf, 0.0]
+
+
+def test_the_value_rule_at_base_zero_answers_a_negative_exponent_too():
+    from autograd.pointwise.arithmetic import _pow_grad_b
+
+    with pytest.raises(ValueError, match="\\*\\*"):
+        Value(0.0) ** Value(-1.0)  # a Value's forward has no real answer there
+    assert _pow_grad_b(1.0, math.inf, 0.0, -1.0) == -math.inf  # so the float rule is reached only directly
+    assert _pow_grad_b(1.0, 0.0, 0.0, 2.0) == 0.0
+
+
 @BOTH
 def test_the_exponent_derivative_of_a_negative_base_is_nan(grads_of):
     d_base, d_exponent = grads_of(lambda x, y: x**y, -2.0, 2.0)
