@@ -17,6 +17,7 @@ from .profiler import profile
 from .steps import backward_steps
 from .tensor import (
     Tensor,
+    numpy_argument,
     concatenate,
     einsum,
     hstack,
@@ -67,6 +68,7 @@ __all__ = [
     "minimum",
     "neuron",
     "no_grad",
+    "numpy_argument",
     "outer",
     "primitive",
     "profile",

@@ -194,12 +194,12 @@ _ufunc_ops = {}
 
 
 def ufunc_ops(cls):
-    """numpy ufunc -> (op name, method) for the ops that ``cls`` runs by a method and whose numpy reference is a
-    ufunc (``np.exp`` runs ``exp``, ``np.add`` runs ``+`` by ``__add__``): the op's first method on ``cls``."""
+    """numpy ufunc -> (op name, method name) for the ops that ``cls`` runs by a method and whose numpy reference is
+    a ufunc (``np.exp`` runs ``exp``, ``np.add`` runs ``+`` by ``__add__``): the op's first method on ``cls``."""
     ops = _ufunc_ops.get(cls)
     if ops is None:
         ops = _ufunc_ops[cls] = {
-            spec.reference: (spec.name, next(iter(spec.methods[cls].values())))
+            spec.reference: (spec.name, next(iter(spec.methods[cls])))
             for spec in TABLE.values()
             if isinstance(spec.reference, np.ufunc) and spec.methods.get(cls)
         }

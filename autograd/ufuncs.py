@@ -35,11 +35,11 @@ def ufunc_protocol(cls, lift, handlers=None, booleans_on_data=False):
         if method == "__call__" and not kwargs:
             entry = optable.ufunc_ops(cls).get(ufunc)
             if entry is not None:
-                op, function = entry
+                op, method = entry
                 first = inputs[0]
                 if not isinstance(first, cls):
                     first = lift(first, op, self)
-                return function(first, *inputs[1:])
+                return getattr(first, method)(*inputs[1:])  # looked up now: profile and anomaly mode swap methods
             handler = handlers().get(ufunc) if handlers is not None else None
             if handler is not None:
                 return handler(*inputs)

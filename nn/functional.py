@@ -25,8 +25,7 @@ import numbers
 
 import numpy as np
 
-from autograd import Tensor, Value, sum_values
-from autograd.tensor.aliases import numpy_argument
+from autograd import Tensor, Value, numpy_argument, sum_values
 
 from .convolution import avg_pool2d, conv2d, max_pool2d  # noqa: F401  (part of nn.functional)
 from .init import make_rng

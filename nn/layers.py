@@ -12,8 +12,7 @@ import warnings
 
 import numpy as np
 
-from autograd import Primitive, Tensor, Value, is_grad_enabled
-from autograd.tensor.aliases import numpy_argument
+from autograd import Primitive, Tensor, Value, is_grad_enabled, numpy_argument
 
 from . import functional as F
 from .bridge import onnx_layers as lower

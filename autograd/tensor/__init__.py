@@ -13,6 +13,7 @@ ndarrays for the fast first-order pass and on Tensors under ``create_graph=True`
 """
 
 from . import arithmetic, elementwise, linalg, rearrange, reduce, shape  # noqa: F401  (each attaches its ops)
+from .aliases import numpy_argument
 from .core import Tensor, as_array, constant, lift, record, result
 from .elementwise import logaddexp, maximum, minimum, where
 from .linalg import einsum, outer, tensordot
@@ -34,6 +35,7 @@ __all__ = [
     "logaddexp",
     "maximum",
     "minimum",
+    "numpy_argument",
     "outer",
     "record",
     "result",

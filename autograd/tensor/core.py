@@ -163,7 +163,7 @@ class Tensor(Node):
         return self._data.size
 
     def retain_grad(self):
-        """Does nothing: every node keeps its ``grad`` after ``backward()`` (PyTorch keeps leaves' only, unless asked)."""
+        """Does nothing: every node keeps its ``grad`` after ``backward()`` (PyTorch keeps leaves' only)."""
 
     @property
     def T(self):

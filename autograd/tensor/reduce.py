@@ -1,9 +1,9 @@
-"""Tensor reductions — sum mean var max min logsumexp — and softmax, log_softmax:
+"""Tensor reductions — sum mean var std max min logsumexp prod cumsum — and softmax, log_softmax:
 each forward, then its derivative rule.
 
 Reductions take ``axis=None`` (all axes), an int or a tuple of ints, and
-``keepdims=False`` (or PyTorch's names, ``dim`` and ``keepdim``). Their rules reshape ``g`` to the kept-dims shape so it
-broadcasts back over the reduced axes. softmax, log_softmax and logsumexp are
+``keepdims=False`` (or PyTorch's names, ``dim`` and ``keepdim``). Their rules
+reshape ``g`` to the kept-dims shape so it broadcasts back over the reduced axes. softmax, log_softmax and logsumexp are
 primitives of their own, computed after subtracting the maximum, so they stay
 finite for logits of any size.
 """
@@ -218,9 +218,8 @@ def _spread(op):
 
     method.__name__ = op
     method.__doc__ = (
-        f"The {'standard deviation' if root else 'variance'} over ``axis`` divided by n - ``ddof`` (default 0, "
-        f"numpy's; PyTorch's default is 1){'; 0 gradient where std = 0' if root else ''}."
-    )
+        "√(Σ(a - mean a)² / (n - ddof))" if root else "Σ(a - mean a)² / (n - ddof)"
+    ) + " over ``axis``; ``ddof`` 0 by default (numpy's; PyTorch's ``correction`` is 1 by default)."
     return method
 
 

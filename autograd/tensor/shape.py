@@ -295,7 +295,7 @@ def _concatenate_vjp(axis, bounds, needs, g, out, *inputs):
 
 
 def concatenate(tensors, axis=0, *, dim=None):
-    """The tensors joined along an existing ``axis`` (PyTorch's ``cat``); their shapes must agree on every other axis."""
+    """The tensors joined along an existing ``axis`` (PyTorch's ``cat``); their shapes agree on every other axis."""
     axis = numpy_argument("concatenate", "axis", axis, 0, dim=dim)
     tensors = _tensor_list(tensors, "concatenate")
     ndim = tensors[0]._data.ndim

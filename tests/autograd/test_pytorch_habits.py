@@ -92,7 +92,7 @@ def test_cumsum_takes_dim():
     np.testing.assert_allclose(t.grad, reference.grad.numpy(), rtol=1e-12)
 
 
-# --------------------------------------------------------------------------- rearranging and joining: dim= against torch
+# --------------------------------------------------------------------------- rearranging, joining: dim= against torch
 
 
 @pytest.mark.parametrize(
