@@ -195,7 +195,7 @@ class Module:
         object.__setattr__(self, name, array)
 
     def named_buffers(self):
-        """Every buffer, each once, as a list of ``(dotted_name, array_or_tensor)``, module by module in registration order."""
+        """Every buffer, each once, as ``(dotted_name, array_or_tensor)``, module by module in registration order."""
         found, seen = [], set()
         for prefix, module in self.named_modules():
             for name, buffer in _own_buffers(module):
@@ -376,7 +376,7 @@ def _write_state(item, owner, attribute, array):
 
 
 def _copy_into(tensor, array):
-    """Copy ``array`` into ``tensor``'s own array, cast to its dtype; graphs that read the old values refuse backward."""
+    """Copy ``array`` into ``tensor``'s own array, cast to its dtype; graphs reading the old values refuse backward."""
     with no_grad():
         tensor.copy_(array.astype(tensor.data.dtype, copy=False))
 
