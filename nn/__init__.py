@@ -26,8 +26,9 @@ from .losses import (
     MSELoss,
     NLLLoss,
 )
+from .files import load, save
 from .metrics import accuracy
-from .module import Module, Parameter, Sequential, load, save
+from .module import Module, Parameter, Sequential
 from .normalization import BatchNorm1d, LayerNorm
 from .penalties import l1_penalty, l2_penalty
 from .training import History, NonFiniteLossError, evaluate, fit, predict

@@ -27,6 +27,7 @@ import numpy as np
 
 from autograd import Tensor, Value, numpy_argument, sum_values
 
+from .arrays import read_array
 from .convolution import avg_pool2d, conv2d, max_pool2d  # noqa: F401  (part of nn.functional)
 from .init import make_rng
 
@@ -118,12 +119,8 @@ def dropout(x, p=0.5, training=True, rng=None):
 
 
 def _real_array(x, where, what="input"):
-    try:
-        array = np.asarray(x)
-    except ValueError as error:
-        raise ValueError(f"{where}: the {what} cannot be read as an array ({error})") from None
-    if array.dtype.kind not in "biuf":
-        raise TypeError(f"{where}: the {what} must hold real numbers, got dtype {array.dtype}")
+    """``x`` read as an array (``read_array``'s errors), integers and bools as float64."""
+    array = read_array(x, where, f"the {what}")
     if array.dtype.kind in "biu":
         array = array.astype(np.float64)
     return array
@@ -143,6 +140,12 @@ def _reduce(losses, reduction):
     if reduction == "sum":
         return losses.sum()
     return losses
+
+
+def _empty_batch(shape, where):
+    """The ValueError for a prediction with no elements: a loss over no samples has no value (mean 0/0)."""
+    return ValueError(f"{where}: the batch is empty (a prediction of shape {tuple(shape)}); a loss needs at least "
+                      "one sample")
 
 
 def _describe_range(data):
@@ -237,6 +240,8 @@ def _elementwise_loss(prediction, target, reduction, where, elementwise, check=N
     if _is_value_prediction(prediction):
         return _value_loss(prediction, target, elementwise, reduction, where, check)
     prediction = _tensor(prediction, where)
+    if not prediction.size:
+        raise _empty_batch(prediction.shape, where)
     if prediction.dtype.kind != "f":
         prediction = Tensor(prediction.data.astype(np.float64))
     target = _elementwise_target(target, prediction, where)
@@ -309,6 +314,9 @@ def binary_cross_entropy(probability, target, reduction="mean", *, _where="binar
     return _elementwise_loss(probability, target, reduction, _where, _binary_cross_entropy, check)
 
 
+binary_cross_entropy.decision_threshold = 0.5  # probabilities: the decision is at p = 1/2
+
+
 def _binary_cross_entropy_with_logits(logit, target):
     # max(z, 0) - z·y + log(1 + e^-|z|), with max(z, 0) = m·z and |z| = s·z for the constants
     # m = [z >= 0], s = 2m - 1: the same value, and at z = 0 the gradient σ(0) - y = 1/2 - y
@@ -362,15 +370,7 @@ hinge_loss.decision_threshold = 0.0  # margins: the decision is at score = 0
 
 def _class_targets(target, logits, where, allow_probabilities):
     """Integer labels of shape ``logits.shape[:-1]`` (an ndarray), or probability rows (a Tensor or ndarray)."""
-    if isinstance(target, Value):
-        raise TypeError(f"{where}: the target must be a Tensor, an ndarray or a list, got a Value")
-    data = target.data if isinstance(target, Tensor) else target
-    try:
-        data = np.asarray(data)
-    except ValueError as error:
-        raise ValueError(f"{where}: the target cannot be read as an array ({error})") from None
-    if data.dtype.kind not in "biuf":
-        raise TypeError(f"{where}: the target must hold numbers, got dtype {data.dtype}")
+    data = read_array(target, where, "the target")
     shape, classes = logits.shape, logits.shape[-1]
     if data.shape == shape[:-1]:
         if data.dtype.kind == "f":
@@ -452,6 +452,8 @@ def cross_entropy(logits, target, reduction="mean", *, _where="cross_entropy"):
         logits = _class_logits(logits, _where)
         labels = _integer_labels(target, logits)
     if labels is not None:
+        if not labels.size:
+            raise _empty_batch(logits.shape, _where)
         # Tensor.cross_entropy checks the labels' range itself: nn checks them again only to word the error
         try:
             return logits.cross_entropy(labels, reduction)  # one node: d/dz = softmax(z) − onehot (/ N)
@@ -459,9 +461,14 @@ def cross_entropy(logits, target, reduction="mean", *, _where="cross_entropy"):
             _class_targets(target, logits, _where, allow_probabilities=True)
             raise
     target = _class_targets(target, logits, _where, allow_probabilities=True)
+    if not logits.size:
+        raise _empty_batch(logits.shape, _where)
     if isinstance(target, np.ndarray) and target.dtype.kind in "iu":
         return logits.cross_entropy(target, reduction)
     return _reduce(-(logits.log_softmax(axis=-1) * target).sum(axis=-1), reduction)
+
+
+cross_entropy.decision_threshold = 0.0  # classes by argmax; one column would be a logit
 
 
 def _batch_labels(logits, target):
@@ -493,4 +500,9 @@ def nll_loss(log_probabilities, target, reduction="mean", *, _where="nll_loss"):
     _check_reduction(reduction, _where)
     log_probabilities = _class_logits(log_probabilities, _where, "log-probabilities")
     labels = _class_targets(target, log_probabilities, _where, allow_probabilities=False)
+    if not labels.size:
+        raise _empty_batch(log_probabilities.shape, _where)
     return _reduce(-_pick(log_probabilities, labels), reduction)
+
+
+nll_loss.decision_threshold = math.log(0.5)  # classes by argmax; one column would be a log-probability

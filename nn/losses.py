@@ -24,8 +24,9 @@ class _Loss(Module):
 
     @property
     def decision_threshold(self):
-        """Where a one-column prediction decides between the classes: 0.5 for probabilities, 0 for logits."""
-        return getattr(type(self)._function, "decision_threshold", 0.5)
+        """Where a one-column prediction decides between the classes (0.5 for probabilities, 0 for logits),
+        or None for a loss that does not classify (MSELoss, L1Loss)."""
+        return getattr(type(self)._function, "decision_threshold", None)
 
     def extra_repr(self):
         return f"reduction={self.reduction!r}"

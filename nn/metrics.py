@@ -4,6 +4,8 @@ import numpy as np
 
 from autograd import Node, Value
 
+from .arrays import read_array
+
 _min_reduce = np.minimum.reduce
 _max_reduce = np.maximum.reduce
 
@@ -29,15 +31,6 @@ def _unwrap(outputs):
     return outputs
 
 
-def _labels_array(y, where):
-    if isinstance(y, Node):
-        y = y.data
-    array = np.asarray(y)
-    if array.dtype == object or array.dtype.kind not in "biuf":
-        raise TypeError(f"{where}: y must hold numbers, got an array of dtype {array.dtype}")
-    return array
-
-
 def accuracy(scores, y, threshold=0.5):
     """The fraction of samples classified right, as a float in [0, 1].
 
@@ -50,7 +43,7 @@ def accuracy(scores, y, threshold=0.5):
     """
     where = "accuracy"
     scores = scores_array(scores, where)
-    labels = _labels_array(y, where)
+    labels = read_array(y, where, "y")
     if scores.ndim == 0 or scores.size == 0:
         raise ValueError(f"{where}: expected scores for at least one sample, got shape {scores.shape}")
     if scores.ndim >= 2 and scores.shape[-1] > 1:
@@ -84,3 +77,32 @@ def accuracy(scores, y, threshold=0.5):
 
 
 METRICS = {"accuracy": accuracy}
+
+
+def decision_threshold(loss_fn):
+    """Where a one-column input of ``loss_fn`` decides between two classes, or None for a loss that does not classify.
+
+    The built-in classification losses (and their ``nn.functional`` functions, and partials of
+    them) say it with a ``decision_threshold`` attribute: 0.5 for probabilities, 0.0 for logits
+    and margins; a user's own loss may set one too.
+    """
+    while hasattr(loss_fn, "func") and not hasattr(loss_fn, "decision_threshold"):  # functools.partial
+        loss_fn = loss_fn.func
+    return getattr(loss_fn, "decision_threshold", None)
+
+
+def first_regression_target(y):
+    """A value of ``y`` that is no class label (not whole, not a probability row's), or None when y holds labels.
+
+    Class labels are whole numbers (0/1, ±1, 0..k-1, one-hot rows); probability rows (k > 1 columns,
+    non-negative, summing to 1) are CrossEntropyLoss's soft targets. Anything else is a regression target.
+    """
+    array = np.asarray(y.data if isinstance(y, Node) else y)
+    if array.dtype.kind != "f" or array.size == 0:
+        return None
+    fractional = array != np.round(array)
+    if not fractional.any():
+        return None
+    if array.ndim >= 2 and array.shape[-1] > 1 and (array >= 0).all() and np.allclose(array.sum(axis=-1), 1.0):
+        return None
+    return array[fractional].flat[0]

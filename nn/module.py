@@ -14,18 +14,15 @@ optional. Buffers (arrays that are state but not parameters, such as
 BatchNorm's running statistics) are the exception: ``register_buffer`` names them.
 """
 
-import os
-import zipfile
-import zlib
 from collections.abc import Mapping
-from pathlib import Path
 
 import numpy as np
 
-from autograd import Tensor, Value
+from autograd import Tensor, Value, no_grad
 
+from .arrays import read_array
 from .forward_hooks import ForwardHooks
-from .safetensors_file import is_safetensors_path, read_safetensors, write_safetensors
+from .state_checks import name_problems, shape_problem
 
 
 class Parameter(Tensor):
@@ -41,9 +38,6 @@ class Parameter(Tensor):
     def __repr__(self):
         body = np.array2string(self.data, separator=", ", prefix="Parameter(")
         return f"Parameter({body}, dtype={self.data.dtype})"
-
-
-"""Each module's latest ``(args, output)``: one entry per module, kept outside it so the parameter walk never sees it."""
 
 
 def _is_parameter(obj):
@@ -83,7 +77,8 @@ class Module:
             if isinstance(value, Module) or _is_parameter(value):  # as in PyTorch, it stops being a buffer
                 del buffers[name]
             else:
-                value = _as_buffer(value, f"{type(self).__name__}: cannot assign {type(value).__name__} as buffer {name!r}")
+                where = f"{type(self).__name__}: cannot assign {type(value).__name__} as buffer {name!r}"
+                value = _as_buffer(value, where)
         object.__setattr__(self, name, value)
 
     def __delattr__(self, name):
@@ -177,7 +172,7 @@ class Module:
     # --- buffers ------------------------------------------------------------------
 
     def register_buffer(self, name, array, persistent=True):
-        """Keep ``array`` as state that is not a parameter: ``self.<name>``, in ``state_dict()`` unless not ``persistent``.
+        """Keep ``array`` as state that is not a parameter: ``self.<name>``, in ``state_dict()`` if ``persistent``.
 
         A buffer is an ndarray or a Tensor that does not require grad (or None, left out of
         ``state_dict()``); assigning ``self.<name>`` a new array later keeps it a buffer.
@@ -200,7 +195,7 @@ class Module:
         object.__setattr__(self, name, array)
 
     def named_buffers(self):
-        """Every buffer, each once, as a list of ``(dotted_name, array_or_tensor)``: module by module, in registration order."""
+        """Every buffer, each once, as ``(dotted_name, array_or_tensor)``, module by module in registration order."""
         found, seen = [], set()
         for prefix, module in self.named_modules():
             for name, buffer in _own_buffers(module):
@@ -252,11 +247,12 @@ class Module:
         if not isinstance(state, Mapping):
             raise TypeError(f"{where}: expected a mapping of names to arrays, got {type(state).__name__}")
         entries = _state_entries(self)
-        check_state_names([name for name, _, _, _ in entries], state, f"{where}: the names do not match this "
-                          f"{type(self).__name__}")
+        problems = name_problems([name for name, _, _, _ in entries], state)
+        if problems:
+            raise ValueError(f"{where}: the names do not match this {type(self).__name__}: {'; '.join(problems)}")
         arrays, mismatched = [], []
         for name, item, _, _ in entries:
-            array = _as_real_array(state[name], f"{where}: {name!r}")
+            array = read_array(state[name], where, f"entry {name!r}")
             problem = shape_problem(name, np.shape(_array_of(item)), array.shape)
             if problem:
                 mismatched.append(problem)
@@ -266,10 +262,6 @@ class Module:
         for (_, item, owner, attribute), array in zip(entries, arrays):
             _write_state(item, owner, attribute, array)
         return self
-
-    def state_shapes(self):
-        """``{dotted_name: (shape, dtype)}`` of ``state_dict()`` without copying anything (what a file is checked against)."""
-        return {name: (np.shape(_array_of(item)), _dtype_of(item)) for name, item, _, _ in _state_entries(self)}
 
     # --- display --------------------------------------------------------------------
 
@@ -350,6 +342,11 @@ def _state_entries(module):
     return found
 
 
+def state_layout(module):
+    """``{dotted_name: (shape, dtype)}`` of ``module.state_dict()`` without copying an array: what a file must match."""
+    return {name: (np.shape(_array_of(item)), _dtype_of(item)) for name, item, _, _ in _state_entries(module)}
+
+
 def _array_of(item):
     """The array behind a parameter or buffer (a Value's float as a 0-d float64 array)."""
     if isinstance(item, Value):
@@ -369,7 +366,7 @@ def _write_state(item, owner, attribute, array):
     target = _array_of(item)
     if target.flags.writeable:
         if isinstance(item, Tensor):
-            copy_into(item, array)
+            _copy_into(item, array)
         else:
             np.copyto(target, array, casting="unsafe")
     elif isinstance(item, Tensor):
@@ -378,33 +375,10 @@ def _write_state(item, owner, attribute, array):
         object.__setattr__(owner, attribute, array.astype(target.dtype, copy=True))
 
 
-def copy_into(tensor, array):
-    """Copy ``array`` into ``tensor``'s existing array, cast to its dtype, outside any graph."""
-    np.copyto(tensor.data, array, casting="unsafe")
-
-
-def check_state_names(expected, state, message):
-    """ValueError ``message: missing ...; unexpected ...`` unless ``state``'s names are exactly ``expected``."""
-    missing = [name for name in expected if name not in state]
-    known = set(expected)
-    unexpected = [str(name) for name in state if name not in known]
-    problems = []
-    if missing:
-        problems.append(f"missing {_listing(missing)}")
-    if unexpected:
-        problems.append(f"unexpected {_listing(unexpected)}")
-    if problems:
-        raise ValueError(f"{message}: {'; '.join(problems)}")
-
-
-def shape_problem(name, expected, given):
-    """A sentence saying that entry ``name`` has the wrong shape, or "" when it fits."""
-    expected, given = tuple(expected), tuple(given)
-    if given == expected:
-        return ""
-    transposed = len(expected) == 2 and given == expected[::-1] and expected[0] != expected[1]
-    hint = " (the transpose: PyTorch's (out, in) layout?)" if transposed else ""
-    return f"{name!r} expects shape {expected}, got {given}{hint}"
+def _copy_into(tensor, array):
+    """Copy ``array`` into ``tensor``'s own array, cast to its dtype; graphs reading the old values refuse backward."""
+    with no_grad():
+        tensor.copy_(array.astype(tensor.data.dtype, copy=False))
 
 
 def _collect(module, prefix, found, seen_parameters, seen_modules):
@@ -458,24 +432,6 @@ def _depth_first(root):
 
     visit(root, "")
     return found
-
-
-def _listing(names, limit=8):
-    shown = ", ".join(repr(name) for name in names[:limit])
-    more = f" and {len(names) - limit} more" if len(names) > limit else ""
-    return shown + more
-
-
-def _as_real_array(value, where):
-    if isinstance(value, (Tensor, Value)):
-        value = value.data
-    try:
-        array = np.asarray(value)
-    except (ValueError, TypeError) as error:
-        raise ValueError(f"{where}: cannot be read as an array ({error})") from None
-    if array.dtype.kind not in "biuf":
-        raise ValueError(f"{where}: expected real numbers, got an array of dtype {array.dtype}")
-    return array
 
 
 _module_call = Module.__call__
@@ -541,102 +497,3 @@ class Sequential(Module):
             raise ValueError(
                 f"Sequential index {index} is out of range for {len(self._sequence)} modules"
             ) from None
-
-
-# --- files ---------------------------------------------------------------------------
-
-
-def _as_path(path, where):
-    if isinstance(path, (str, os.PathLike)):
-        return Path(path)
-    raise TypeError(f"{where}: path must be a str or a pathlib.Path, got {type(path).__name__}")
-
-
-def save(module, path):
-    """Write ``module.state_dict()`` to ``path``, exactly at that path; returns the path as a pathlib.Path.
-
-    The format follows the suffix: ``.safetensors`` writes the safetensors format
-    (needs the ``safetensors`` package); any other name an ``.npz`` archive (no pickle).
-    The file is written next to its destination and then moved into place, so an
-    interrupted save never leaves a half-written model file.
-    """
-    if not isinstance(module, Module):
-        raise TypeError(f"nn.save: expected a Module, got {type(module).__name__}")
-    path = _as_path(path, "nn.save")
-    state = module.state_dict()
-    partial = path.with_name(path.name + ".partial")
-    try:
-        if is_safetensors_path(path):
-            write_safetensors(state, partial, "nn.save")
-        else:
-            _write_npz(state, partial)
-        os.replace(partial, path)
-    finally:
-        if partial.exists():
-            partial.unlink()
-    return path
-
-
-def _write_npz(state, path):
-    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_STORED, allowZip64=True) as archive:
-        for name, array in state.items():
-            with archive.open(name + ".npy", "w", force_zip64=True) as member:
-                np.lib.format.write_array(member, array, allow_pickle=False)
-
-
-def load(module, path):
-    """Load the arrays saved by ``nn.save`` into ``module``; returns the module.
-
-    A ``.safetensors`` file is read with the ``safetensors`` package, any other as
-    ``.npz`` with ``allow_pickle=False``: a file holding Python objects is refused,
-    never executed. Names and shapes must match the module's parameters exactly;
-    a refused load (ValueError naming what differs) leaves the module unchanged.
-    """
-    if not isinstance(module, Module):
-        raise TypeError(f"nn.load: expected a Module, got {type(module).__name__}")
-    path = _as_path(path, "nn.load")
-    if not path.is_file():
-        raise FileNotFoundError(f"nn.load: no model file at {str(path)!r}")
-    hint = ""
-    if is_safetensors_path(path):
-        state, ours = read_safetensors(path, "nn.load")
-        if not ours:
-            hint = (
-                "; this file was not written by nn.save: if it holds a PyTorch model's weights (names like "
-                "'0.weight', Linear weights shaped (out_features, in_features)), load it into that PyTorch "
-                "model and convert the model with nn.from_torch(module)"
-            )
-    else:
-        state = _read_npz(path)
-    try:
-        module.load_state_dict(state)
-    except ValueError as error:
-        raise ValueError(f"nn.load: {str(path)!r} does not fit this model: {error}{hint}") from None
-    return module
-
-
-def _read_npz(path):
-    """The arrays of the ``.npz`` archive at ``path``, refusing pickles and anything unreadable."""
-    try:
-        archive = np.load(path, allow_pickle=False)
-    except (ValueError, OSError, EOFError, zipfile.BadZipFile) as error:
-        raise ValueError(f"nn.load: {str(path)!r} is not a model file written by nn.save (.npz): {error}") from None
-    if not isinstance(archive, np.lib.npyio.NpzFile):
-        raise ValueError(
-            f"nn.load: {str(path)!r} holds a single array, not a model file written by nn.save (.npz archive)"
-        )
-    state = {}
-    with archive:
-        for name in archive.files:
-            try:
-                state[name] = archive[name]
-            except ValueError as error:
-                if "pickle" in str(error):
-                    raise ValueError(
-                        f"nn.load: {str(path)!r}: entry {name!r} holds pickled Python objects; refused "
-                        "(model files hold numeric arrays only, read with allow_pickle=False)"
-                    ) from None
-                raise ValueError(f"nn.load: {str(path)!r}: entry {name!r} cannot be read: {error}") from None
-            except (OSError, EOFError, zipfile.BadZipFile, zlib.error) as error:
-                raise ValueError(f"nn.load: {str(path)!r}: entry {name!r} is corrupt: {error}") from None
-    return state

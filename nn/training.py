@@ -18,6 +18,7 @@ losses accept that for one output per sample).
 import contextlib
 import functools
 import math
+import numbers
 
 import numpy as np
 from tqdm import tqdm
@@ -26,7 +27,7 @@ from autograd import Node, Tensor, Value, detect_anomaly as anomaly_mode, enable
 
 from .data.checks import as_array, count, flag, same_length
 from .data.loader import DataLoader
-from .metrics import METRICS, accuracy, scores_array
+from .metrics import METRICS, accuracy, decision_threshold, first_regression_target, scores_array
 from .monitor import Monitor
 from .optim import Optimizer
 from .optim.schedulers import LRScheduler
@@ -98,9 +99,22 @@ def _metric_name(metric, where):
     return name
 
 
-def _resolve_metrics(metrics, loss_fn, where):
-    """``[(name, function(scores, y) -> float)]`` from names and callables."""
-    if isinstance(metrics, str) or callable(metrics):
+def _resolve_metrics(metrics, loss_fn, threshold, targets, where):
+    """``[(name, function(scores, y) -> float)]`` from names and callables, checked before any training.
+
+    ``metrics=None`` is accuracy where fit knows where the model decides (a classification loss,
+    or ``threshold``) and the targets are class labels, else nothing; asking for "accuracy" where
+    it cannot be computed is a ValueError naming ``metrics=()``.
+    """
+    if threshold is None:
+        threshold = decision_threshold(loss_fn)
+    elif isinstance(threshold, bool) or not isinstance(threshold, numbers.Real):
+        raise TypeError(f"{where}: threshold must be a real number (0.5 for probabilities, 0.0 for logits), "
+                        f"got {type(threshold).__name__}")
+    regression = next((value for value in map(first_regression_target, targets) if value is not None), None)
+    if metrics is None:
+        metrics = ("accuracy",) if threshold is not None and regression is None else ()
+    elif isinstance(metrics, str) or callable(metrics):
         metrics = (metrics,)
     try:
         metrics = list(metrics)
@@ -114,9 +128,10 @@ def _resolve_metrics(metrics, loss_fn, where):
                 raise ValueError(f"{where}: unknown metric {metric!r}; known: {', '.join(map(repr, METRICS))}, "
                                  "or pass a function metric(scores, y) -> float")
             function = METRICS[metric]
-            threshold = getattr(loss_fn, "decision_threshold", 0.5)  # the loss says what its input is
-            if function is accuracy and threshold != 0.5:
-                function = functools.partial(accuracy, threshold=threshold)
+            if function is accuracy:
+                _check_accuracy_is_defined(loss_fn, threshold, regression, where)
+                if threshold != 0.5:
+                    function = functools.partial(accuracy, threshold=threshold)
             resolved.append((metric, function))
         elif callable(metric):
             resolved.append((_metric_name(metric, where), metric))
@@ -129,6 +144,22 @@ def _resolve_metrics(metrics, loss_fn, where):
     if len(set(names)) != len(names):
         raise ValueError(f"{where}: metric names must be distinct, got {names}")
     return resolved
+
+
+def _check_accuracy_is_defined(loss_fn, threshold, regression, where):
+    """A ValueError unless accuracy has class labels to compare and a known place where the model decides."""
+    if regression is not None:
+        raise ValueError(f"{where}: metrics asks for 'accuracy', but the targets are regression values "
+                         f"(e.g. {regression!r}), not class labels; pass metrics=() (or a metric of your own)")
+    if threshold is None:
+        name = getattr(loss_fn, "__name__", type(loss_fn).__name__)
+        raise ValueError(
+            f"{where}: metrics asks for 'accuracy', but fit cannot tell where the model decides: the loss "
+            f"{name} is not one of nn's classification losses, so its outputs may be probabilities, logits or "
+            "regression values. Pass threshold= (0.5 for probabilities, 0.0 for logits or margins), use a "
+            "classification loss (nn.CrossEntropyLoss, nn.BCEWithLogitsLoss, nn.BCELoss, nn.NLLLoss, "
+            "nn.HingeLoss), or pass metrics=() for none"
+        )
 
 
 def _data(X, y, where, what=("X", "y")):
@@ -201,17 +232,18 @@ def _batches(n, batch_size):
         yield slice(start, start + step)
 
 
-def evaluate(model, loss_fn, X, y, metrics=("accuracy",), *, batch_size=None):
+def evaluate(model, loss_fn, X, y, metrics=None, *, batch_size=None, threshold=None):
     """``{"loss": ..., "<metric>": ...}`` of the model on (X, y), in eval mode and without recording a graph.
 
     With ``batch_size`` the data goes through in batches and the results are
     averaged weighted by batch size (for a mean-reduced loss, the data set's mean).
+    ``metrics`` and ``threshold`` are as in ``fit``.
     """
     where = "evaluate"
     X, y = _data(X, y, where)
     if batch_size is not None:
         batch_size = count(batch_size, f"{where}: batch_size")
-    resolved = _resolve_metrics(metrics, loss_fn, where)
+    resolved = _resolve_metrics(metrics, loss_fn, threshold, [y], where)
     scalar = _is_scalar_model(_parameters_of(model), where)
     return _evaluate(model, loss_fn, X, y, resolved, batch_size, scalar, where)
 
@@ -253,7 +285,7 @@ def predict(model, X, *, batch_size=None):
 # --- fit -----------------------------------------------------------------------------------
 
 
-def fit(model, loss_fn, optimizer, X, y, *, epochs, batch_size, val=None, metrics=("accuracy",),
+def fit(model, loss_fn, optimizer, X, y, *, epochs, batch_size, val=None, metrics=None, threshold=None,
         progress=True, rng=None, scheduler=None, shuffle=True, detect_anomaly=False, monitor=False):
     """Train ``model`` on (X, y) by minibatch descent; return the per-epoch ``History``.
 
@@ -266,9 +298,15 @@ def fit(model, loss_fn, optimizer, X, y, *, epochs, batch_size, val=None, metric
       ``val=(X_val, y_val)`` the model is evaluated on it after each epoch, as
       "val_loss" and "val_<metric>".
     - ``metrics``: names ("accuracy") or functions ``metric(scores, y) -> float``
-      named by their ``__name__``. For one output per sample, "accuracy"
-      thresholds the output at the loss's ``decision_threshold``: 0.5 for
-      probabilities, 0 for logits and margins (BCEWithLogitsLoss, HingeLoss).
+      named by their ``__name__``. Accuracy needs to know where the model
+      decides: for one output per sample it thresholds the output at
+      ``threshold``, by default the classification loss's
+      ``decision_threshold`` (0.5 for probabilities with BCELoss, 0 for logits
+      and margins with BCEWithLogitsLoss, HingeLoss). The default
+      (``metrics=None``) is ("accuracy",) with a classification loss (or a
+      ``threshold``) and class-label targets, else none; asking for
+      "accuracy" with another loss and no threshold, or with regression
+      targets, is a ValueError before the first step.
     - ``scheduler``: stepped once after each epoch; the rate each epoch used is
       recorded as "lr".
     - ``progress=True`` shows a tqdm progress bar over the batches (on stderr);
@@ -306,7 +344,7 @@ def fit(model, loss_fn, optimizer, X, y, *, epochs, batch_size, val=None, metric
     flag(progress, f"{where}: progress")
     flag(detect_anomaly, f"{where}: detect_anomaly")
     flag(monitor, f"{where}: monitor")
-    resolved = _resolve_metrics(metrics, loss_fn, where)
+    resolved = _resolve_metrics(metrics, loss_fn, threshold, [y] + ([val[1]] if val is not None else []), where)
     scalar = _is_scalar_model(optimizer.params, where)
     loader = DataLoader(X, y, batch_size=batch_size, shuffle=shuffle, rng=rng)
 

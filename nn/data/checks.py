@@ -5,24 +5,15 @@ import numbers
 
 import numpy as np
 
-from autograd import Node
+from ..arrays import read_array
 
 
 def as_array(x, where, what="X"):
-    """``x`` (an ndarray, a list or a Tensor) as an ndarray with at least one axis of samples.
+    """``x`` (an ndarray, a list or a Tensor) read by ``read_array``, with at least one axis of samples.
 
     An ndarray keeps its dtype; a Tensor gives its data (no graph).
     """
-    if isinstance(x, Node):
-        if isinstance(x.data, float):
-            raise TypeError(f"{where}: {what} must be an array, a list or a Tensor, got a Value")
-        x = x.data
-    try:
-        array = np.asarray(x)
-    except (TypeError, ValueError) as error:
-        raise ValueError(f"{where}: {what} cannot be read as an array ({error})") from None
-    if array.dtype == object or array.dtype.kind not in "biuf":
-        raise TypeError(f"{where}: {what} must hold numbers, got an array of dtype {array.dtype}")
+    array = read_array(x, where, what)
     if array.ndim == 0:
         raise ValueError(f"{where}: {what} must have an axis of samples, got a scalar")
     return array
@@ -65,9 +56,7 @@ def flag(value, where):
 
 def integer_labels(labels, where, what="labels"):
     """``labels`` as an int64 array: integer, bool or whole-valued float input; anything else is refused."""
-    array = as_array(labels, where, what) if not np.isscalar(labels) else np.asarray(labels)
-    if array.dtype == object or array.dtype.kind not in "biuf":
-        raise TypeError(f"{where}: {what} must be integers, got an array of dtype {array.dtype}")
+    array = as_array(labels, where, what) if not np.isscalar(labels) else read_array(labels, where, what)
     if array.dtype.kind == "f":
         bad = ~np.isfinite(array) | (array != np.round(array))
         if bad.any():

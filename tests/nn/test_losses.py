@@ -1,5 +1,7 @@
 """Losses and penalties: values against numpy references, gradients against central differences."""
 
+import re
+
 import numpy as np
 import pytest
 
@@ -426,3 +428,31 @@ def test_cross_entropy_with_class_labels_is_one_node_reduction_included(reductio
     logits = Tensor(np.random.default_rng(3).normal(size=(5, 3)), requires_grad=True)
     loss = nn.CrossEntropyLoss(reduction=reduction)(logits, Tensor(np.array([0, 2, 1, 1, 0])))
     assert loss.op == "cross_entropy" and loss.parents == (logits,)
+
+
+# --- an empty batch ------------------------------------------------------------------------
+
+
+EMPTY_CASES = [
+    (nn.MSELoss, np.zeros((0, 1)), np.zeros((0, 1))),
+    (nn.L1Loss, np.zeros((0, 1)), np.zeros((0, 1))),
+    (nn.BCELoss, np.zeros((0, 1)), np.zeros((0, 1))),
+    (nn.BCEWithLogitsLoss, np.zeros((0, 1)), np.zeros((0, 1))),
+    (nn.HingeLoss, np.zeros((0,)), np.zeros((0,))),
+    (nn.CrossEntropyLoss, np.zeros((0, 3)), np.zeros((0,), dtype=np.int64)),
+    (nn.CrossEntropyLoss, np.zeros((0, 3)), np.zeros((0, 3))),
+    (nn.NLLLoss, np.zeros((0, 3)), np.zeros((0,), dtype=np.int64)),
+]
+
+
+@pytest.mark.filterwarnings("error")
+@pytest.mark.parametrize("reduction", ["mean", "sum", "none"])
+@pytest.mark.parametrize("loss, prediction, target", EMPTY_CASES,
+                         ids=[f"{case[0].__name__}-{case[2].ndim}d" for case in EMPTY_CASES])
+def test_every_loss_refuses_an_empty_batch(loss, prediction, target, reduction):
+    shape = re.escape(str(prediction.shape))
+    with pytest.raises(ValueError, match=rf"^{loss.__name__}: the batch is empty \(a prediction of shape {shape}\)"):
+        loss(reduction=reduction)(Tensor(prediction), Tensor(target))
+    function = loss._function
+    with pytest.raises(ValueError, match=rf"^{function.__name__}: the batch is empty"):
+        function(prediction, target, reduction)

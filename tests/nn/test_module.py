@@ -287,10 +287,10 @@ def test_a_wrong_shape_is_refused_naming_it_and_nothing_is_assigned():
     assert_weights_equal(model, before)  # first.* were fine, and still not assigned
 
 
-def test_complex_or_text_arrays_are_refused():
-    with pytest.raises(ValueError, match="real numbers.*complex128"):
+def test_complex_or_text_arrays_are_a_type_error():
+    with pytest.raises(TypeError, match="entry 'scale' must hold real numbers.*complex128"):
         Affine(2).load_state_dict({"scale": np.ones(2, dtype=complex), "shift": np.zeros(2)})
-    with pytest.raises(ValueError, match="real numbers"):
+    with pytest.raises(TypeError, match="real numbers"):
         Affine(2).load_state_dict({"scale": np.array(["a", "b"]), "shift": np.zeros(2)})
 
 
@@ -384,7 +384,7 @@ def test_a_pickled_file_is_refused_without_executing_anything(tmp_path):
     path.write_bytes(pickle.dumps({"scale": _Marker(str(marker)), "shift": np.zeros(2)}))
     model = Affine(2)
     before = weights_of(model)
-    with pytest.raises(ValueError, match="not a model file"):
+    with pytest.raises(ValueError, match="is a pickle .*never unpickles.*nn.from_torch"):
         nn.load(model, path)
     assert not marker.exists()
     assert_weights_equal(model, before)
@@ -410,14 +410,14 @@ def test_a_corrupt_file_is_refused_and_changes_nothing(tmp_path):
 def test_garbage_bytes_are_refused(tmp_path):
     path = tmp_path / "garbage.npz"
     path.write_bytes(b"this is not a model" * 10)
-    with pytest.raises(ValueError, match="not a model file"):
+    with pytest.raises(ValueError, match=r"garbage.npz' is not an .npz archive written by nn.save"):
         nn.load(Affine(2), path)
 
 
 def test_a_single_npy_array_is_refused(tmp_path):
     path = tmp_path / "array.npy"
     np.save(path, np.zeros(2))
-    with pytest.raises(ValueError, match="single array"):
+    with pytest.raises(ValueError, match="single .npy array"):
         nn.load(Affine(2), path)
 
 

@@ -367,3 +367,131 @@ def test_predict_on_images_in_batches_equals_one_pass():
     X, _ = _image_problem()
     model = _cnn()
     np.testing.assert_allclose(nn.predict(model, X, batch_size=5), nn.predict(model, X), rtol=1e-12)
+
+
+# --- which metrics fit reports ---------------------------------------------------------------
+
+
+def hand_written_bce_with_logits(z, y):
+    return (z.relu() - z * y + ((-z.abs()).exp() + 1.0).log()).mean()
+
+
+def logit_problem():
+    """Logits with most samples just below zero but labelled 1: thresholding at 0.5 would misjudge them."""
+    X = np.linspace(-1.0, 1.0, 40).reshape(-1, 1)
+    y = (X > -0.95).astype(float)
+    model = nn.Linear(1, 1, init="zeros")
+    model.weight.data[...] = 1.0
+    model.bias.data[...] = 0.9  # logit = x + 0.9: right for 39 of 40 at 0, wrong for many at 0.5
+    return model, X, y
+
+
+def test_a_plain_function_loss_reports_no_accuracy_by_default():
+    model, X, y = logit_problem()
+    history = quiet_fit(model, hand_written_bce_with_logits, SGD(model.parameters(), lr=0.0), X, y,
+                        epochs=1, batch_size=40, val=(X, y))
+    assert list(history.keys()) == ["loss", "val_loss"]
+    assert list(nn.evaluate(model, hand_written_bce_with_logits, X, y)) == ["loss"]
+
+
+def test_a_plain_function_loss_with_a_threshold_reports_the_true_accuracy():
+    model, X, y = logit_problem()
+    truth = nn.accuracy(nn.predict(model, X), y, threshold=0.0)
+    assert truth == 39 / 40 and nn.accuracy(nn.predict(model, X), y) < truth  # 0.5 would be wrong here
+    history = quiet_fit(model, hand_written_bce_with_logits, SGD(model.parameters(), lr=0.0), X, y,
+                        epochs=1, batch_size=40, val=(X, y), threshold=0.0)
+    assert history["accuracy"] == history["val_accuracy"] == [truth]
+    assert nn.evaluate(model, hand_written_bce_with_logits, X, y, threshold=0.0)["accuracy"] == truth
+
+
+def test_a_loss_function_may_say_where_it_decides():
+    model, X, y = logit_problem()
+
+    def my_loss(z, y):
+        return hand_written_bce_with_logits(z, y)
+
+    my_loss.decision_threshold = 0.0
+    history = quiet_fit(model, my_loss, SGD(model.parameters(), lr=0.0), X, y, epochs=1, batch_size=40)
+    assert history["accuracy"] == [39 / 40]
+
+
+@pytest.mark.parametrize("loss_fn", [
+    nn.CrossEntropyLoss(), nn.NLLLoss(), nn.functional.cross_entropy, nn.functional.nll_loss,
+])
+def test_every_built_in_class_loss_reports_accuracy_by_default(loss_fn):
+    X, y = make_moons(40, rng=0)
+    model = nn.MLP([2, 4, 2], rng=0)
+    if "nll" in repr(loss_fn).lower() or getattr(loss_fn, "__name__", "") == "nll_loss":
+        model = nn.Sequential(model, nn.LogSoftmax())
+    history = quiet_fit(model, loss_fn, SGD(model.parameters(), lr=0.0), X, y, epochs=1, batch_size=40)
+    assert history["accuracy"] == [nn.accuracy(nn.predict(model, X), y)]
+
+
+PROBABILITIES = dict(bias=0.0, y=[0.0, 0.0, 1.0, 1.0])  # outputs 0.1, 0.3, 0.6, 0.8: all right at 0.5, half at 0
+LOGITS = dict(bias=-0.2, y=[0.0, 1.0, 1.0, 1.0])  # outputs -0.1, 0.1, 0.4, 0.6: all right at 0, half at 0.5
+MARGINS = dict(bias=-0.2, y=[-1.0, 1.0, 1.0, 1.0])
+
+
+@pytest.mark.parametrize("loss_fn, case", [
+    (nn.BCELoss(), PROBABILITIES), (nn.functional.binary_cross_entropy, PROBABILITIES),
+    (nn.BCEWithLogitsLoss(), LOGITS), (nn.functional.binary_cross_entropy_with_logits, LOGITS),
+    (nn.HingeLoss(), MARGINS), (nn.functional.hinge_loss, MARGINS),
+])
+def test_every_built_in_binary_loss_reports_accuracy_at_its_threshold(loss_fn, case):
+    X = np.array([[0.1], [0.3], [0.6], [0.8]])
+    model = nn.Linear(1, 1, init="zeros")
+    model.weight.data[...] = 1.0
+    model.bias.data[...] = case["bias"]
+    y = np.array(case["y"]).reshape(-1, 1)
+    history = quiet_fit(model, loss_fn, SGD(model.parameters(), lr=0.0), X, y, epochs=1, batch_size=4)
+    assert history["accuracy"] == [1.0]
+
+
+@pytest.mark.parametrize("loss_fn", [hand_written_bce_with_logits, nn.MSELoss(), nn.functional.mse_loss])
+def test_asking_for_accuracy_without_a_decision_point_fails_before_the_first_step(loss_fn):
+    model, X, y = logit_problem()
+    before = {name: p.data.copy() for name, p in model.named_parameters()}
+    with pytest.raises(ValueError, match=r"cannot tell where the model decides.*threshold=.*metrics=\(\)"):
+        quiet_fit(model, loss_fn, SGD(model.parameters(), lr=1.0), X, y, epochs=1, batch_size=8,
+                  metrics=("accuracy",))
+    for name, p in model.named_parameters():
+        np.testing.assert_array_equal(p.data, before[name])
+    with pytest.raises(ValueError, match=r"metrics=\(\)"):
+        nn.evaluate(model, loss_fn, X, y, metrics=("accuracy",))
+
+
+def test_regression_targets_report_no_accuracy_by_default():
+    X, y = make_regression(40, 2, noise=1.0, rng=0)
+    model = nn.Linear(2, 1, rng=0)
+    history = quiet_fit(model, nn.MSELoss(), SGD(model.parameters(), lr=0.01), X, y.reshape(-1, 1),
+                        epochs=2, batch_size=8, threshold=0.5)
+    assert list(history.keys()) == ["loss"]
+
+
+@pytest.mark.parametrize("where", ["train", "val"])
+def test_asking_for_accuracy_on_regression_targets_fails_before_the_first_step(where):
+    X, y = make_regression(40, 2, noise=1.0, rng=0)
+    labels = (y > 0).astype(float).reshape(-1, 1)
+    targets = y.reshape(-1, 1)
+    model = nn.Sequential(nn.Linear(2, 1, rng=0), nn.Sigmoid())
+    before = {name: p.data.copy() for name, p in model.named_parameters()}
+    train, val = (targets, (X, labels)) if where == "train" else (labels, (X, targets))
+    with pytest.raises(ValueError, match=r"targets are regression values \(e\.g\. .*\).*metrics=\(\)"):
+        quiet_fit(model, nn.BCELoss(), SGD(model.parameters(), lr=1.0), X, train, epochs=1, batch_size=8,
+                  val=val, metrics=("accuracy",))
+    for name, p in model.named_parameters():
+        np.testing.assert_array_equal(p.data, before[name])
+
+
+def test_probability_rows_are_targets_whose_accuracy_is_defined():
+    X, y = make_moons(40, rng=0)
+    soft = nn.data.one_hot(y, 2) * 0.8 + 0.1
+    model = nn.MLP([2, 4, 2], rng=0)
+    history = quiet_fit(model, nn.CrossEntropyLoss(), SGD(model.parameters(), lr=0.0), X, soft,
+                        epochs=1, batch_size=40)
+    assert history["accuracy"] == [nn.accuracy(nn.predict(model, X), y)]
+
+
+def test_a_threshold_that_is_not_a_number_is_a_type_error():
+    with pytest.raises(TypeError, match="threshold must be a real number"):
+        quiet_fit(*small_problem(), epochs=1, batch_size=8, threshold="logits")
