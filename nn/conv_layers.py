@@ -18,6 +18,27 @@ from .layers import _as_tensor_input
 from .module import Module, Parameter
 
 
+def _conv_from_torch(cls, layer, dtype):
+    """Our Conv2d with a torch Conv2d's settings: zero padding, no dilation or groups."""
+    kernel = tuple(layer.kernel_size)
+    if layer.padding_mode != "zeros":
+        raise Unsupported(f"padding_mode={layer.padding_mode!r}", "zero padding only")
+    if tuple(layer.dilation) != (1, 1):
+        raise Unsupported(f"dilation={tuple(layer.dilation)}", "no dilation (dilation=1)")
+    if layer.groups != 1:
+        raise Unsupported(f"groups={layer.groups}", "no groups (groups=1)")
+    padding = layer.padding
+    if padding == "valid":
+        padding = (0, 0)
+    elif padding == "same":  # torch allows it with stride 1 only; odd kernels pad the same on both sides
+        if any(size % 2 == 0 for size in kernel):
+            raise Unsupported(f"padding='same' and the even kernel_size {kernel}",
+                              "the same padding on both sides (torch pads an even kernel unevenly)")
+        padding = (kernel[0] // 2, kernel[1] // 2)
+    return cls(layer.in_channels, layer.out_channels, kernel, stride=tuple(layer.stride), padding=tuple(padding),
+                  bias=layer.bias is not None, init="zeros", dtype=dtype)
+
+
 class Conv2d(Module):
     """2-D convolution of (N, in_channels, H, W) inputs into (N, out_channels, OH, OW).
 
@@ -55,7 +76,7 @@ class Conv2d(Module):
         to_torch=lambda layer: dict(in_channels=layer.in_channels, out_channels=layer.out_channels,
                                     kernel_size=layer.kernel_size, stride=layer.stride, padding=layer.padding,
                                     bias=layer.bias is not None),
-        from_torch=lambda layer, dtype: _conv_from_torch(layer, dtype),
+        from_torch=_conv_from_torch,
         onnx=lower.conv,
         reads="images",
     )
@@ -70,29 +91,8 @@ class Conv2d(Module):
                 f"padding={self.padding}, bias={self.bias is not None}")
 
 
-def _conv_from_torch(layer, dtype):
-    """Our Conv2d with a torch Conv2d's settings: zero padding, no dilation or groups."""
-    kernel = tuple(layer.kernel_size)
-    if layer.padding_mode != "zeros":
-        raise Unsupported(f"padding_mode={layer.padding_mode!r}", "zero padding only")
-    if tuple(layer.dilation) != (1, 1):
-        raise Unsupported(f"dilation={tuple(layer.dilation)}", "no dilation (dilation=1)")
-    if layer.groups != 1:
-        raise Unsupported(f"groups={layer.groups}", "no groups (groups=1)")
-    padding = layer.padding
-    if padding == "valid":
-        padding = (0, 0)
-    elif padding == "same":  # torch allows it with stride 1 only; odd kernels pad the same on both sides
-        if any(size % 2 == 0 for size in kernel):
-            raise Unsupported(f"padding='same' and the even kernel_size {kernel}",
-                              "the same padding on both sides (torch pads an even kernel unevenly)")
-        padding = (kernel[0] // 2, kernel[1] // 2)
-    return Conv2d(layer.in_channels, layer.out_channels, kernel, stride=tuple(layer.stride), padding=tuple(padding),
-                  bias=layer.bias is not None, init="zeros", dtype=dtype)
-
-
-def _pool_from_torch(layer, dtype):
-    """Our pooling layer of the torch one's class, whose settings other than the window must be ours."""
+def _pool_from_torch(cls, layer, dtype):
+    """Our pooling layer ``cls`` for the torch one, whose settings other than the window must be ours."""
     checks = [("padding", 0, "no padding (padding=0)"), ("ceil_mode", False, "floor mode only (ceil_mode=False)"),
               ("dilation", 1, "no dilation (dilation=1)"), ("return_indices", False, "no return_indices"),
               ("divisor_override", None, "no divisor_override (the window's size divides)")]
@@ -101,7 +101,7 @@ def _pool_from_torch(layer, dtype):
         if value not in (default, (default, default)):
             raise Unsupported(f"{name}={value!r}", accepted)
     stride = layer.stride if layer.stride not in (None, (), []) else layer.kernel_size  # torch.nn.functional's default
-    return {"MaxPool2d": MaxPool2d, "AvgPool2d": AvgPool2d}[type(layer).__name__](layer.kernel_size, stride)
+    return cls(layer.kernel_size, stride)
 
 
 class _Pool2d(Module):
@@ -161,7 +161,7 @@ class Flatten(Module):
     declaration = Declaration(
         torch="Flatten",
         to_torch=lambda layer: dict(start_dim=layer.start_dim, end_dim=layer.end_dim),
-        from_torch=lambda layer, dtype: Flatten(layer.start_dim, layer.end_dim),
+        from_torch=lambda cls, layer, dtype: cls(layer.start_dim, layer.end_dim),
         onnx=lower.flatten,
     )
 

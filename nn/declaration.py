@@ -21,8 +21,9 @@ class Declaration:
     - ``torch``: the name in ``torch.nn`` of the counterpart ("Linear"); None when there is none.
     - ``to_torch(module) -> dict``: the counterpart's constructor arguments (the bridge adds ``dtype=``
       for a layer with state, and copies the state).
-    - ``from_torch(torch_layer, dtype) -> module``: our layer with the torch layer's settings (its
-      state is copied after); raises ``Unsupported`` for a setting we do not have.
+    - ``from_torch(cls, torch_layer, dtype) -> module``: our layer (of class ``cls``, the declaring
+      class) with the torch layer's settings (its state is copied after); raises ``Unsupported``
+      for a setting we do not have.
     - ``transposed``: the ``state_dict()`` names PyTorch holds transposed (Linear's weight).
     - ``torch_only``: state PyTorch has and we do not keep (BatchNorm's ``num_batches_tracked``).
     - ``onnx(graph, module, current, position) -> output``: the ONNX nodes of one call.

@@ -13,6 +13,17 @@ from .init import make_rng
 from .module import Module, Parameter
 
 
+def _from_torch(cls, layer, dtype):
+    """Our Embedding of a torch one that looks rows up and does nothing else."""
+    settings = [("padding_idx", None, "no padding_idx"), ("max_norm", None, "no max_norm"),
+                ("scale_grad_by_freq", False, "no scale_grad_by_freq"), ("sparse", False, "dense gradients only")]
+    for name, default, accepted in settings:
+        value = getattr(layer, name, default)
+        if value != default:
+            raise Unsupported(f"{name}={value!r}", accepted)
+    return cls(layer.num_embeddings, layer.embedding_dim, rng=0, dtype=dtype)
+
+
 class Embedding(Module):
     """Row ``i`` of ``weight`` (num_embeddings, embedding_dim) for each index ``i``, drawn N(0, 1) as in PyTorch.
 
@@ -32,7 +43,7 @@ class Embedding(Module):
     declaration = Declaration(
         torch="Embedding",
         to_torch=lambda layer: dict(num_embeddings=layer.num_embeddings, embedding_dim=layer.embedding_dim),
-        from_torch=lambda layer, dtype: _from_torch(layer, dtype),
+        from_torch=_from_torch,
         onnx=lower.embedding,
         reads="indices",
     )
@@ -64,14 +75,3 @@ class Embedding(Module):
 
     def extra_repr(self):
         return f"{self.num_embeddings}, {self.embedding_dim}"
-
-
-def _from_torch(layer, dtype):
-    """Our Embedding of a torch one that looks rows up and does nothing else."""
-    settings = [("padding_idx", None, "no padding_idx"), ("max_norm", None, "no max_norm"),
-                ("scale_grad_by_freq", False, "no scale_grad_by_freq"), ("sparse", False, "dense gradients only")]
-    for name, default, accepted in settings:
-        value = getattr(layer, name, default)
-        if value != default:
-            raise Unsupported(f"{name}={value!r}", accepted)
-    return Embedding(layer.num_embeddings, layer.embedding_dim, rng=0, dtype=dtype)

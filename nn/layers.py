@@ -68,7 +68,7 @@ class Linear(Module):
         torch="Linear",
         to_torch=lambda layer: dict(in_features=layer.in_features, out_features=layer.out_features,
                                     bias=layer.bias is not None),
-        from_torch=lambda layer, dtype: Linear(layer.in_features, layer.out_features, bias=layer.bias is not None,
+        from_torch=lambda cls, layer, dtype: cls(layer.in_features, layer.out_features, bias=layer.bias is not None,
                                                init="zeros", dtype=dtype),
         transposed=("weight",),  # PyTorch's is (out, in): x @ W.T + b
         onnx=lower.linear,
@@ -98,12 +98,8 @@ class Linear(Module):
 
 def _plain(torch_name, onnx_op, activation=None, activation_name=None):
     """The declaration of a layer without settings: ``torch.nn.<torch_name>()``, one ONNX operator."""
-    return Declaration(torch=torch_name, to_torch=lambda layer: {}, from_torch=lambda layer, dtype: _made(torch_name)(),
+    return Declaration(torch=torch_name, to_torch=lambda layer: {}, from_torch=lambda cls, layer, dtype: cls(),
                        onnx=lower.elementwise(onnx_op), activation=activation, activation_name=activation_name)
-
-
-def _made(name):
-    return globals()[name]
 
 
 class ReLU(Module):
@@ -126,7 +122,7 @@ class LeakyReLU(Module):
     declaration = Declaration(
         torch="LeakyReLU",
         to_torch=lambda layer: dict(negative_slope=layer.negative_slope),
-        from_torch=lambda layer, dtype: LeakyReLU(layer.negative_slope),
+        from_torch=lambda cls, layer, dtype: cls(layer.negative_slope),
         onnx=lower.leaky_relu,
         activation="positive",
         activation_name="leaky_relu",
@@ -175,7 +171,7 @@ class GELU(Module):
     declaration = Declaration(
         torch="GELU",
         to_torch=lambda layer: dict(approximate=layer.approximate),
-        from_torch=lambda layer, dtype: GELU(layer.approximate),
+        from_torch=lambda cls, layer, dtype: cls(layer.approximate),
         onnx=lower.gelu,
         activation="positive",  # a unit is active where x > 0, i.e. where GELU(x) > 0
         activation_name="gelu",
@@ -205,11 +201,11 @@ class Identity(Module):
 def _softmax_declaration(name):
     """Softmax and LogSoftmax: ``dim`` in PyTorch, ``axis`` here; a torch layer without dim is refused."""
 
-    def from_torch(layer, dtype):
+    def from_torch(cls, layer, dtype):
         if layer.dim is None:
             raise Unsupported("dim=None, whose axis PyTorch guesses from the input's rank",
                               f"an axis: give it one, e.g. torch.nn.{name}(dim=-1)")
-        return _made(name)(layer.dim)
+        return cls(layer.dim)
 
     return Declaration(torch=name, to_torch=lambda layer: dict(dim=layer.axis), from_torch=from_torch,
                        onnx=lower.softmax, activation_name="log_softmax" if name == "LogSoftmax" else "softmax")
@@ -266,7 +262,7 @@ class Dropout(Module):
         self._rng = make_rng(rng, "Dropout(rng=...)")
 
     declaration = Declaration(torch="Dropout", to_torch=lambda layer: dict(p=layer.p),
-                              from_torch=lambda layer, dtype: Dropout(layer.p),
+                              from_torch=lambda cls, layer, dtype: cls(layer.p),
                               onnx=lower.elementwise("Identity"))  # the graph is for inference: Dropout off
 
     def forward(self, x):

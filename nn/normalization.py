@@ -46,6 +46,14 @@ def _normalised(x, axes, eps):
     return centred / (variance + eps).sqrt(), mean, variance
 
 
+def _batch_norm_from_torch(cls, layer, dtype):
+    if not layer.track_running_stats:
+        raise Unsupported("track_running_stats=False", "running statistics (track_running_stats=True)")
+    if layer.momentum is None:
+        raise Unsupported("momentum=None (a cumulative average)", "a momentum in [0, 1]")
+    return cls(layer.num_features, eps=layer.eps, momentum=layer.momentum, affine=layer.affine, dtype=dtype)
+
+
 class BatchNorm1d(Module):
     """Each channel of (N, C) or (N, C, L) inputs normalised over the batch (and L), then scaled and shifted.
 
@@ -75,7 +83,7 @@ class BatchNorm1d(Module):
         torch="BatchNorm1d",
         to_torch=lambda layer: dict(num_features=layer.num_features, eps=layer.eps, momentum=layer.momentum,
                                     affine=layer.affine),
-        from_torch=lambda layer, dtype: _batch_norm_from_torch(layer, dtype),
+        from_torch=_batch_norm_from_torch,
         torch_only=("num_batches_tracked",),
         onnx=lower.batch_norm,
     )
@@ -116,12 +124,12 @@ class BatchNorm1d(Module):
         return f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, affine={self.affine}"
 
 
-def _batch_norm_from_torch(layer, dtype):
-    if not layer.track_running_stats:
-        raise Unsupported("track_running_stats=False", "running statistics (track_running_stats=True)")
-    if layer.momentum is None:
-        raise Unsupported("momentum=None (a cumulative average)", "a momentum in [0, 1]")
-    return BatchNorm1d(layer.num_features, eps=layer.eps, momentum=layer.momentum, affine=layer.affine, dtype=dtype)
+
+def _layer_norm_from_torch(cls, layer, dtype):
+    if layer.elementwise_affine and getattr(layer, "bias", True) is None:
+        raise Unsupported("bias=False", "a bias with the weight (elementwise_affine=True) or neither")
+    return cls(tuple(layer.normalized_shape), eps=layer.eps, elementwise_affine=layer.elementwise_affine,
+                     dtype=dtype)
 
 
 class LayerNorm(Module):
@@ -148,7 +156,7 @@ class LayerNorm(Module):
         torch="LayerNorm",
         to_torch=lambda layer: dict(normalized_shape=layer.normalized_shape, eps=layer.eps,
                                     elementwise_affine=layer.elementwise_affine),
-        from_torch=lambda layer, dtype: _layer_norm_from_torch(layer, dtype),
+        from_torch=_layer_norm_from_torch,
         onnx=lower.layer_norm,
     )
 
@@ -166,12 +174,3 @@ class LayerNorm(Module):
 
     def extra_repr(self):
         return f"{self.normalized_shape}, eps={self.eps}, elementwise_affine={self.elementwise_affine}"
-
-
-def _layer_norm_from_torch(layer, dtype):
-    if layer.elementwise_affine and getattr(layer, "bias", True) is None:
-        raise Unsupported("bias=False", "a bias with the weight (elementwise_affine=True) or neither")
-    return LayerNorm(tuple(layer.normalized_shape), eps=layer.eps, elementwise_affine=layer.elementwise_affine,
-                     dtype=dtype)
-
-

@@ -10,6 +10,7 @@ from .. import vocabulary as V
 from ..kept_arrays import zero
 from ..optable import INTEGERS, NONZERO, POSITIVE, Domain
 from .declare import payload, unary
+from .erf import array_erf
 
 
 def _neg_vjp(g, out, a):
@@ -301,17 +302,8 @@ unary("ceil", _whole(math.ceil), np.ceil, _zero_vjp,
       "the smallest integer >= a; d/da = 0 (recorded, as in PyTorch)", Domain(kinks=INTEGERS))
 
 
-_array_erf_object = np.frompyfunc(math.erf, 1, 1)  # numpy has no erf; math.erf per element is exact to an ulp
-
-
-def _array_erf(x):
-    """erf of every element, in ``x``'s floating dtype (math.erf per element: ~70 ns each, measured)."""
-    dtype = x.dtype if x.dtype.kind == "f" else np.dtype(np.float64)
-    return np.asarray(_array_erf_object(x), dtype=dtype)
-
-
 def _erf_vjp(g, out, a):
     return (g * (2.0 / math.sqrt(math.pi)) * V.exp(-(a * a)),)
 
 
-unary("erf", math.erf, _array_erf, _erf_vjp, "erf a = (2/√π)∫₀ᵃ e^(-t²) dt; d/da = (2/√π) e^(-a²)")
+unary("erf", math.erf, array_erf, _erf_vjp, "erf a = (2/√π)∫₀ᵃ e^(-t²) dt; d/da = (2/√π) e^(-a²)")

@@ -63,9 +63,9 @@ def from_torch(module):
     its counterpart (Linear, the activations, Softmax and LogSoftmax with ``dim`` given,
     Dropout, Conv2d without dilation or groups, the pools without padding, Flatten,
     Embedding, BatchNorm1d, LayerNorm, GELU), in float32 or float64; another layer is refused
-    with a TypeError, a setting we do not have with a ValueError, each naming the layer and
-    its position. BatchNorm's ``num_batches_tracked`` is accepted and not kept. The result's
-    layers are numbered 0, 1, ... as ours always are.
+    with a TypeError, a setting we do not have or forward hooks with a ValueError, each naming
+    the layer and its position. BatchNorm's ``num_batches_tracked`` is accepted and not kept.
+    The result's layers are numbered 0, 1, ... as ours always are.
     """
     torch = require("torch", "torch", "nn.from_torch")
     if not isinstance(module, torch.nn.Module):
@@ -74,7 +74,7 @@ def from_torch(module):
     for cls in translatable("PyTorch"):
         declaration = vars(cls)["declaration"]
         if not declaration.container:
-            table.setdefault(getattr(torch.nn, declaration.torch), declaration)
+            table.setdefault(getattr(torch.nn, declaration.torch), cls)
     converted = _from_torch(module, "", torch, table, {})
     model_dtype(walk(converted, "nn.from_torch", "chainrule"), "nn.from_torch")
     return converted
@@ -84,6 +84,12 @@ def _from_torch(module, position, torch, table, made):
     if id(module) in made:
         return made[id(module)]
     kind = type(module)
+    hooks = len(getattr(module, "_forward_hooks", ())) + len(getattr(module, "_forward_pre_hooks", ()))
+    if hooks:
+        raise ValueError(
+            f"nn.from_torch: {position_text(position)} ({kind.__name__}) has {hooks} forward hook(s), which the "
+            "chainrule model would not run; remove them (handle.remove()) before translating"
+        )
     if kind is torch.nn.Sequential:
         layers = []
         for name, child in module._modules.items():  # named_children() would skip a layer used twice
@@ -102,8 +108,9 @@ def _from_torch(module, position, torch, table, made):
     return converted
 
 
-def _layer_from_torch(layer, position, declaration, torch):
-    """Our layer for one torch layer: its settings by the declaration, then its state copied in."""
+def _layer_from_torch(layer, position, cls, torch):
+    """Our layer of class ``cls`` for one torch layer: its settings by its declaration, then its state copied in."""
+    declaration = vars(cls)["declaration"]
     kind = type(layer).__name__
     state = {name: tensor for name, tensor in layer.state_dict().items() if name not in declaration.torch_only}
     dtypes = {tensor.dtype for tensor in state.values()}
@@ -115,7 +122,7 @@ def _layer_from_torch(layer, position, declaration, torch):
             )
     dtype = np.float32 if dtypes == {torch.float32} else np.float64
     try:
-        converted = declaration.from_torch(layer, dtype)
+        converted = declaration.from_torch(cls, layer, dtype)
     except Unsupported as error:
         raise ValueError(f"nn.from_torch: {position_text(position)} is a {kind} with {error.setting}; "
                          f"chainrule's {kind} has {error.accepted}") from None

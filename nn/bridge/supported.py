@@ -9,6 +9,8 @@ counterpart would not run it.
 
 import numpy as np
 
+from autograd import Tensor
+
 from ..declaration import declaration_of
 from ..module import Module
 
@@ -119,7 +121,7 @@ def state_of(module):
     """A leaf module's own parameters and buffers as ``{name: ndarray}`` (no copy)."""
     state = {name: parameter.data for name, parameter in module.named_parameters()}
     for name, buffer in module.named_buffers():
-        state[name] = getattr(buffer, "data", buffer) if not isinstance(buffer, np.ndarray) else buffer
+        state[name] = buffer.data if isinstance(buffer, Tensor) else buffer
     return state
 
 

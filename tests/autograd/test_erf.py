@@ -9,11 +9,19 @@ from autograd import Tensor, Value, gradcheck, gradgradcheck, vocabulary
 
 
 def test_tensor_erf_matches_math_erf_to_1e_14_relative():
-    x = np.concatenate([np.linspace(-7.0, 7.0, 20001), [0.0, -0.0, 1e-300, -1e-20, 30.0, -30.0]])
+    edges = np.arange(0.5, 6.0 + 1e-9, 1 / 16)  # where the series switch centres
+    near_edges = np.concatenate([edges, np.nextafter(edges, 0), np.nextafter(edges, 9), -edges])
+    x = np.concatenate([np.linspace(-7.0, 7.0, 20001), near_edges, [0.0, -0.0, 1e-300, -1e-20, 5e-324, 30.0, -30.0]])
     expected = np.array([math.erf(v) for v in x])
     got = Tensor(x).erf().data
     scale = np.maximum(np.abs(expected), np.finfo(np.float64).tiny)
     assert np.max(np.abs(got - expected) / scale) <= 1e-14
+
+
+def test_tensor_erf_at_infinities_nan_and_on_a_0d_array():
+    out = Tensor(np.array([np.inf, -np.inf, np.nan])).erf().data
+    np.testing.assert_array_equal(out, [1.0, -1.0, np.nan])
+    assert Tensor(np.array(0.3)).erf().data == pytest.approx(math.erf(0.3), rel=1e-15)
 
 
 def test_value_erf_is_math_erf_and_its_derivative_is_two_over_root_pi_exp_minus_x_squared():
