@@ -36,7 +36,7 @@ def split_names(names, rng):
 
 
 def make_model(vocabulary, context, embedding, hidden, rng):
-    """Embedding → Flatten → Linear (no bias: BatchNorm's own bias replaces it) → BatchNorm1d → tanh → Linear."""
+    """Embedding → Flatten → Linear (no bias: BatchNorm's bias replaces it) → BatchNorm1d → tanh → Linear."""
     model = nn.Sequential(
         nn.Embedding(vocabulary, embedding, rng=rng),
         nn.Flatten(),

@@ -88,7 +88,8 @@ CASES = {
     ),
     "makemore.py": Case(
         ["--steps", "2000", "--samples", "5", "--output-dir", "{output_dir}"],
-        rf"^makemore: dev loss (?P<dev_loss>{NUMBER}) \(training {NUMBER}\) after 2000 steps; new names: [a-z]*(, [a-z]*){{4}}$",
+        rf"^makemore: dev loss (?P<dev_loss>{NUMBER}) \(training {NUMBER}\) after 2000 steps; "
+        r"new names: [a-z]*(, [a-z]*){4}$",
         ["makemore_loss.png"],
     ),
     "quickstart.py": Case(
