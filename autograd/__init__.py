@@ -32,6 +32,7 @@ from .tensor import (
     where,
 )
 from .value import Value, dot, neuron, sum_values
+from .versions import increment_version
 from .viz import draw_graph
 
 __all__ = [
@@ -55,6 +56,7 @@ __all__ = [
     "hessian",
     "hstack",
     "hvp",
+    "increment_version",
     "is_anomaly_enabled",
     "is_grad_enabled",
     "jacfwd",

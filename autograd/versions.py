@@ -11,21 +11,82 @@ PyTorch's "modified by an inplace operation" check, at the cost of an integer pe
   changed; otherwise a ``_version`` newer than the stamp, on the node itself or on one of its
   parents, means its rule would read values changed after the forward pass, and the pass refuses.
 
-The check is conservative: it covers every parent and the output of a node, whether or not the
-node's rule reads them. Scalar Values hold immutable floats and are not checked. Writing into the
-ndarray that ``t.data`` returns (``t.data[0] = 1``) bypasses the counter, as in PyTorch.
+Tensors may share one array (``detach()``, a view made under ``no_grad()``, two Tensors of one
+ndarray), as PyTorch's views share a version counter: a change is also noted on the array that
+owns the memory (``_changed_memory``), and a node whose stamp is older than the clock is refused
+when the memory of one of its tensors changed after it was recorded. The check is conservative:
+it covers every parent and the output of a node, whether or not the node's rule reads them.
+Scalar Values hold immutable floats and are not checked. Writing into the ndarray that ``t.data``
+returns (``t.data[0] = 1``) bypasses the counter, as in PyTorch.
 """
 
+import weakref
+
+from .node import Node
+
 clock = 0
+_changed_memory = {}  # id(array owning the memory) -> [clock at its last change, weak reference to the array]
 
 
-def mark_changed(tensors):
-    """Record that the arrays of ``tensors`` were changed in place (now, after every node recorded so far)."""
+def increment_version(tensors):
+    """Note that the arrays of ``tensors`` (a Tensor or an iterable of them) were changed in place outside autograd.
+
+    PyTorch's ``torch.autograd.graph.increment_version``: for code that writes a
+    Tensor's array itself (an optimizer's ``theta[...] = ...``), so that a graph
+    recorded before the change refuses to backpropagate through the old values.
+    """
+    if isinstance(tensors, Node):
+        tensors = (tensors,)
+    tensors = list(tensors)
+    for tensor in tensors:
+        if not isinstance(tensor, Node) or not tensor._sums_in_place:
+            raise TypeError(f"increment_version: expected Tensors, got a {type(tensor).__name__} "
+                            "(a Value's float cannot change in place)")
+    mark_changed(tensors)
+
+
+def _owner(array):
+    """The ndarray that owns ``array``'s memory (``array`` itself unless it is a view)."""
+    while isinstance(array.base, type(array)):
+        array = array.base
+    return array
+
+
+def _forget(key, _reference):
+    _changed_memory.pop(key, None)
+
+
+def _note_memory_change(array, now):
+    owner = _owner(array)
+    key = id(owner)
+    entry = _changed_memory.get(key)
+    if entry is not None and entry[1]() is owner:
+        entry[0] = now
+    else:
+        _changed_memory[key] = [now, weakref.ref(owner, lambda reference, key=key: _forget(key, reference))]
+
+
+def _changed_since(tensor, stamp):
+    if getattr(tensor, "_version", -1) > stamp:
+        return True
+    owner = _owner(tensor._data)
+    entry = _changed_memory.get(id(owner))
+    return entry is not None and entry[0] > stamp and entry[1]() is owner
+
+
+def mark_changed(tensors, replaced=False):
+    """Record that the arrays of ``tensors`` were changed in place (now, after every node recorded so far).
+
+    ``replaced``: each tensor was given another array (``t.data = array``); its old
+    memory did not change, so only the tensor itself is marked.
+    """
     global clock
     clock += 1
     now = clock
     for tensor in tensors:
         tensor._version = now
+        if not replaced:
+            _note_memory_change(tensor._data, now)
 
 
 def check(order):
@@ -36,10 +97,10 @@ def check(order):
     for node in order:
         stamp = node._stamp
         if stamp != now:
-            if getattr(node, "_version", -1) > stamp:
+            if _changed_since(node, stamp):
                 raise _changed_error(node, node, "its own output")
             for position, parent in enumerate(node.parents):
-                if getattr(parent, "_version", -1) > stamp:
+                if _changed_since(parent, stamp):
                     raise _changed_error(node, parent, f"its input {position}")
 
 

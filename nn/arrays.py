@@ -14,7 +14,7 @@ _REAL_KINDS = "biuf"
 
 
 def read_array(x, where, what="the input"):
-    """``x`` as a real-valued ndarray (bool, integer or floating point), or a TypeError / ValueError naming ``where``."""
+    """``x`` as a real-valued ndarray (bool, integer or floating point), or a TypeError / ValueError naming where."""
     if isinstance(x, Tensor):
         array = x.data
     elif isinstance(x, np.ndarray):

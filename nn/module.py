@@ -77,7 +77,8 @@ class Module:
             if isinstance(value, Module) or _is_parameter(value):  # as in PyTorch, it stops being a buffer
                 del buffers[name]
             else:
-                value = _as_buffer(value, f"{type(self).__name__}: cannot assign {type(value).__name__} as buffer {name!r}")
+                where = f"{type(self).__name__}: cannot assign {type(value).__name__} as buffer {name!r}"
+                value = _as_buffer(value, where)
         object.__setattr__(self, name, value)
 
     def __delattr__(self, name):
@@ -171,7 +172,7 @@ class Module:
     # --- buffers ------------------------------------------------------------------
 
     def register_buffer(self, name, array, persistent=True):
-        """Keep ``array`` as state that is not a parameter: ``self.<name>``, in ``state_dict()`` unless not ``persistent``.
+        """Keep ``array`` as state that is not a parameter: ``self.<name>``, in ``state_dict()`` if ``persistent``.
 
         A buffer is an ndarray or a Tensor that does not require grad (or None, left out of
         ``state_dict()``); assigning ``self.<name>`` a new array later keeps it a buffer.
@@ -194,7 +195,7 @@ class Module:
         object.__setattr__(self, name, array)
 
     def named_buffers(self):
-        """Every buffer, each once, as a list of ``(dotted_name, array_or_tensor)``: module by module, in registration order."""
+        """Every buffer, each once, as ``(dotted_name, array_or_tensor)``, module by module in registration order."""
         found, seen = [], set()
         for prefix, module in self.named_modules():
             for name, buffer in _own_buffers(module):
@@ -375,7 +376,7 @@ def _write_state(item, owner, attribute, array):
 
 
 def _copy_into(tensor, array):
-    """Copy ``array`` into ``tensor``'s existing array, cast to its dtype; graphs that read the old values refuse backward."""
+    """Copy ``array`` into ``tensor``'s own array, cast to its dtype; graphs reading the old values refuse backward."""
     with no_grad():
         tensor.copy_(array.astype(tensor.data.dtype, copy=False))
 

@@ -47,7 +47,8 @@ class NpzReader:
         members, layout = {}, {}
         for member in names:
             if not member.endswith(".npy"):
-                raise ValueError(f"{self.where}: entry {member!r} is not an .npy array; not a model file written by nn.save")
+                raise ValueError(f"{self.where}: entry {member!r} is not an .npy array; "
+                                 "not a model file written by nn.save")
             name = member[: -len(".npy")]
             if name in layout:
                 raise ValueError(f"{self.where}: entry {name!r} appears twice")

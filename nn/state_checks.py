@@ -1,4 +1,4 @@
-"""The sentences that say how a state (names to arrays) differs from a model's: shared by load_state_dict and nn.load."""
+"""The sentences saying how a state (names to arrays) differs from a model's: for load_state_dict and nn.load."""
 
 
 def listing(names, limit=8):

@@ -93,3 +93,11 @@ def test_jacobians_benchmark_reports_both_sides_with_equal_jacobians():
     rows = [line for line in run("jacobians.py", "--without-torch").splitlines() if line.startswith(("| tall", "| wide"))]
     assert [row.split("|")[1].split()[0] for row in rows] == ["tall", "wide"]
     assert all(row.rstrip(" |").endswith("yes") for row in rows)
+
+
+def test_makemore_benchmark_reports_both_pairs_against_pytorch():
+    if importlib.util.find_spec("torch") is None:
+        pytest.skip("the makemore benchmark compares with PyTorch, which is not installed")
+    rows = [line for line in run("makemore_step.py").splitlines() if line.startswith("| float32")]
+    assert [row.split("|")[2].strip() for row in rows] == ["ours-nn / torch-nn", "ours-raw / torch-raw"]
+    assert all(row.split("|")[5].strip().endswith("x**") for row in rows)

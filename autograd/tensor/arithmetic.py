@@ -142,7 +142,7 @@ def in_place_method(op, ufunc, out_of_place):
         change_in_place(self, name, write, operand._data)
         return self
 
-    method.__doc__ = f"t {name} u: in place where PyTorch changes in place (no_grad(), or no grad needed), else t = t {op} u."
+    method.__doc__ = f"t {name} u: in place where PyTorch changes in place (no_grad(), no grad needed), else t = t {op} u."
     return method
 
 
@@ -298,6 +298,14 @@ def _rmatmul(self, other):
 optable.declare(OpSpec("matmul", "A @ B (numpy's matmul); dA = G Bᵀ, dB = Aᵀ G", "linear algebra", arity=2,
                        reference=np.matmul))
 optable.attach("matmul", Tensor, {"__matmul__": _matmul, "__rmatmul__": _rmatmul, "matmul": _matmul})
+
+
+def _imatmul(self, other):
+    """t @= u is refused, as in PyTorch: a matrix product in place would change t's shape in general."""
+    raise RuntimeError("@=: a matrix product in place is not supported (as in PyTorch); write t = t @ u")
+
+
+Tensor.__imatmul__ = _imatmul  # without it Python would rebind t to t @ u, silently leaving a parameter as it was
 
 
 # Comparisons give boolean constants: they are not differentiable and record nothing.

@@ -90,9 +90,9 @@ class Tensor(Node):
     ``data`` is an ndarray (an ndarray given keeps its dtype and is shared, not
     copied; Python numbers and lists become float64). After ``backward()``,
     ``grad`` is d(root)/d(self), an ndarray of ``data``'s shape and dtype.
-    Operators and ops broadcast as numpy does. ``t += u`` (and ``copy_``) change
-    ``data`` in place where PyTorch would (see ``autograd.versions`` for how a
-    graph notices).
+    Operators and ops broadcast as numpy does. ``t += u``, ``t[i] = v`` and
+    ``copy_`` change ``data`` in place where PyTorch would (``autograd.versions``
+    says how a recorded graph notices).
     """
 
     # Tensor's own slots (Node's stay small for Value): ``_version`` is set by ``versions.mark_changed``
@@ -124,7 +124,7 @@ class Tensor(Node):
         if self._requires_grad and value.dtype.kind != "f":
             raise TypeError(f"Tensor.data: a tensor that requires grad needs floating point data, got {value.dtype}")
         self._data = value
-        versions.mark_changed((self,))
+        versions.mark_changed((self,), replaced=True)
 
     def _set_requires_grad(self, flag):
         flag = _as_flag(flag, "Tensor.requires_grad")
@@ -192,7 +192,7 @@ class Tensor(Node):
         return constant(self._data)
 
     def copy_(self, src):
-        """Copy ``src`` (a Tensor, an ndarray or a number, broadcast to this shape) into ``data``'s own array; returns self.
+        """Copy ``src`` (a Tensor, ndarray or number, broadcast to this shape) into ``data``'s own array; returns self.
 
         PyTorch's rules for changes in place: allowed on a tensor that does not
         require grad, or inside ``no_grad()`` (how ``nn.load`` and an optimizer
@@ -200,22 +200,22 @@ class Tensor(Node):
         RuntimeError. numpy's same-kind casting (float64 into float32 is fine).
         """
         source = lift(src, "copy_", self)
-        _refuse_recording(self, "copy_", source)
+        refuse_recording(self, "copy_", source)
         change_in_place(self, "copy_", _copy_into, source._data)
         return self
 
     def fill_(self, value):
         """Set every element of ``data`` to the number ``value``, in place (``copy_``'s rules); returns self."""
         if isinstance(value, (Tensor, _ndarray)) and np.ndim(value) != 0:
-            raise ValueError(f"fill_: value must be a number or hold one element with no axes, got shape {np.shape(value)}")
+            raise ValueError(f"fill_: value must be a number (or a 0-d tensor or array), got shape {np.shape(value)}")
         source = lift(value, "fill_", self)
-        _refuse_recording(self, "fill_", source)
+        refuse_recording(self, "fill_", source)
         change_in_place(self, "fill_", _copy_into, source._data)
         return self
 
     def zero_(self):
         """Set every element of ``data`` to 0, in place (``copy_``'s rules); returns self."""
-        _refuse_recording(self, "zero_", None)
+        refuse_recording(self, "zero_", None)
         change_in_place(self, "zero_", _copy_into, np.zeros((), dtype=self._data.dtype))
         return self
 
@@ -247,12 +247,6 @@ class Tensor(Node):
         if self._data.ndim == 0:
             raise TypeError("iteration over a 0-d tensor: it has no first axis")
         return (self[i] for i in range(len(self._data)))
-
-    def __setitem__(self, index, value):
-        raise TypeError(
-            "Tensor does not support item assignment (it would rewrite a node of the graph); "
-            "build a new tensor with where(...) or concatenate(...), or edit .data of a leaf"
-        )
 
     def __repr__(self):
         body = np.array2string(self._data, separator=", ", prefix="Tensor(")
@@ -405,8 +399,8 @@ def in_place_allowed(tensor, op, operand):
     return not (operand is not None and operand._requires_grad)
 
 
-def _refuse_recording(tensor, op, operand):
-    """A method that changes ``tensor`` in place (it cannot rebind the caller's name): RuntimeError where it must record."""
+def refuse_recording(tensor, op, operand):
+    """For a method that changes ``tensor`` in place (it cannot rebind a name): RuntimeError where it must record."""
     if in_place_allowed(tensor, op, operand):
         return
     if tensor._requires_grad:

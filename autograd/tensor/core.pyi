@@ -43,9 +43,9 @@ class Tensor(Node):
     ``data`` is an ndarray (an ndarray given keeps its dtype and is shared, not
     copied; Python numbers and lists become float64). After ``backward()``,
     ``grad`` is d(root)/d(self), an ndarray of ``data``'s shape and dtype.
-    Operators and ops broadcast as numpy does. ``t += u`` (and ``copy_``) change
-    ``data`` in place where PyTorch would (see ``autograd.versions`` for how a
-    graph notices).
+    Operators and ops broadcast as numpy does. ``t += u``, ``t[i] = v`` and
+    ``copy_`` change ``data`` in place where PyTorch would (``autograd.versions``
+    says how a recorded graph notices).
     """
     def __hash__(self, /):
         """Return hash(self)."""
@@ -78,7 +78,7 @@ class Tensor(Node):
     def detach(self):
         """A constant Tensor sharing this one's data, cut from the graph."""
     def copy_(self, src):
-        """Copy ``src`` (a Tensor, an ndarray or a number, broadcast to this shape) into ``data``'s own array; returns self.
+        """Copy ``src`` (a Tensor, ndarray or number, broadcast to this shape) into ``data``'s own array; returns self.
 
         PyTorch's rules for changes in place: allowed on a tensor that does not
         require grad, or inside ``no_grad()`` (how ``nn.load`` and an optimizer
@@ -95,7 +95,6 @@ class Tensor(Node):
     def __bool__(self): ...
     def __len__(self): ...
     def __iter__(self): ...
-    def __setitem__(self, index, value): ...
     def __repr__(self): ...
     def register_hook(self, fn):
         """Call ``fn(grad)`` with this node's gradient in every backward pass; a non-None return replaces it.
@@ -129,37 +128,37 @@ class Tensor(Node):
     def __radd__(self, other) -> Tensor:
         """a + b; d/da = 1, d/db = 1"""
     def __iadd__(self, other) -> Tensor:
-        """t += u: in place where PyTorch changes in place (no_grad(), or no grad needed), else t = t + u."""
+        """t += u: in place where PyTorch changes in place (no_grad(), no grad needed), else t = t + u."""
     def __sub__(self, other) -> Tensor:
         """a - b; d/da = 1, d/db = -1"""
     def __rsub__(self, other) -> Tensor:
         """a - b; d/da = 1, d/db = -1"""
     def __isub__(self, other) -> Tensor:
-        """t -= u: in place where PyTorch changes in place (no_grad(), or no grad needed), else t = t - u."""
+        """t -= u: in place where PyTorch changes in place (no_grad(), no grad needed), else t = t - u."""
     def __mul__(self, other) -> Tensor:
         """a * b; d/da = b, d/db = a"""
     def __rmul__(self, other) -> Tensor:
         """a * b; d/da = b, d/db = a"""
     def __imul__(self, other) -> Tensor:
-        """t *= u: in place where PyTorch changes in place (no_grad(), or no grad needed), else t = t * u."""
+        """t *= u: in place where PyTorch changes in place (no_grad(), no grad needed), else t = t * u."""
     def __truediv__(self, other) -> Tensor:
         """a / b; d/da = 1/b, d/db = -a/b²"""
     def __rtruediv__(self, other) -> Tensor:
         """a / b; d/da = 1/b, d/db = -a/b²"""
     def __itruediv__(self, other) -> Tensor:
-        """t /= u: in place where PyTorch changes in place (no_grad(), or no grad needed), else t = t / u."""
+        """t /= u: in place where PyTorch changes in place (no_grad(), no grad needed), else t = t / u."""
     def __pow__(self, other) -> Tensor:
         """a ** b; d/da = b·a^(b-1) (0 where b = 0), d/db = a^b·ln a (at a = 0: 0, or -inf for b < 0)"""
     def __rpow__(self, other) -> Tensor:
         """a ** b; d/da = b·a^(b-1) (0 where b = 0), d/db = a^b·ln a (at a = 0: 0, or -inf for b < 0)"""
     def __ipow__(self, other) -> Tensor:
-        """t **= u: in place where PyTorch changes in place (no_grad(), or no grad needed), else t = t ** u."""
+        """t **= u: in place where PyTorch changes in place (no_grad(), no grad needed), else t = t ** u."""
     def __mod__(self, other) -> Tensor:
         """a % b, numpy's remainder (the sign of b); d/da = 1, d/db = -floor(a/b)"""
     def __rmod__(self, other) -> Tensor:
         """a % b, numpy's remainder (the sign of b); d/da = 1, d/db = -floor(a/b)"""
     def __imod__(self, other) -> Tensor:
-        """t %= u: in place where PyTorch changes in place (no_grad(), or no grad needed), else t = t % u."""
+        """t %= u: in place where PyTorch changes in place (no_grad(), no grad needed), else t = t % u."""
     def __pos__(self) -> Tensor:
         """+a is a itself."""
     def __matmul__(self, other) -> Tensor:
@@ -168,6 +167,8 @@ class Tensor(Node):
         """B @ A for a non-Tensor B (an ndarray on the left)."""
     def matmul(self, other) -> Tensor:
         """A @ B, numpy's matmul; dA = G Bᵀ, dB = Aᵀ G (summed over broadcast batch axes)."""
+    def __imatmul__(self, other):
+        """t @= u is refused, as in PyTorch: a matrix product in place would change t's shape in general."""
     def __lt__(self, other) -> Tensor:
         """a < b elementwise (broadcasting): a boolean Tensor that needs no gradient."""
     def __le__(self, other) -> Tensor:
@@ -296,6 +297,13 @@ class Tensor(Node):
         """``broadcast_to`` where a size of -1 keeps that axis as it is (PyTorch's ``expand``)."""
     def __getitem__(self, index) -> Tensor:
         """Elements picked by numpy indexing: ints, slices, None, Ellipsis, integer arrays, boolean masks."""
+    def __setitem__(self, index, value):
+        """``t[index] = value``: numpy's assignment into ``data``'s own array, under the rules of ``copy_``.
+
+        Allowed inside ``no_grad()`` or when nothing needs grad (so ``t[0] += 1`` works
+        there too); a parameter while grad mode is on is a RuntimeError naming
+        ``no_grad``, and so is a recorded result (build it with ``where(...)``).
+        """
     def dot(self, other) -> Tensor:
         """numpy's dot: a product for 0-d operands, else the last axis of a summed against b's second-to-last
         (its only one for a vector); d/da and d/db are einsums.
@@ -359,8 +367,8 @@ def in_place_allowed(tensor, op, operand):
     grad): the operator then records a new node, as ``t = t + u`` would. A leaf
     that requires grad, while grad mode is on, is a RuntimeError.
     """
-def _refuse_recording(tensor, op, operand):
-    """A method that changes ``tensor`` in place (it cannot rebind the caller's name): RuntimeError where it must record."""
+def refuse_recording(tensor, op, operand):
+    """For a method that changes ``tensor`` in place (it cannot rebind a name): RuntimeError where it must record."""
 def _copy_into(target, source): ...
 def change_in_place(tensor, op, write, operand):
     """``write(tensor.data, operand)`` into ``tensor``'s own array, checked first; then the change is marked.

@@ -9,12 +9,12 @@ from functools import partial
 
 import numpy as np
 
-from .. import optable
+from .. import optable, versions
 from .. import vocabulary as V
 from ..node import Node
 from ..optable import OpSpec
 from .aliases import numpy_argument
-from .core import Tensor, _describe, lift, record
+from .core import Tensor, _describe, lift, record, refuse_recording
 from .numpy_protocol import as_tensor, numpy_method
 from .reduce import normalize_axes
 
@@ -237,6 +237,35 @@ def _getitem(self, index):
 optable.declare(OpSpec("getitem", "elements picked by numpy indexing; d/da = g scattered back (summed on repeats)",
                        "shape"))
 optable.attach("getitem", Tensor, {"__getitem__": _getitem})
+
+
+def _setitem(self, index, value):
+    """``t[index] = value``: numpy's assignment into ``data``'s own array, under the rules of ``copy_``.
+
+    Allowed inside ``no_grad()`` or when nothing needs grad (so ``t[0] += 1`` works
+    there too); a parameter while grad mode is on is a RuntimeError naming
+    ``no_grad``, and so is a recorded result (build it with ``where(...)``).
+    """
+    op = "Tensor[...] ="
+    source = lift(value, op, self)
+    refuse_recording(self, op, source)
+    key, _ = _normalize_index(index)
+    target = self._data
+    if not target.flags.writeable:
+        raise ValueError(f"{op}: the tensor's array is read-only (a broadcast view or a shared constant)")
+    try:
+        target[key] = source._data
+    except ValueError as error:
+        if "broadcast" not in str(error):
+            raise _index_error(error, target.shape, index) from None
+        raise ValueError(f"{op}: a value of shape {source.shape} does not fit the elements picked by "
+                         f"{_describe(index)} in a tensor of shape {target.shape}: {error}") from None
+    except (IndexError, TypeError) as error:
+        raise _index_error(error, target.shape, index) from None
+    versions.mark_changed((self,))
+
+
+Tensor.__setitem__ = _setitem
 
 
 # scatter_add(g, index, shape): zeros of shape with g added at index;  d/dg = (its gradient)[index]

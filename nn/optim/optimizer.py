@@ -9,7 +9,7 @@ in arithmetic that works on a Python float (a Value's data) and on an ndarray
 (a Tensor's data) alike. Augmented assignments (``theta -= step``) rebind a float
 and update an array in place, so a step allocates few temporaries, a float32
 parameter stays float32 and every view of its array sees the update. A step marks
-the Tensors it changes (``autograd.versions``), so a graph recorded before it
+the Tensors it changes (``autograd.increment_version``), so a graph recorded before it
 refuses to backpropagate through the old values.
 """
 
@@ -19,8 +19,7 @@ import warnings
 
 import numpy as np
 
-from autograd import Node, Value
-from autograd.versions import mark_changed
+from autograd import Node, Value, increment_version
 
 from ..training_warning import TrainingWarning
 
@@ -187,7 +186,7 @@ class Optimizer:
             gs.append(g)
             states.append(state)
         if thetas:
-            mark_changed(changed)
+            increment_version(changed)
             self._update_arrays(thetas, gs, states)
         if missing is not None and len(missing) < len(self.params):
             self._warn_no_gradient(missing)

@@ -289,3 +289,60 @@ def test_makemores_init_scales_a_parameter_in_place_and_keeps_it_registered():
     assert layer.weight is weight
     assert dict(layer.named_parameters())["weight"] is weight
     np.testing.assert_allclose(weight.data, 0.1 * before)
+
+
+# --- item assignment, and t[i] op= u -------------------------------------------------------------
+
+
+def test_item_assignment_writes_into_the_same_array():
+    t = Tensor(np.zeros((2, 3)))
+    array = t.data
+    t[0] = [1.0, 2.0, 3.0]
+    t[1, [0, 2]] = Tensor(7.0)
+    t[t > 2.5] = -1.0  # a boolean Tensor as the index
+    assert t.data is array
+    np.testing.assert_array_equal(array, [[1.0, 2.0, -1.0], [-1.0, 0.0, -1.0]])
+
+
+def test_an_operator_on_an_element_under_no_grad_changes_the_parameter():
+    w = Tensor(np.arange(6.0).reshape(2, 3), requires_grad=True)
+    with no_grad():
+        w[0] += 10
+        w[:, 1] *= 2
+    np.testing.assert_array_equal(w.data, [[10.0, 22.0, 12.0], [3.0, 8.0, 5.0]])
+
+
+def test_an_operator_on_an_element_of_a_parameter_while_recording_changes_nothing():
+    w = Tensor([1.0, 2.0], requires_grad=True)
+    with pytest.raises(RuntimeError, match="no_grad"):
+        w[0] += 1  # w[0] is a recorded result: += makes a new node, then the assignment is refused
+    np.testing.assert_array_equal(w.data, [1.0, 2.0])
+
+
+def test_an_operator_on_an_element_with_an_operand_that_requires_grad_changes_nothing():
+    t = Tensor(np.zeros(2))
+    w = Tensor([1.0], requires_grad=True)
+    with pytest.raises(RuntimeError, match="detach"):
+        t[0] += w
+    np.testing.assert_array_equal(t.data, [0.0, 0.0])
+
+
+def test_item_assignment_errors_name_the_operation():
+    t = Tensor(np.zeros((2, 3)))
+    with pytest.raises(ValueError, match="Tensor\\[...\\] =.*\\(4,\\)"):
+        t[0] = np.ones(4)
+    with pytest.raises(IndexError, match="out of bounds"):
+        t[5] = 1.0
+    with pytest.raises(TypeError, match="Tensor\\[...\\]"):
+        t[0.5] = 1.0
+    with pytest.raises(RuntimeError, match="'\\*'"):
+        (Tensor([1.0], requires_grad=True) * 2)[0] = 1.0
+
+
+def test_a_matrix_product_in_place_is_refused_as_in_pytorch():
+    w = Tensor(np.eye(2), requires_grad=True)
+    same = w
+    with no_grad(), pytest.raises(RuntimeError, match="t = t @ u"):
+        w @= np.ones((2, 2))
+    assert w is same
+    np.testing.assert_array_equal(w.data, np.eye(2))

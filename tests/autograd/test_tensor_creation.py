@@ -249,7 +249,8 @@ def test_a_non_string_label_is_a_type_error():
         Tensor([1.0], label=3)
 
 
-def test_item_assignment_is_a_type_error():
-    t = Tensor([1.0, 2.0])
-    with pytest.raises(TypeError, match="does not support item assignment"):
+def test_item_assignment_into_a_parameter_while_recording_is_a_runtime_error():
+    t = Tensor([1.0, 2.0], requires_grad=True)
+    with pytest.raises(RuntimeError, match="no_grad"):
         t[0] = 3.0
+    assert t.data.tolist() == [1.0, 2.0]

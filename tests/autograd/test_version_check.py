@@ -42,7 +42,9 @@ def test_the_refused_pass_writes_no_gradient():
 
 
 @pytest.mark.parametrize("optimizer", [
-    lambda ps: nn.optim.SGD(ps, lr=0.1, momentum=0.9), lambda ps: nn.optim.Adam(ps), lambda ps: nn.optim.RMSprop(ps, lr=0.01),
+    lambda ps: nn.optim.SGD(ps, lr=0.1, momentum=0.9),
+    lambda ps: nn.optim.Adam(ps),
+    lambda ps: nn.optim.RMSprop(ps, lr=0.01),
 ])
 def test_every_optimizer_marks_what_it_changes(optimizer):
     model, X = _model_and_batch()
@@ -208,3 +210,65 @@ def test_every_op_records_when_it_was_recorded(case):
         loss.backward()
     with pytest.raises(RuntimeError, match=MODIFIED):
         loss.backward(create_graph=True)
+
+
+def test_item_assignment_under_no_grad_is_a_change():
+    w = Tensor([1.0, 2.0], requires_grad=True)
+    loss = (w * w).sum()
+    with no_grad():
+        w[0] = 0.0
+    with pytest.raises(RuntimeError, match=MODIFIED):
+        loss.backward()
+
+
+def test_a_detached_tensor_changed_in_place_is_a_change_of_its_origin():
+    x = Tensor([0.5, 1.0], requires_grad=True)
+    y = x.sigmoid()
+    loss = y.sum()
+    target = y.detach()  # shares y's array, as PyTorch's detach shares its storage and version counter
+    target -= 1
+    with pytest.raises(RuntimeError, match="'sigmoid'.*its own output"):
+        loss.backward()
+
+
+def test_a_view_changed_in_place_under_no_grad_is_a_change_of_its_base():
+    w = Tensor(np.arange(1.0, 7.0).reshape(2, 3), requires_grad=True)
+    loss = (w * w).sum()
+    with no_grad():
+        column = w[:, 1]  # basic indexing: a view of w's array
+        column *= 0
+    assert w.data[0, 1] == 0.0
+    with pytest.raises(RuntimeError, match=MODIFIED):
+        loss.backward()
+
+
+def test_tensors_made_from_one_array_share_its_changes():
+    array = np.array([1.0, 2.0])
+    w = Tensor(array, requires_grad=True)
+    loss = (w * w).sum()
+    alias = Tensor(array)
+    alias += 1
+    with pytest.raises(RuntimeError, match=MODIFIED):
+        loss.backward()
+
+
+def test_assigning_another_array_leaves_the_tensors_of_that_array_alone():
+    x = Tensor([1.0, 2.0], requires_grad=True)
+    loss = (x * x).sum()
+    w = Tensor([0.0, 0.0], requires_grad=True)
+    w.data = x.data  # w now reads x's array; x's array did not change
+    loss.backward()
+    np.testing.assert_array_equal(x.grad, [2.0, 4.0])
+
+
+def test_increment_version_marks_a_change_made_outside_autograd():
+    from autograd import increment_version
+
+    w = Tensor([1.0, 2.0], requires_grad=True)
+    loss = (w * w).sum()
+    w.data[0] = 5.0  # not watched...
+    increment_version(w)  # ...until said, as PyTorch's torch.autograd.graph.increment_version
+    with pytest.raises(RuntimeError, match=MODIFIED):
+        loss.backward()
+    with pytest.raises(TypeError, match="increment_version.*Value"):
+        increment_version([Value(1.0)])
