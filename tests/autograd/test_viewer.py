@@ -22,7 +22,7 @@ def test_the_panel_writes_each_chain_rule_in_numbers():
     steps = data_of(notes_steps().html())["steps"]
     assert [step["title"] for step in steps] == [
         "Step 1 of 3: the rule of J (op *)", "Step 2 of 3: the rule of a + bc (op +)", "Step 3 of 3: the rule of bc (op *)"]
-    assert "∂J/∂(a + bc) = ∂J/∂J · ∂J/∂(a + bc) = 1 · 3 = 3" in steps[0]["lines"]
+    assert "∂J/∂(a + bc) = ∂J/∂J · ∂(3·(a + bc))/∂(a + bc) = 1 · 3 = 3" in steps[0]["lines"]
     assert "∂J/∂(bc) = ∂J/∂(a + bc) · ∂(a + bc)/∂(bc) = 3 · 1 = 3" in steps[1]["lines"]
     assert steps[2]["lines"][1:] == ["∂J/∂b = ∂J/∂(bc) · ∂(bc)/∂b = 3 · 2 = 6",
                                      "∂J/∂c = ∂J/∂(bc) · ∂(bc)/∂c = 3 · 3 = 9"]
@@ -98,7 +98,7 @@ def test_max_nodes_is_checked():
 def test_without_scripts_the_page_still_shows_the_first_step():
     html = notes_steps().html()
     assert '<div class="cr-title">Step 1 of 3: the rule of J (op *)</div>' in html
-    assert "<li>∂J/∂(a + bc) = ∂J/∂J · ∂J/∂(a + bc) = 1 · 3 = 3</li>" in html
+    assert "<li>∂J/∂(a + bc) = ∂J/∂J · ∂(3·(a + bc))/∂(a + bc) = 1 · 3 = 3</li>" in html
 
 
 def test_text_writes_every_step_as_the_panel_does():

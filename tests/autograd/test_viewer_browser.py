@@ -63,7 +63,7 @@ def test_the_viewer_draws_the_graph_and_opens_on_the_first_step(page):
     assert len(page.find_elements(By.CSS_SELECTOR, ".cr-graph svg g.node")) == 10  # 7 boxes (a, b, c, 3, bc, a + bc, J) and 3 ops
     title, lines = panel(page)
     assert title == "Step 1 of 3: the rule of J (op *)"
-    assert lines[-1] == "∂J/∂(a + bc) = ∂J/∂J · ∂J/∂(a + bc) = 1 · 3 = 3"
+    assert lines[-1] == "∂J/∂(a + bc) = ∂J/∂J · ∂(3·(a + bc))/∂(a + bc) = 1 · 3 = 3"
     assert page.find_element(By.CSS_SELECTOR, ".cr-counter").text == "step 1 of 3"
 
 
