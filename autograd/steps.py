@@ -165,11 +165,15 @@ class BackwardSteps(Sequence):
 
         return steps_text(self)
 
-    def html(self, max_nodes=None):
-        """The viewer as an HTML fragment (what Jupyter shows): graph, controls and chain-rule panel."""
+    def html(self, max_nodes=None, by_module=False):
+        """The viewer as an HTML fragment (what Jupyter shows): graph, controls and chain-rule panel.
+
+        ``by_module=True`` (steps recorded with ``model=``) steps one module call at a time over
+        the collapsed graph of ``draw_graph(collapse=True)``, for deep models.
+        """
         from .viewer import viewer_html
 
-        return viewer_html(self, max_nodes=max_nodes, page=False)
+        return viewer_html(self, max_nodes=max_nodes, page=False, by_module=by_module)
 
     def _repr_html_(self):
         """Jupyter's rich display: the interactive viewer."""
@@ -184,10 +188,10 @@ class BackwardSteps(Sequence):
 
         return HTMLView(viewer_html(self, max_nodes=max_nodes, page=False, quiz=True))
 
-    def save(self, path, max_nodes=None, quiz=False):
+    def save(self, path, max_nodes=None, quiz=False, by_module=False):
         """Write the viewer (``quiz=True``: the quiz) as one self-contained HTML file; returns the path.
 
-        The page needs no network to open.
+        The page needs no network to open. ``by_module=True`` steps module by module (see ``html``).
         """
         from pathlib import Path
 
@@ -198,5 +202,5 @@ class BackwardSteps(Sequence):
         if not isinstance(quiz, bool):
             raise TypeError(f"BackwardSteps.save: quiz must be True or False, got {type(quiz).__name__}")
         path = Path(path)
-        path.write_text(viewer_html(self, max_nodes=max_nodes, page=True, quiz=quiz), encoding="utf-8")
+        path.write_text(viewer_html(self, max_nodes=max_nodes, page=True, quiz=quiz, by_module=by_module), encoding="utf-8")
         return path

@@ -64,11 +64,16 @@ class GradTrail:
             self.updates.append(changes)
 
     def add_slots(self, graph):
-        """Give each box that will show a gradient a last row, ``grad`` and room for its longest text."""
-        slots = {name: max(texts, key=len) + " ✓" for name, texts in self.texts.items()}
-        for position, line in enumerate(graph.body):
-            name = line.strip().split(" ", 1)[0]
-            if name in slots and "<TABLE" in line:
-                row = (f'<TR><TD ALIGN="LEFT" BALIGN="LEFT"><FONT COLOR="{_DIM}">grad</FONT> '
-                       f"{_text(slots[name])}</TD></TR>")
-                graph.body[position] = _TABLE_END.sub(lambda _: f"{row}</TABLE>>", line, count=1)
+        """Give each box that will show a gradient a last row for it (see ``add_slots``)."""
+        add_slots(graph, self.texts)
+
+
+def add_slots(graph, texts):
+    """Give each box named in ``texts`` ({box: the texts it will show}) a last row: ``grad`` and room for the longest."""
+    slots = {name: max(shown, key=len) + " ✓" for name, shown in texts.items()}
+    for position, line in enumerate(graph.body):
+        name = line.strip().split(" ", 1)[0]
+        if name in slots and "<TABLE" in line:
+            row = (f'<TR><TD ALIGN="LEFT" BALIGN="LEFT"><FONT COLOR="{_DIM}">grad</FONT> '
+                   f"{_text(slots[name])}</TD></TR>")
+            graph.body[position] = _TABLE_END.sub(lambda _: f"{row}</TABLE>>", line, count=1)
