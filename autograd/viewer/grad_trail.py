@@ -50,12 +50,13 @@ class GradTrail:
         received = {}
         self.updates = []
         for step, totals in shown:
-            changes = []
-            for parent, _, contribution in step.contributions:
+            changes, sent = [], {}
+            for parent, _, contribution in step.contributions:  # x * x sends x two parts in one step
                 key = id(parent)
-                if contribution is None or key not in drawn_ids or key not in totals:
-                    continue
-                received[key] = received.get(key, 0) + 1
+                if contribution is not None and key in drawn_ids and key in totals:
+                    sent.setdefault(key, [parent, 0])[1] += 1
+            for key, (parent, parts) in sent.items():
+                received[key] = received.get(key, 0) + parts
                 text, complete = grad_text(totals[key]), received[key] == uses[key]
                 before = state.get(key, ("", False))
                 changes.append([box[key], text, complete, before[0], before[1]])

@@ -63,6 +63,6 @@ def questions(step, names):
             "contribution": float(contribution),
             "localLabel": f"∂{names.rule_of(node)}/∂{names.derivative_of(parent)}",
             "contributionLabel": f"∂{names.derivative_of(names._root)}/∂{names.derivative_of(parent)} from this rule",
-            "hint": f"{hint}   (here {operands})" if operands else hint,
+            "hint": f"{hint} (here {operands})" if operands else hint,
         })
     return asked
