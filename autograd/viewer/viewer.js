@@ -37,18 +37,44 @@
     mark(step.receivers, "cr-receiving", on);
   }
 
-  // Gradients on the boxes: a node no rule has reached shows none; a partial sum; a complete one, with ✓
+  // Gradients on the boxes: a node no rule has reached shows none; a partial sum; a complete one, with ✓.
+  // Every text a box will show is made once, here, hidden; a step only shows one and hides another,
+  // which repaints the box and lays nothing out again.
+  function gradText(slot, text, complete) {
+    var key = text ? text + (complete ? " ✓" : "") : "";
+    if (!slot.texts[key]) {
+      var made = slot.value.cloneNode(false);
+      made.textContent = key ? " " + key : "";
+      made.setAttribute("class", "cr-grad-value");
+      slot.value.parentNode.insertBefore(made, slot.value);
+      slot.texts[key] = made;
+    }
+    return slot.texts[key];
+  }
   function setGrad(box, text, complete) {
     var slot = slots[box];
     if (!slot) { return; }
-    slot.value.textContent = text ? " " + text + (complete ? " ✓" : "") : "";
-    slot.label.style.visibility = text ? "" : "hidden";
+    var shown = gradText(slot, text, complete);
+    if (slot.shown) { slot.shown.classList.remove("cr-shown"); }
+    shown.classList.add("cr-shown");
+    slot.shown = shown;
+    slot.label.classList.toggle("cr-shown", !!text);
     slot.group.classList.toggle("cr-partial", !!text && !complete);
     slot.group.classList.toggle("cr-complete", !!text && complete);
-    slot.group.setAttribute("data-grad", text);
   }
-  for (var box in slots) { setGrad(box, "", false); }
+  for (var box in slots) {
+    slots[box].texts = {};
+    slots[box].label.setAttribute("class", "cr-grad-label");
+    slots[box].value.setAttribute("class", "cr-grad-room");  // Graphviz's text: its width is the room kept
+    setGrad(box, "", false);
+  }
   for (var s = 0; s < data.initial.length; s++) { setGrad(data.initial[s][0], data.initial[s][1], data.initial[s][2]); }
+  for (var n = 0; n < steps.length; n++) {  // every text made now, none while stepping
+    for (var m = 0; m < steps[n].grads.length; m++) {
+      var change = steps[n].grads[m];
+      if (slots[change[0]]) { gradText(slots[change[0]], change[1], change[2]); }
+    }
+  }
   var applied = 0;  // how many steps' gradients the boxes show
   function applyTo(count) {
     var updates, u;
@@ -69,6 +95,8 @@
   function setView(v) {
     view = v;
     svg.setAttribute("viewBox", v.x + " " + v.y + " " + v.w + " " + v.h);
+    // text under 2 px tall cannot be read, and painting it makes each step of a big graph slow: drawn from 2 px
+    svg.classList.toggle("cr-tiny", 11 / unitsPerPixel() < 2);
   }
   function fit() {
     var width = graph.clientWidth || 800, most = Math.max(240, window.innerHeight * 0.7);

@@ -158,11 +158,10 @@ def test_the_stepping_benchmark_runs():
 def grads_on_boxes(driver):
     """{box name: (gradient text, complete?)} for every box that shows a gradient now."""
     return {name: (text, complete) for name, text, complete in driver.execute_script(
-        "return Array.from(document.querySelectorAll('g.node[data-grad]'))"
-        ".filter(g => g.getAttribute('data-grad') !== '').map(g => {"
-        " var texts = Array.from(g.querySelectorAll('text'));"
-        " return [texts[0].textContent, texts[texts.length - 1].textContent.trim(), g.classList.contains('cr-complete')];"
-        "})")}
+        "return Array.from(document.querySelectorAll('g.node'), g => [g, g.querySelector('text.cr-grad-value.cr-shown')])"
+        ".filter(([g, shown]) => shown && shown.textContent !== '' && getComputedStyle(shown).visibility === 'visible')"
+        ".map(([g, shown]) => [g.querySelector('text').textContent, shown.textContent.trim(),"
+        " g.classList.contains('cr-complete')])")}
 
 
 def test_gradients_appear_on_the_boxes_at_the_step_that_sends_them_and_go_going_back(page):
@@ -176,11 +175,11 @@ def test_gradients_appear_on_the_boxes_at_the_step_that_sends_them_and_go_going_
     button(page, "prev").click()
     button(page, "prev").click()
     assert grads_on_boxes(page) == {"J": ("1 ✓", True), "a + bc": ("3 ✓", True)}
-    no_grad = page.execute_script(  # a box not reached yet shows no gradient at all: no number, no "grad"
+    visible = page.execute_script(  # a box not reached yet shows no gradient at all: no number, no "grad"
         "var g = Array.from(document.querySelectorAll('g.node')).find(g => g.querySelector('text').textContent === 'b');"
-        "var texts = g.querySelectorAll('text'); var last = texts[texts.length - 1];"
-        "return [last.textContent, last.previousElementSibling.style.visibility]")
-    assert no_grad == ["", "hidden"]
+        "return Array.from(g.querySelectorAll('text')).filter(t => getComputedStyle(t).visibility === 'visible'"
+        " && t.textContent.trim() !== '').map(t => t.textContent.trim())")
+    assert visible == ["b", "data", "3"]
 
 
 def test_a_node_on_two_paths_shows_a_partial_sum_then_a_complete_one(browser, tmp_path):
