@@ -58,9 +58,10 @@ def backward_steps(root, grad=None, model=None):
             "backward_steps: the root does not require grad (none of its inputs requires grad, or it was "
             "computed inside no_grad()); expected a result computed from nodes with requires_grad=True"
         )
-    from .viewer.naming import model_names
+    if model is not None:  # a wrong kind of model is refused before the pass runs
+        from .viewer.naming import model_names
 
-    model_names(model)  # a wrong kind of model is refused before the pass runs
+        model_names(model)
     order = topological_order(root)
     records, totals = [], []
     saved = [(node, node._vjp) for node in order]

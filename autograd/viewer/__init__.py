@@ -102,7 +102,7 @@ def _node_steps(steps, names, order, max_nodes, quiz):
     grads = GradTrail(root, drawn, box, [(step, steps._totals[index]) for index, step in shown])
     # boxes carry the names the panel uses ("bc", "a + bc", "J", "0.weight") and a slot for the gradient
     box_names = [(names.name(node), node) for node in drawn
-                 if node.parents or node.requires_grad or id(node) in names._fallback]
+                 if node.parents or node.requires_grad or names.is_named(node)]
     # a Tensor's data summary would make its box wide: its shape and gradient say what backprop does
     tensors = any(isinstance(node.data, np.ndarray) for node in drawn)
     graph = draw_graph(root, show_grad=False, show_data=not tensors, max_nodes=max_nodes, names=box_names)

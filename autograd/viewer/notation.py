@@ -57,6 +57,10 @@ class Names:
         """The node's name as written in the chain rule."""
         return self._made(node)[0]
 
+    def is_named(self, node):
+        """Whether the node has a name worth a box's header: a label, a parameter's, or what and where it is."""
+        return bool(node.label) or id(node) in self._fallback or node is self._root
+
     def derivative_of(self, node):
         """The name as written after ∂: parenthesised where it is an expression, ``∂(bc)``."""
         name, derived, _ = self._made(node)
