@@ -133,7 +133,7 @@ def main(argv=None):
         sync, framed = result[key]["sync"], result[key]["framed"]
         under = sum(time < BUDGET_MS for time in framed) / len(framed)
         rows.append([name, len(framed), f"{statistics.median(sync):.2f}", f"{max(sync):.2f}",
-                     f"{statistics.median(framed):.1f}", f"{max(framed):.1f}", f"{under:.0%}"])
+                     f"{statistics.median(framed):.1f}", f"{max(framed):.1f}", f"{under:.1%}"])
     print(harness.format_table(["one step", "steps", "to layout: median ms", "max ms",
                                 "to next frame: median ms", "max ms", f"under {BUDGET_MS} ms"], rows))
     print("\n(the next frame comes on the display's 60 Hz clock, so ~16.7 ms is the floor of that column)")
