@@ -232,6 +232,12 @@ def test_an_mlp_graph_fits_the_window_with_model_names_and_no_counters(mlp_page)
     assert 0 <= gap < 20
     button(driver, "next").click()
     assert "∂J/∂" in panel(driver)[1][1]
+    driver.set_window_size(640, 900)  # long chain rules wrap between their parts, never inside a name or a value
+    wrapped = driver.execute_script(
+        "var items = Array.from(document.querySelectorAll('.cr-lines li'));"
+        "return [items.filter(li => li.getClientRects()[0].height > 30).length,"
+        " Array.from(document.querySelectorAll('.cr-chunk')).filter(c => c.getClientRects().length > 1).length]")
+    assert wrapped[0] >= 1 and wrapped[1] == 0
 
 
 def test_zoom_buttons_the_wheel_and_fit_change_the_view(mlp_page):
