@@ -247,7 +247,7 @@
     status[current] = "right";
     render(current);
   }
-  function reveal_answers() {
+  function revealAnswers() {
     status[current] = "shown";
     render(current);
   }
@@ -260,7 +260,7 @@
   if (quiz) {
     quizBox.hidden = false;
     find(".cr-check").addEventListener("click", check);
-    find(".cr-show").addEventListener("click", reveal_answers);
+    find(".cr-show").addEventListener("click", revealAnswers);
     questionsBox.addEventListener("keydown", function (event) {
       if (event.key === "Enter") { event.preventDefault(); check(); }
     });
