@@ -34,7 +34,7 @@ Contribution.contribution.__doc__ = (
 )
 
 
-def backward_steps(root, grad=None):
+def backward_steps(root, grad=None, model=None):
     """Run ``root.backward(grad)`` and return its steps: one ``Step`` per non-leaf node, in rule order (root first).
 
     Every ``grad`` ends as ``root.backward(grad)`` leaves it (leaves accumulate,
@@ -42,6 +42,9 @@ def backward_steps(root, grad=None):
     contributions)``; each contribution is ``Contribution(parent, local,
     contribution)``. In Jupyter it shows itself as a viewer that steps through
     the chain rule; ``.save("backprop.html")`` writes that viewer to one file.
+    With ``model`` (the Module that computed ``root``) the viewer names
+    parameters after ``model.named_parameters()`` (``0.weight``) and results by
+    op, shape and module, and can step module by module (``by_module=True``).
 
     >>> a, b, c = Value(5.0, "a"), Value(3.0, "b"), Value(2.0, "c")
     >>> steps = backward_steps(3 * (a + b * c))
@@ -55,6 +58,10 @@ def backward_steps(root, grad=None):
             "backward_steps: the root does not require grad (none of its inputs requires grad, or it was "
             "computed inside no_grad()); expected a result computed from nodes with requires_grad=True"
         )
+    if model is not None:  # a wrong kind of model is refused before the pass runs
+        from .viewer.naming import model_names
+
+        model_names(model)
     order = topological_order(root)
     records, totals = [], []
     saved = [(node, node._vjp) for node in order]
@@ -71,7 +78,7 @@ def backward_steps(root, grad=None):
     _note_totals(records, totals)
     rules = {id(node): rule for node, rule in saved}
     steps = [_step(node, upstream, grads, rules[id(node)]) for node, upstream, grads in records]
-    return BackwardSteps(root, steps, totals)
+    return BackwardSteps(root, steps, totals, model=model)
 
 
 def _recording(node, rule, records, totals):
@@ -136,8 +143,9 @@ def _locals(node, rule):
 class BackwardSteps(Sequence):
     """The steps of one backward pass (a sequence of ``Step``); shows itself in Jupyter as a step-through viewer."""
 
-    def __init__(self, root, steps, totals=None):
+    def __init__(self, root, steps, totals=None, model=None):
         self.root = root
+        self.model = model
         self._steps = list(steps)
         # per step, {id(parent): its grad right after the step} for the viewer's running sums
         self._totals = totals if totals is not None else [{} for _ in self._steps]
@@ -158,24 +166,42 @@ class BackwardSteps(Sequence):
 
         return steps_text(self)
 
-    def html(self, max_nodes=None):
-        """The viewer as an HTML fragment (what Jupyter shows): graph, controls and chain-rule panel."""
+    def html(self, max_nodes=None, by_module=False):
+        """The viewer as an HTML fragment (what Jupyter shows): graph, controls and chain-rule panel.
+
+        ``by_module=True`` (steps recorded with ``model=``) steps one module call at a time over
+        the collapsed graph of ``draw_graph(collapse=True)``, for deep models.
+        """
         from .viewer import viewer_html
 
-        return viewer_html(self, max_nodes=max_nodes, page=False)
+        return viewer_html(self, max_nodes=max_nodes, page=False, by_module=by_module)
 
     def _repr_html_(self):
         """Jupyter's rich display: the interactive viewer."""
         return self.html()
 
-    def save(self, path, max_nodes=None):
-        """Write the viewer as one self-contained HTML file (no network needed to open it); returns the path."""
+    def quiz(self, max_nodes=None):
+        """The viewer as a quiz (Jupyter shows it): each step asks the local derivatives and contributions first.
+
+        For a graph of Values; a graph of Tensors is a ValueError.
+        """
+        from .viewer import HTMLView, viewer_html
+
+        return HTMLView(viewer_html(self, max_nodes=max_nodes, page=False, quiz=True))
+
+    def save(self, path, max_nodes=None, quiz=False, by_module=False):
+        """Write the viewer (``quiz=True``: the quiz) as one self-contained HTML file; returns the path.
+
+        The page needs no network to open. ``by_module=True`` steps module by module (see ``html``).
+        """
         from pathlib import Path
 
         from .viewer import viewer_html
 
         if not isinstance(path, (str, Path)):
             raise TypeError(f"BackwardSteps.save: path must be a str or pathlib.Path, got {type(path).__name__}")
+        if not isinstance(quiz, bool):
+            raise TypeError(f"BackwardSteps.save: quiz must be True or False, got {type(quiz).__name__}")
         path = Path(path)
-        path.write_text(viewer_html(self, max_nodes=max_nodes, page=True), encoding="utf-8")
+        path.write_text(viewer_html(self, max_nodes=max_nodes, page=True, quiz=quiz, by_module=by_module), encoding="utf-8")
         return path

@@ -33,10 +33,7 @@ def collapsed_shapes(roots, nodes, model, names_by_id, shading, number, max_node
     if shading:
         shading = GradShading([mean_abs_grad(group.outputs[0]) for group in groups
                                if id(group.outputs[0]) not in root_ids])
-    first_seen = {}
-    for node in nodes:
-        first_seen.setdefault(box_of[id(node)], len(first_seen))
-    order = sorted(range(len(groups)), key=first_seen.__getitem__)
+    order = box_order(groups, box_of, nodes)
     drawn = order if max_nodes is None else order[:max_nodes]
     name_of = {index: f"b{place}" for place, index in enumerate(drawn)}
 
@@ -74,6 +71,14 @@ def collapsed_shapes(roots, nodes, model, names_by_id, shading, number, max_node
     if hidden:
         add_cut_note(shapes, edges, hidden, max_nodes, cut)
     return shapes, edges, shading
+
+
+def box_order(groups, box_of, nodes):
+    """The groups' indices in the order their boxes are named ``b0``, ``b1``...: breadth first from the root."""
+    first_seen = {}
+    for node in nodes:
+        first_seen.setdefault(box_of[id(node)], len(first_seen))
+    return sorted(range(len(groups)), key=first_seen.__getitem__)
 
 
 def _rows(group, names_by_id, number, shading):

@@ -8,6 +8,8 @@ import numpy as np
 
 _SIMPLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$|^[0-9.eE+-]+$")
 _LONGEST_EXPRESSION = 18
+_LONGEST_RULE = 40
+_SIMPLE_PARAMETER = re.compile(r"^[A-Za-z_][A-Za-z0-9_.]*$")
 _SMALL_ARRAY = 6
 
 
@@ -39,49 +41,67 @@ def summary(x):
 
 
 class Names:
-    """A readable name for every node: its label, a constant's number, or a short expression of its parents'."""
+    """A readable name for every node: its label, a constant's number, a short expression, or what and where it is.
 
-    def __init__(self, root, order, names_by_id=None):
+    ``fallback`` maps a node's id to its name where no label or short
+    expression names it (``naming.fallback_names``: ``0.weight``,
+    ``0: matmul (4, 5)``); such names are not built into expressions.
+    """
+
+    def __init__(self, root, order, fallback=None):
         self._root = root
-        self._index = {id(node): index for index, node in enumerate(order)}
-        self._given = names_by_id or {}
+        self._fallback = fallback or {}
         self._cache = {}
 
     def name(self, node):
         """The node's name as written in the chain rule."""
-        key = id(node)
-        if key not in self._cache:
-            self._cache[key] = self._make(node)
-        return self._cache[key][0]
+        return self._made(node)[0]
+
+    def is_named(self, node):
+        """Whether the node has a name worth a box's header: a label, a parameter's, or what and where it is."""
+        return bool(node.label) or id(node) in self._fallback or node is self._root
 
     def derivative_of(self, node):
         """The name as written after ∂: parenthesised where it is an expression, ``∂(bc)``."""
-        name, derived = self._make_cached(node)
+        name, derived, _ = self._made(node)
         return f"({name})" if derived or not _SIMPLE.match(name) else name
 
-    def _make_cached(self, node):
-        self.name(node)
-        return self._cache[id(node)]
+    def rule_of(self, node):
+        """The node written as its op applied to its parents, after ∂: ``∂(3·(a + bc))``, not its name ``∂J``."""
+        expression = self._expression(node) if node.parents else None
+        if expression is None or len(expression) > _LONGEST_RULE:
+            return self.derivative_of(node)
+        return f"({expression})"
+
+    def _made(self, node):
+        key = id(node)
+        if key not in self._cache:
+            self._cache[key] = self._make(node)
+        return self._cache[key]
 
     def _make(self, node):
+        """``(name, is an expression, is opaque)``: opaque names are not built into longer expressions."""
         if node.label:
-            return node.label, False
-        if id(node) in self._given:
-            return self._given[id(node)], False
+            return node.label, False, False
         if node is self._root:
-            return "J", False
-        if not node.parents:
-            if not node.requires_grad and isinstance(node.data, numbers.Number):
-                return number(node.data), False
-            return f"x{self._index.get(id(node), '')}", False
-        expression = self._expression(node)
-        if expression is not None and len(expression) <= _LONGEST_EXPRESSION:
-            return expression, True
-        return f"{node.op or 'op'}#{self._index.get(id(node), '')}", False
+            return "J", False, False
+        if not node.parents and not node.requires_grad and isinstance(node.data, numbers.Number):
+            return number(node.data), False, False
+        fallback = self._fallback.get(id(node))
+        if node.parents:
+            expression = self._expression(node)
+            if expression is not None and len(expression) <= _LONGEST_EXPRESSION:
+                return expression, True, False
+        if fallback is not None:
+            return fallback, False, not _SIMPLE_PARAMETER.match(fallback)
+        return f"{node.op or 'leaf'}", False, True
 
     def _expression(self, node):
         op = str(node.op)
-        parts = [self.name(parent) for parent in node.parents]
+        made = [self._made(parent) for parent in node.parents]
+        if any(opaque for _, _, opaque in made):
+            return None
+        parts = [name for name, _, _ in made]
         grouped = [part if _SIMPLE.match(part) else f"({part})" for part in parts]
         if len(parts) == 2:
             left, right = grouped
@@ -113,6 +133,7 @@ def step_text(step, index, count, names, totals):
     node = step.node
     root = names.derivative_of(names._root)
     this = names.derivative_of(node)
+    rule_of = names.rule_of(node)  # the local derivative as the op's rule: ∂(3·u)/∂u, never ∂J/∂u
     title = f"Step {index + 1} of {count}: the rule of {names.name(node)} (op {node.op})"
     upstream = summary(step.upstream)
     if node is names._root:
@@ -125,10 +146,10 @@ def step_text(step, index, count, names, totals):
             lines.append(f"{names.name(parent)} does not require grad: nothing flows into it")
             continue
         if local is not None and isinstance(local, numbers.Number):
-            rule = (f"∂{root}/∂{other} = ∂{root}/∂{this} · ∂{this}/∂{other} = "
+            rule = (f"∂{root}/∂{other} = ∂{root}/∂{this} · ∂{rule_of}/∂{other} = "
                     f"{upstream} · {summary(local)} = {summary(contribution)}")
         elif local is not None:
-            rule = (f"∂{root}/∂{other} = ∂{root}/∂{this} ⊙ ∂{this}/∂{other} = "
+            rule = (f"∂{root}/∂{other} = ∂{root}/∂{this} ⊙ ∂{rule_of}/∂{other} = "
                     f"{upstream} ⊙ {summary(local)} = {summary(contribution)}")
         else:
             rule = (f"∂{root}/∂{other} = ∂{root}/∂{this} through the rule of {node.op} "

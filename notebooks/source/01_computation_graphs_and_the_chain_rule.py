@@ -138,7 +138,13 @@ steps
 # The viewer needs JavaScript (Jupyter, VS Code, nbviewer). Where scripts are
 # stripped, here it is mid-way, at the rule of $a + bc$:
 #
-# ![The viewer at step 2 of 3: the rule of a + bc sends 3 to a and to bc](../docs/backprop_viewer.png)
+# ![The viewer at step 2 of 3: the rule of a + bc sends 3 to a and to bc; a and bc show grad 3](../docs/backprop_viewer.png)
+#
+# Each box shows its gradient as it stands after the step: a node no rule has
+# reached shows none yet; a node used on several paths shows its partial sum
+# (in orange) until every use has sent its part, then the complete one (in
+# green, with ✓). **fit**, **+** and **−** (or the mouse wheel) zoom, and
+# dragging the graph pans it.
 #
 # and `steps.text()` writes every step as the viewer's panel does. The last
 # step is the notes' $\frac{dJ}{dc} = \frac{dJ}{du}\,\frac{du}{dc} = 3 \cdot 3 = 9$:
@@ -149,21 +155,48 @@ last = steps[-1]
 print([(part.parent.label, part.local, part.contribution) for part in last.contributions])
 
 # %% [markdown]
+# ### Quiz yourself
+#
+# `steps.quiz()` is the same viewer that asks before it tells: at each step,
+# for each parent that receives gradient, type the local derivative (the op's
+# rule, $\partial(3u)/\partial u$ at the first step) and then the contribution
+# (upstream × local), and press Enter or **check**. A wrong answer is marked and
+# a hint gives the op's derivative rule from the op table; **show** reveals the
+# step (it then does not count). The score comes at the end.
+# `steps.save("quiz.html", quiz=True)` writes the quiz as a page of its own.
+
+# %%
+steps.quiz()
+
+# %% [markdown]
+# Where scripts are stripped, here is the quiz after a wrong answer at the first step:
+#
+# ![The quiz at step 1 of 3: a wrong local derivative is marked and the hint reads d(a·b)/db = a](../docs/backprop_quiz.png)
+
+# %% [markdown]
 # ### A 2-2-1 network of neurons
 #
 # The same viewer on a tiny network: two inputs, a hidden layer of two ReLU
 # neurons, one linear output neuron, and the squared error against a target of 1.
-# Naming the parameters after `named_parameters()` makes the steps readable.
-# Each neuron's weighted sum is one fused `dot` node, so its rule sends a
-# gradient to every weight, to every input and to the bias at once.
+# Passing the model, `backward_steps(net_loss, model=net)`, names the
+# parameters after `net.named_parameters()` (`layers.0.neurons.1.w.0`) in the
+# graph and in the panel. Each ReLU neuron of the hidden layer is one fused
+# `neuron` node, and the output neuron's weighted sum one `dot` node, so each
+# rule sends a gradient to every weight, to every input and to the bias at once.
 
 # %%
 net = MLP(2, [2, 1], rng=0)
-for name, parameter in net.named_parameters():
-    parameter.label = name.replace("layers.", "L").replace("neurons.", "n")
 net_loss = (net([1.0, -2.0]) - 1.0) ** 2
-net_steps = backward_steps(net_loss)
+net_steps = backward_steps(net_loss, model=net)
 net_steps
+
+# %% [markdown]
+# And the quiz on it: the hint for a `neuron` or `dot` node is its line of the
+# op table, $d/dw_i = x_i$, $d/dx_i = w_i$, $d/db = 1$ (for a ReLU neuron, where
+# its sum is positive). A hidden neuron that is off sends 0 to all its inputs.
+
+# %%
+net_steps.quiz()
 
 # %% [markdown]
 # The network's graph after that backward pass, as a static picture, every

@@ -22,7 +22,7 @@ def test_the_panel_writes_each_chain_rule_in_numbers():
     steps = data_of(notes_steps().html())["steps"]
     assert [step["title"] for step in steps] == [
         "Step 1 of 3: the rule of J (op *)", "Step 2 of 3: the rule of a + bc (op +)", "Step 3 of 3: the rule of bc (op *)"]
-    assert "∂J/∂(a + bc) = ∂J/∂J · ∂J/∂(a + bc) = 1 · 3 = 3" in steps[0]["lines"]
+    assert "∂J/∂(a + bc) = ∂J/∂J · ∂(3·(a + bc))/∂(a + bc) = 1 · 3 = 3" in steps[0]["lines"]
     assert "∂J/∂(bc) = ∂J/∂(a + bc) · ∂(a + bc)/∂(bc) = 3 · 1 = 3" in steps[1]["lines"]
     assert steps[2]["lines"][1:] == ["∂J/∂b = ∂J/∂(bc) · ∂(bc)/∂b = 3 · 2 = 6",
                                      "∂J/∂c = ∂J/∂(bc) · ∂(bc)/∂c = 3 · 3 = 9"]
@@ -98,7 +98,7 @@ def test_max_nodes_is_checked():
 def test_without_scripts_the_page_still_shows_the_first_step():
     html = notes_steps().html()
     assert '<div class="cr-title">Step 1 of 3: the rule of J (op *)</div>' in html
-    assert "<li>∂J/∂(a + bc) = ∂J/∂J · ∂J/∂(a + bc) = 1 · 3 = 3</li>" in html
+    assert "<li>∂J/∂(a + bc) = ∂J/∂J · ∂(3·(a + bc))/∂(a + bc) = 1 · 3 = 3</li>" in html
 
 
 def test_text_writes_every_step_as_the_panel_does():
@@ -115,3 +115,135 @@ def test_without_graphviz_the_viewer_says_so_and_still_steps(monkeypatch, tmp_pa
     html = notes_steps().html()
     assert "Graphviz&#x27;s `dot` program, which renders the graph, was not found on PATH" in html
     assert len(data_of(html)["steps"]) == 3
+
+
+def mlp_steps(**kwargs):
+    import nn
+
+    rng = np.random.default_rng(0)
+    model = nn.MLP([3, 5, 4, 2])
+    X, y = Tensor(rng.normal(size=(4, 3))), Tensor(rng.normal(size=(4, 2)))
+    return model, backward_steps(nn.MSELoss()(model(X), y), model=model, **kwargs)
+
+
+def svg_texts(html):
+    return [re.sub(r"&#?\w+;", "", text) for text in re.findall(r"<text[^>]*>([^<]*)</text>", html)]
+
+
+def test_the_first_local_derivative_is_the_ops_rule_not_the_roots_name():
+    lines = data_of(notes_steps().html())["steps"][0]["lines"]
+    assert lines[-1] == "∂J/∂(a + bc) = ∂J/∂J · ∂(3·(a + bc))/∂(a + bc) = 1 · 3 = 3"
+
+
+def test_with_a_model_parameters_are_named_as_named_parameters_and_nothing_by_a_bare_counter():
+    model, steps = mlp_steps()
+    html = steps.html()
+    texts = svg_texts(html)
+    lines = [line for step in data_of(html)["steps"] for line in [step["title"], *step["lines"]]]
+    for name, _ in model.named_parameters():
+        assert name in texts
+        assert any(f"∂J/∂({name})" in line for line in lines)
+    assert "0: matmul (4, 5)" in texts and "1: relu (4, 5)" in texts and "input (4, 3)" in texts
+    counters = re.compile(r"^x\d+$|#\d")
+    assert [text for text in texts if counters.search(text.strip())] == []
+    assert not any(re.search(r"\bx\d+\b|#\d", line) for line in lines)
+
+
+def test_without_a_model_unlabelled_nodes_are_named_by_op_and_shape_repeats_by_ordinal():
+    X = Tensor(np.ones((2, 3)))
+    W1 = Tensor(np.full((3, 3), 0.5), requires_grad=True)
+    W2 = Tensor(np.full((3, 3), 0.25), requires_grad=True)
+    loss = ((X @ W1).relu() @ W2).relu().sum()
+    texts = svg_texts(backward_steps(loss).html())
+    assert {"relu (2, 3)", "relu (2, 3), 2nd", "matmul (2, 3)", "matmul (2, 3), 2nd", "parameter (3, 3)",
+            "parameter (3, 3), 2nd", "input (2, 3)"} <= set(texts)
+
+
+def test_a_model_that_is_not_a_module_is_refused():
+    with pytest.raises(TypeError, match="backward_steps: model must be a Module"):
+        backward_steps(Value(2.0, "x") * 3, model=3)
+
+
+def test_each_step_carries_the_gradients_it_puts_on_the_boxes_and_what_they_replace():
+    data = data_of(notes_steps().html())
+    assert data["initial"] == [["n0", "1", True]]  # the root holds its seed from the start
+    grads = [step["grads"] for step in data["steps"]]
+    names = {step["box"]: step["title"].split("rule of ")[1].split(" (")[0] for step in data["steps"]}
+    assert [[(names.get(box, box), text, complete) for box, text, complete, _, _ in step] for step in grads][0] == [
+        ("a + bc", "3", True)]
+    assert [(text, complete, before) for _, text, complete, before, _ in grads[2]] == [("6", True, ""), ("9", True, "")]
+
+
+def test_a_node_on_two_paths_shows_its_partial_sum_then_the_complete_one():
+    x = Value(2.0, "x")
+    html = backward_steps(x * x + 3 * x).html()
+    data = data_of(html)
+    box = re.search(r"<title>(n\d+)</title>\s*<path[^>]*>\s*<text[^>]*>x</text>", html).group(1)
+    sent = [(text, complete, before) for step in data["steps"] for name, text, complete, before, _ in step["grads"]
+            if name == box]
+    assert sent == [("3", False, ""), ("7", True, "3")]  # 3·1, then x·1 + 1·x arrive together
+
+
+def test_tensor_gradients_on_the_boxes_are_shape_and_norm():
+    _, steps = mlp_steps()
+    texts = [text for step in data_of(steps.html())["steps"] for _, text, _, _, _ in step["grads"]]
+    assert all(re.fullmatch(r"\(\d+(, \d+)?,?\) (norm [-0-9.e+]+|\[[-0-9., e+]*\])", text) for text in texts), texts
+
+
+def test_the_quiz_asks_each_receiving_parent_in_order_and_never_a_constant():
+    data = data_of(str(notes_steps().quiz()))
+    assert data["quiz"] is True
+    asked = [[(q["parent"], q["local"], q["contribution"]) for q in step["questions"]] for step in data["steps"]]
+    assert asked == [[("a + bc", 3.0, 3.0)], [("a", 1.0, 3.0), ("bc", 1.0, 3.0)], [("b", 2.0, 6.0), ("c", 3.0, 9.0)]]
+    first = data["steps"][0]["questions"][0]
+    assert first["localLabel"] == "∂(3·(a + bc))/∂(a + bc)"
+    assert first["hint"] == "d(a·b)/db = a (here a = 3, b = a + bc)"
+
+
+def test_the_quiz_hints_are_read_from_the_op_table(monkeypatch):
+    from autograd.optable import TABLE
+    from autograd.viewer.quiz import derivative_rule
+
+    assert derivative_rule("*", 0) == "d(a·b)/da = b"
+    assert derivative_rule("tanh", 0) == "d(tanh a)/da = 1 - tanh² a"
+    assert derivative_rule("relu", 0).startswith("d(max(a, 0))/da = 1 if a > 0 else 0")
+    monkeypatch.setattr(TABLE["*"], "doc", "a * b; d/da = B, d/db = A")
+    assert derivative_rule("*", 1) == "d(a·b)/db = A"
+
+
+def test_the_quiz_refuses_a_tensor_graph():
+    X = Tensor(np.ones((2, 2)), requires_grad=True)
+    steps = backward_steps((X * 2).sum())
+    with pytest.raises(ValueError, match="quiz: the quiz asks for numbers, so it runs on a graph of Values"):
+        steps.quiz()
+    with pytest.raises(ValueError, match="graph of Values"):
+        steps.save("never-written.html", quiz=True)
+
+
+def test_the_quiz_page_keeps_the_first_steps_numbers_for_after_the_answer():
+    html = str(notes_steps().quiz())
+    assert '<ul class="cr-lines"></ul>' in html  # nothing given away before the script asks
+
+
+def test_by_module_steps_one_module_call_at_a_time():
+    model, steps = mlp_steps()
+    data = data_of(steps.html(by_module=True))
+    titles = [step["title"] for step in data["steps"]]
+    assert titles == ["Step 1 of 6: loss, its rules backward",
+                      "Step 2 of 6: Linear(4→2) (module 4), its rules backward",
+                      "Step 3 of 6: ReLU (module 3), its rules backward",
+                      "Step 4 of 6: Linear(5→4) (module 2), its rules backward",
+                      "Step 5 of 6: ReLU (module 1), its rules backward",
+                      "Step 6 of 6: Linear(3→5) (module 0), its rules backward"]
+    lines = data["steps"][1]["lines"]
+    assert any(line.startswith("∂J/∂(4.weight) = array (4, 2), norm") for line in lines)
+    assert any(line.startswith("sent to ReLU: ∂J/∂(3: relu (4, 4)) = array (4, 4), norm") for line in lines)
+    assert data["steps"][1]["grads"][0][:3] == ["b2", data["steps"][1]["grads"][0][1], True]
+
+
+def test_by_module_needs_the_model_and_no_quiz():
+    with pytest.raises(ValueError, match="by_module=True needs the model"):
+        notes_steps().html(by_module=True)
+    _, steps = mlp_steps()
+    with pytest.raises(ValueError, match="quiz"):
+        steps.save("never-written.html", quiz=True, by_module=True)
