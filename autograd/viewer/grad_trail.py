@@ -11,7 +11,7 @@ import re
 
 import numpy as np
 
-from ..graph_labels import _DIM, _text
+from ..graph_labels import DIM, label_text
 from .notation import number
 
 _TINY = 3  # a Tensor gradient with at most this many elements shows its values
@@ -75,6 +75,6 @@ def add_slots(graph, texts):
     for position, line in enumerate(graph.body):
         name = line.strip().split(" ", 1)[0]
         if name in slots and "<TABLE" in line:
-            row = (f'<TR><TD ALIGN="LEFT" BALIGN="LEFT"><FONT COLOR="{_DIM}">grad</FONT> '
-                   f"{_text(slots[name])}</TD></TR>")
+            row = (f'<TR><TD ALIGN="LEFT" BALIGN="LEFT"><FONT COLOR="{DIM}">grad</FONT> '
+                   f"{label_text(slots[name])}</TD></TR>")
             graph.body[position] = _TABLE_END.sub(lambda _: f"{row}</TABLE>>", line, count=1)

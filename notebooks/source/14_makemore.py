@@ -427,7 +427,7 @@ print(autograd.compare_grads({"logits (one formula)": (dlogits_fast, logits),
 tiny = nn.Sequential(nn.Embedding(27, 4, rng=0), nn.Flatten(), nn.Linear(12, 8, bias=False, rng=0),
                      nn.BatchNorm1d(8), nn.Tanh(), nn.Linear(8, 27, rng=0))
 tiny_loss = F.cross_entropy(tiny(X_train[:4]), y_train[:4])
-steps = autograd.backward_steps(tiny_loss)
+steps = autograd.backward_steps(tiny_loss, model=tiny)
 print(steps)
 print("\n".join(steps.text().splitlines()[:12]))
 steps
