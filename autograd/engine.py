@@ -20,6 +20,13 @@ differentiated again.
 
 Gradient semantics: leaves accumulate across passes until zeroed; every other
 node's ``grad`` holds the gradient of the last pass.
+
+Instruments (gradient hooks, anomaly mode, ``backward_steps``, the profiler)
+watch a pass through one protocol, ``pass_observers.PassObserver``: when a pass
+starts, one check asks whether anything watches this thread's passes; if not,
+the plain loops below run, untouched; if so, the one observed loop runs the same
+rules and sums and shows each step to the observers. No rule is wrapped and no
+function swapped.
 """
 
 import contextlib
