@@ -6,6 +6,9 @@ conditions; the trees take turns, round after round, and the order within a roun
 alternates. Reported per workload: the median over rounds of this tree's time over
 the other's within the round, and the spread (lowest and highest round).
 
+Times are process CPU time by default (``--clock wall`` for perf_counter): on a
+shared machine it does not count the time the process waits for a core.
+
 Workloads: the scalar micrograd step (``scalar_micrograd.py``), the Tensor MLP step
 at sizes small, medium and large (``tensor_mlp.py``, float32, BLAS on one thread),
 and one ``nn.fit`` epoch (``fit_epoch.py``); with no hook registered and no
@@ -55,11 +58,15 @@ def _setup(workload):
     return tensor_mlp.OursNN(*tensor_mlp.make_problem(workload, np.float32)).step
 
 
-def measure(workload, seconds):
+CLOCKS = {"cpu": time.process_time, "wall": time.perf_counter}
+
+
+def measure(workload, seconds, clock="cpu"):
     """Seconds per step of ``workload`` in this process: the median of five batches of calls."""
     import harness
 
     harness.limit_blas_threads(1)
+    now = CLOCKS[clock]
     step = _setup(workload)
     start = time.perf_counter()
     step()
@@ -69,22 +76,22 @@ def measure(workload, seconds):
         step()
     batches = []
     for _ in range(5):
-        start = time.perf_counter()
+        start = now()
         for _ in range(calls):
             step()
-        batches.append((time.perf_counter() - start) / calls)
+        batches.append((now() - start) / calls)
     return statistics.median(batches)
 
 
-def run_in(tree, workload, seconds):
+def run_in(tree, workload, seconds, clock):
     """``measure(workload)`` in a new process on ``tree``'s code."""
     code = (
         "import sys, json; sys.path[:0] = [sys.argv[1], sys.argv[1] + '/benchmarks', sys.argv[2]]; "
-        "import compare_trees; print(json.dumps(compare_trees.measure(sys.argv[3], float(sys.argv[4]))))"
+        "import compare_trees; print(json.dumps(compare_trees.measure(sys.argv[3], float(sys.argv[4]), sys.argv[5])))"
     )
     environment = dict(os.environ, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", PYTHONHASHSEED="0")
     completed = subprocess.run(
-        [sys.executable, "-c", code, str(tree), str(HERE / "benchmarks"), workload, str(seconds)],
+        [sys.executable, "-c", code, str(tree), str(HERE / "benchmarks"), workload, str(seconds), clock],
         capture_output=True, text=True, cwd=tree, env=environment, check=False,
     )
     if completed.returncode:
@@ -97,13 +104,16 @@ def main(argv=None):
     parser.add_argument("base", nargs="?", default=str(HERE), help="the other checkout (default: this one)")
     parser.add_argument("--rounds", type=int, default=6, help="rounds per workload (default 6)")
     parser.add_argument("--seconds", type=float, default=2.0, help="timed seconds per process (default 2)")
+    parser.add_argument("--clock", choices=sorted(CLOCKS), default="cpu",
+                        help="cpu: process CPU time, which a busy machine disturbs less (default); wall: perf_counter")
     parser.add_argument("--workloads", nargs="+", choices=WORKLOADS, default=list(WORKLOADS))
     parser.add_argument("--quick", action="store_true", help="one short round of the scalar and small steps")
     args = parser.parse_args(argv)
     if args.quick:
         args.rounds, args.seconds, args.workloads = 1, 0.2, ["scalar", "small"]
     base = Path(args.base).resolve()
-    print(f"this tree: {HERE}\nother tree: {base}\n{args.rounds} rounds, {args.seconds:g} s per process\n")
+    print(f"this tree: {HERE}\nother tree: {base}\n{args.rounds} rounds, {args.seconds:g} s per process, "
+          f"{args.clock} clock\n")
     print("| workload | this ms | other ms | this / other (median) | lowest | highest |")
     print("|---|---|---|---|---|---|")
     for workload in args.workloads:
@@ -111,7 +121,7 @@ def main(argv=None):
         for round_ in range(args.rounds):
             trees = [(HERE, ours), (base, theirs)]
             for tree, times in trees if round_ % 2 == 0 else reversed(trees):
-                times.append(run_in(tree, workload, args.seconds))
+                times.append(run_in(tree, workload, args.seconds, args.clock))
             ratios.append(ours[-1] / theirs[-1])
         print(f"| {workload} | {1e3 * statistics.median(ours):.3f} | {1e3 * statistics.median(theirs):.3f} | "
               f"{statistics.median(ratios):.3f}x | {min(ratios):.3f}x | {max(ratios):.3f}x |", flush=True)
