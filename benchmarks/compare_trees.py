@@ -11,8 +11,9 @@ shared machine it does not count the time the process waits for a core.
 
 Workloads: the scalar micrograd step (``scalar_micrograd.py``), the Tensor MLP step
 at sizes small, medium and large (``tensor_mlp.py``, float32, BLAS on one thread),
-and one ``nn.fit`` epoch (``fit_epoch.py``); with no hook registered and no
-instrument running, so it measures what instruments cost when they are off.
+and one ``nn.fit`` epoch (``fit_epoch.py``); by default with no hook registered and
+no instrument running, so it measures what instruments cost when they are off;
+``--inside profile`` / ``--inside anomaly`` runs each step inside that block.
 
     git worktree add ../base <commit>
     python benchmarks/compare_trees.py ../base              # about ten minutes
@@ -61,13 +62,28 @@ def _setup(workload):
 CLOCKS = {"cpu": time.process_time, "wall": time.perf_counter}
 
 
-def measure(workload, seconds, clock="cpu"):
+def _inside(block, step):
+    """``step`` run inside a fresh ``block`` ("profile" or "anomaly") each call; ``step`` itself for "none"."""
+    import autograd
+
+    if block == "none":
+        return step
+    make = {"profile": autograd.profile, "anomaly": autograd.detect_anomaly}[block]
+
+    def run():
+        with make():
+            return step()
+
+    return run
+
+
+def measure(workload, seconds, clock="cpu", inside="none"):
     """Seconds per step of ``workload`` in this process: the median of five batches of calls."""
     import harness
 
     harness.limit_blas_threads(1)
     now = CLOCKS[clock]
-    step = _setup(workload)
+    step = _inside(inside, _setup(workload))
     start = time.perf_counter()
     step()
     once = max(time.perf_counter() - start, 1e-6)
@@ -83,15 +99,15 @@ def measure(workload, seconds, clock="cpu"):
     return statistics.median(batches)
 
 
-def run_in(tree, workload, seconds, clock):
+def run_in(tree, workload, seconds, clock, inside):
     """``measure(workload)`` in a new process on ``tree``'s code."""
     code = (
         "import sys, json; sys.path[:0] = [sys.argv[1], sys.argv[1] + '/benchmarks', sys.argv[2]]; "
-        "import compare_trees; print(json.dumps(compare_trees.measure(sys.argv[3], float(sys.argv[4]), sys.argv[5])))"
+        "import compare_trees; print(json.dumps(compare_trees.measure(sys.argv[3], float(sys.argv[4]), *sys.argv[5:])))"
     )
     environment = dict(os.environ, OMP_NUM_THREADS="1", OPENBLAS_NUM_THREADS="1", PYTHONHASHSEED="0")
     completed = subprocess.run(
-        [sys.executable, "-c", code, str(tree), str(HERE / "benchmarks"), workload, str(seconds), clock],
+        [sys.executable, "-c", code, str(tree), str(HERE / "benchmarks"), workload, str(seconds), clock, inside],
         capture_output=True, text=True, cwd=tree, env=environment, check=False,
     )
     if completed.returncode:
@@ -106,6 +122,8 @@ def main(argv=None):
     parser.add_argument("--seconds", type=float, default=2.0, help="timed seconds per process (default 2)")
     parser.add_argument("--clock", choices=sorted(CLOCKS), default="cpu",
                         help="cpu: process CPU time, which a busy machine disturbs less (default); wall: perf_counter")
+    parser.add_argument("--inside", choices=["none", "profile", "anomaly"], default="none",
+                        help="run each step inside autograd.profile() or detect_anomaly() (default: none)")
     parser.add_argument("--workloads", nargs="+", choices=WORKLOADS, default=list(WORKLOADS))
     parser.add_argument("--quick", action="store_true", help="one short round of the scalar and small steps")
     args = parser.parse_args(argv)
@@ -113,7 +131,7 @@ def main(argv=None):
         args.rounds, args.seconds, args.workloads = 1, 0.2, ["scalar", "small"]
     base = Path(args.base).resolve()
     print(f"this tree: {HERE}\nother tree: {base}\n{args.rounds} rounds, {args.seconds:g} s per process, "
-          f"{args.clock} clock\n")
+          f"{args.clock} clock, steps inside: {args.inside}\n")
     print("| workload | this ms | other ms | this / other (median) | lowest | highest |")
     print("|---|---|---|---|---|---|")
     for workload in args.workloads:
@@ -121,7 +139,7 @@ def main(argv=None):
         for round_ in range(args.rounds):
             trees = [(HERE, ours), (base, theirs)]
             for tree, times in trees if round_ % 2 == 0 else reversed(trees):
-                times.append(run_in(tree, workload, args.seconds, args.clock))
+                times.append(run_in(tree, workload, args.seconds, args.clock, args.inside))
             ratios.append(ours[-1] / theirs[-1])
         print(f"| {workload} | {1e3 * statistics.median(ours):.3f} | {1e3 * statistics.median(theirs):.3f} | "
               f"{statistics.median(ratios):.3f}x | {min(ratios):.3f}x | {max(ratios):.3f}x |", flush=True)
