@@ -207,3 +207,12 @@ def test_a_python_profile_hook_set_before_keeps_seeing_every_call():
     finally:
         sys.setprofile(None)
     assert (calls, prof.stats["*"].calls, still) == (["call"], 1, True)
+
+
+def test_a_node_made_before_the_block_is_checked_in_a_backward_inside_it():
+    x = Tensor([4.0, 0.0], requires_grad=True)
+    y = x.sqrt()  # made before the block: its rule is checked, its line is not known
+    with np.errstate(all="ignore"), pytest.raises(AnomalyError) as caught, detect_anomaly():
+        y.sum().backward()
+    assert (caught.value.op, caught.value.phase, caught.value.location) == (
+        "sqrt", "backward", "<a line outside detect_anomaly()>:0")
