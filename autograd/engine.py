@@ -32,7 +32,7 @@ function swapped.
 import contextlib
 import contextvars
 
-from .pass_observers import overrides, watching
+from .pass_observers import callbacks, watching
 
 
 _grad_enabled = contextvars.ContextVar("autograd_grad_enabled", default=True)
@@ -205,7 +205,7 @@ def _propagate_observed(order, create_graph, observers):
     ``holds`` gathers its gradient of the pass apart, shown to ``gradient_complete``
     before it is added to ``.grad``.
     """
-    complete, starting, finished, holders = _callbacks(observers)
+    complete, starting, finished, holders = callbacks(observers)
     in_place = not create_graph and bool(order) and order[-1]._sums_in_place
     owned = set()
     held = {}  # id(leaf) -> [leaf, its gradient of this pass]
@@ -250,14 +250,6 @@ def _propagate_observed(order, create_graph, observers):
         _add_to_leaf(leaf, grad, complete)
 
 
-def _callbacks(observers):
-    """The observers' callbacks that do something, by kind."""
-    return tuple(
-        [getattr(observer, name) for observer in observers if overrides(observer, name)]
-        for name in ("gradient_complete", "rule_starting", "rule_finished", "holds")
-    )
-
-
 def _is_held(leaf, holders):
     for holds in holders:
         if holds(leaf):
@@ -277,8 +269,8 @@ def _seed_and_propagate(root, order, seed, create_graph, observers=()):
         node._grad = None
     if order:
         root._grad = seed
-    elif observers and _is_held(root, _callbacks(observers)[3]):
-        _add_to_leaf(root, seed, _callbacks(observers)[0])
+    elif observers and _is_held(root, callbacks(observers)[3]):
+        _add_to_leaf(root, seed, callbacks(observers)[0])
     else:
         root._grad = seed if root._grad is None else root._grad + seed
     if create_graph:

@@ -45,6 +45,22 @@ def overrides(observer, callback):
     return getattr(type(observer), callback) is not getattr(PassObserver, callback)
 
 
+_KINDS = ("gradient_complete", "rule_starting", "rule_finished", "holds")
+_latest = None  # (observers, their callbacks) of the latest observed pass; dropped when an observer stops watching
+
+
+def callbacks(observers):
+    """The callbacks of ``observers`` that do something: lists of gradient_complete, rule_starting, rule_finished
+    and holds methods (worked out once for passes watched by the same observers)."""
+    global _latest
+    latest = _latest
+    if latest is not None and latest[0] is observers:
+        return latest[1]
+    found = tuple([getattr(observer, kind) for observer in observers if overrides(observer, kind)] for kind in _KINDS)
+    _latest = (observers, found)
+    return found
+
+
 class _ThisThread(threading.local):
     observers = ()
 
@@ -67,6 +83,8 @@ def watch(observer):
 
 def unwatch(observer):
     """Stop ``observer`` watching this thread's passes (it is harmless if it was not watching)."""
+    global _latest
+    _latest = None
     _this_thread.observers = tuple(other for other in _this_thread.observers if other is not observer)
 
 
@@ -80,6 +98,7 @@ def watch_every_thread(observer):
 
 def unwatch_every_thread(observer):
     """Stop ``observer`` watching every thread's passes."""
-    global _every_thread
+    global _every_thread, _latest
     with _lock:
         _every_thread = tuple(other for other in _every_thread if other is not observer)
+        _latest = None
