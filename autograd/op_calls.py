@@ -42,7 +42,7 @@ class OpObserver:
     quiet_numpy = False  # silence numpy's floating-point warnings in op calls and backward passes
 
     def op_finished(self, call):
-        """An outermost op call returned (``call.result``) or raised (``call.result`` is None)."""
+        """An outermost op call returned ``call.result`` (a call that raised is not reported)."""
 
 
 class OpCall:
@@ -154,7 +154,7 @@ class _Watch:
         if self.quieted is not None:
             quieted, self.quieted = self.quieted, None
             quieted.__exit__(None, None, None)
-        if called is _PASS:
+        if called is _PASS or result is None:  # a pass, or an op that raised (no op returns None)
             return
         call = OpCall()
         call.called, call.frame, call.inputs, call.result, call.seconds = called, frame, self.inputs, result, seconds

@@ -216,3 +216,9 @@ def test_a_node_made_before_the_block_is_checked_in_a_backward_inside_it():
         y.sum().backward()
     assert (caught.value.op, caught.value.phase, caught.value.location) == (
         "sqrt", "backward", "<a line outside detect_anomaly()>:0")
+
+
+def test_an_op_that_raises_inside_the_block_raises_its_own_error():
+    data = Tensor([np.nan, 1.0])
+    with pytest.raises(ValueError, match="shape"), detect_anomaly():
+        data + Tensor([1.0, 2.0, 3.0])  # the shapes fail first: not an AnomalyError about the NaN
