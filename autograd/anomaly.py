@@ -130,6 +130,18 @@ def _bad(x):
     return None
 
 
+def _all_finite_floats(payloads):
+    """True when ``payloads`` are floats with a finite sum, so none is a NaN or an infinity: one C loop, the
+    scalar engine's fast path (a neuron's dot has dozens of inputs). False means: look at each."""
+    if not payloads or payloads[0].__class__ is not float:
+        return False
+    try:
+        total = sum(payloads, 0.0)
+    except (TypeError, ValueError):  # None, a node, arrays of other shapes
+        return False
+    return total.__class__ is float and math.isfinite(total)
+
+
 def _shape_and_dtype(x):
     x = _payload(x)
     if isinstance(x, (np.ndarray, np.generic)):
@@ -171,10 +183,13 @@ def _check_forward(call, inputs):
     """Raise if an input or a node made by this call holds NaN/inf; note where each new node was made."""
     name = call.called
     location = _location(call.frame.f_back)
-    for index, item in enumerate(inputs):
-        bad = _bad(_payload(item))
-        if bad is not None:
-            raise _error(call.name, "forward", location, inputs, f"was handed {bad} in its input {index} (your data)")
+    payloads = [_payload(item) for item in inputs]
+    if not _all_finite_floats(payloads):
+        for index, payload in enumerate(payloads):
+            bad = _bad(payload)
+            if bad is not None:
+                raise _error(call.name, "forward", location, inputs,
+                             f"was handed {bad} in its input {index} (your data)")
     result = call.result
     known = {id(item) for item in inputs if isinstance(item, Node)}
     results = result if isinstance(result, (list, tuple)) else (result,)
@@ -220,6 +235,8 @@ def _error(op, phase, location, inputs, what):
 
 def _check_backward(node, g, grads):
     """Raise if a rule gave a NaN or an infinity; under create_graph, note where the gradient's nodes were made."""
+    if g.__class__ is float and _all_finite_floats(grads):  # a Value's first-order rule: floats only
+        return
     for index, grad in enumerate(grads):
         if grad is None:
             continue

@@ -7,6 +7,7 @@ import warnings
 import numpy as np
 import pytest
 
+import autograd
 import nn
 from autograd import (
     AnomalyError,
@@ -222,3 +223,20 @@ def test_an_op_that_raises_inside_the_block_raises_its_own_error():
     data = Tensor([np.nan, 1.0])
     with pytest.raises(ValueError, match="shape"), detect_anomaly():
         data + Tensor([1.0, 2.0, 3.0])  # the shapes fail first: not an AnomalyError about the NaN
+
+
+def test_a_nan_among_many_scalar_inputs_is_found_and_its_index_named():
+    weights = [Value(1.0), Value(2.0), Value(3.0)]
+    inputs = [Value(1.0), Value(float("nan")), Value(1.0)]
+    with pytest.raises(AnomalyError, match="NaN in its input 4") as caught, detect_anomaly():
+        autograd.dot(weights, inputs)
+    assert caught.value.op == "dot"
+
+
+def test_an_infinite_gradient_among_many_scalar_parents_is_found():
+    weights = [Value(1.0), Value(1e300)]
+    inputs = [Value(1.0), Value(1.0)]
+    with pytest.raises(AnomalyError, match="gradient for its input 3") as caught, detect_anomaly():
+        out = autograd.dot(weights, inputs)  # 1 + 1e300: finite
+        out.backward(1e10)  # d/dx₂ = g·w₂ = 1e310: an infinity, the fourth gradient
+    assert (caught.value.op, caught.value.phase) == ("dot", "backward")
