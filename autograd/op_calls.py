@@ -124,12 +124,12 @@ class _Watch:
         codes, previous = self.codes, self.previous
 
         def event(frame, what, arg):
-            if self.frame is None:
-                if what == "call":
+            if what == "call":
+                if self.frame is None:
                     called = codes.get(frame.f_code)
                     if called is not None:
                         self._begin(frame, called)
-            elif frame is self.frame and what == "return":
+            elif what == "return" and frame is self.frame:
                 self._end(arg)
             if previous is not None:
                 previous(frame, what, arg)
