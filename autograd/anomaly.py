@@ -17,7 +17,9 @@ The instruments only observe: the op calls through ``op_calls`` (Python's
 per-thread profile hook), the passes through the engine's ``PassObserver``
 protocol. Both are per thread: while one thread is inside a block, other
 threads run exactly as without one, and nothing is left behind, in whatever
-order blocks in several threads are left.
+order blocks in several threads are left. Inside a block, Python calls the profile
+hook on every call of the thread: a scalar (Value) step runs several times slower,
+a Tensor step of useful size about as fast as outside.
 """
 
 import contextlib
