@@ -11,6 +11,7 @@ from .engine import enable_grad, is_grad_enabled, no_grad
 from .forward import jacfwd, jacrev, jvp
 from .functional import grad, hessian, hvp, jacobian, value_and_grad
 from .gradcheck import GradcheckError, gradcheck, gradgradcheck
+from .hooks import RemovableHandle
 from .node import Node
 from .primitive import Primitive, primitive
 from .profiler import profile
@@ -40,6 +41,7 @@ __all__ = [
     "GradcheckError",
     "Node",
     "Primitive",
+    "RemovableHandle",
     "Tensor",
     "Value",
     "backward_steps",

@@ -4,31 +4,34 @@
         loss = model(X).log().mean()      # AnomalyError: op 'log', phase forward, at train.py:12, ...
         loss.backward()
 
-Inside the block every op checks its output (and the caller's data it is
-handed), and every node created inside it gets its derivative rule wrapped in
-a checking rule that knows the op and the line that created the node, so a
-backward anomaly names the line of the forward pass, not of ``backward()``.
+Inside the block every op's output (and the caller's data it is handed) is
+checked when the op returns, and each node it made notes the line of the
+caller's code that made it (``_made_at``); every rule of a backward pass has
+the gradients it gives checked, so a backward anomaly names the line of the
+forward pass that made the failing node, not the line of ``backward()``.
+numpy's own floating-point warnings ("divide by zero encountered in log") are
+silenced for the ops and passes inside the block: the library reports those
+values itself.
 
-Outside the block nothing checks anything: entering swaps checking wrappers
-into the op methods and functions of the op table (``autograd.op_swaps``, as
-``profile`` does), and leaving the last block puts the originals back.
-The mode is per thread: while one thread is inside a block, ops of other
-threads pass straight through the wrappers, unchecked. The limits of
-``profile``'s swap hold here too: references to op functions taken before the
-block (a local variable, a default argument) are not checked.
+The instruments only observe: the op calls through ``op_calls`` (Python's
+per-thread profile hook), the passes through the engine's ``PassObserver``
+protocol. Both are per thread: while one thread is inside a block, other
+threads run exactly as without one, and nothing is left behind, in whatever
+order blocks in several threads are left. Inside a block, Python calls the profile
+hook on every call of the thread: a scalar (Value) step runs several times slower,
+a Tensor step of useful size about as fast as outside.
 """
 
 import contextlib
-import functools
 import math
 import os
-import sys
 import threading
 
 import numpy as np
 
+from . import op_calls, pass_observers
 from .node import Node
-from .op_swaps import Swaps
+from .pass_observers import PassObserver
 
 _PACKAGE_DIR = os.path.dirname(os.path.abspath(__file__)) + os.sep
 
@@ -53,48 +56,58 @@ class AnomalyError(FloatingPointError):
         super().__init__(f"detect_anomaly: {phase} of op {op!r} ({where}) {what}; its inputs: {inputs}")
 
 
-class _Mode(threading.local):
-    """Per thread: how many ``detect_anomaly`` blocks are open, and whether an op is being checked."""
+class _Checks(PassObserver, op_calls.OpObserver):
+    """One thread's anomaly checks, watching its op calls and backward passes while a block is open in it."""
 
-    open = 0
-    busy = False
+    wants_inputs = True
+    quiet_numpy = True
+
+    def __init__(self):
+        self.blocks = 0  # how many detect_anomaly blocks of this thread are open
+
+    def op_finished(self, call):
+        _check_forward(call, _data_arguments(call.inputs or ()))
+
+    def sorting(self, root):
+        op_calls.reinstall()  # after an AnomalyError caught inside the block, the op calls are watched again
+
+    def rule_finished(self, node, grad, grads):
+        _check_backward(node, grad, grads)
 
 
-_mode = _Mode()
-_lock = threading.Lock()
-_installed = {"blocks": 0, "swaps": None}
+class _ThisThread(threading.local):
+    checks = None
+
+
+_this_thread = _ThisThread()
 
 
 class detect_anomaly(contextlib.ContextDecorator):
     """Context manager and decorator: inside it the first NaN or infinity an op makes raises ``AnomalyError``."""
 
     def __enter__(self):
-        with _lock:
-            if _installed["blocks"] == 0:
-                swaps = Swaps()
-                try:
-                    swaps.swap_ops(_checking_op)
-                except BaseException:
-                    swaps.undo()
-                    raise
-                _installed["swaps"] = swaps
-            _installed["blocks"] += 1
-        _mode.open += 1
+        checks = _this_thread.checks
+        if checks is None:
+            checks = _Checks()
+            op_calls.watch(checks)
+            pass_observers.watch(checks)
+            _this_thread.checks = checks
+        checks.blocks += 1
         return self
 
     def __exit__(self, *exc_info):
-        _mode.open -= 1
-        with _lock:
-            _installed["blocks"] -= 1
-            if _installed["blocks"] == 0:
-                _installed["swaps"].undo()
-                _installed["swaps"] = None
+        checks = _this_thread.checks
+        checks.blocks -= 1
+        if checks.blocks == 0:
+            _this_thread.checks = None
+            pass_observers.unwatch(checks)
+            op_calls.unwatch(checks)
         return False
 
 
 def is_anomaly_enabled():
     """True inside ``detect_anomaly()`` in this thread."""
-    return _mode.open > 0
+    return _this_thread.checks is not None
 
 
 # --- reading payloads -----------------------------------------------------------------------
@@ -119,6 +132,18 @@ def _bad(x):
     return None
 
 
+def _all_finite_floats(payloads):
+    """True when ``payloads`` are floats with a finite sum, so none is a NaN or an infinity: one C loop, the
+    scalar engine's fast path (a neuron's dot has dozens of inputs). False means: look at each."""
+    if not payloads or payloads[0].__class__ is not float:
+        return False
+    try:
+        total = sum(payloads, 0.0)
+    except (TypeError, ValueError):  # None, a node, arrays of other shapes
+        return False
+    return total.__class__ is float and math.isfinite(total)
+
+
 def _shape_and_dtype(x):
     x = _payload(x)
     if isinstance(x, (np.ndarray, np.generic)):
@@ -126,10 +151,10 @@ def _shape_and_dtype(x):
     return (), np.dtype(np.float64) if isinstance(x, float) else type(x).__name__
 
 
-def _data_arguments(args, kwargs):
+def _data_arguments(arguments):
     """The arguments that carry data: nodes, arrays and floats, also inside lists (concatenate, stack)."""
     found = []
-    for arg in (*args, *kwargs.values()):
+    for arg in arguments:
         if isinstance(arg, (list, tuple)):
             found.extend(item for item in arg if isinstance(item, (Node, np.ndarray, float)))
         elif isinstance(arg, (Node, np.ndarray, float, np.floating)):
@@ -137,9 +162,8 @@ def _data_arguments(args, kwargs):
     return found
 
 
-def _location():
-    """"path:line" of the innermost frame outside the autograd package."""
-    frame = sys._getframe(2)
+def _location(frame):
+    """"path:line" of the innermost frame outside the autograd package, from ``frame`` outwards."""
     while frame is not None and frame.f_code.co_filename.startswith(_PACKAGE_DIR):
         frame = frame.f_back
     if frame is None:
@@ -147,36 +171,28 @@ def _location():
     return f"{frame.f_code.co_filename}:{frame.f_lineno}"
 
 
+_OUTSIDE = "<a line outside detect_anomaly()>:0"  # where a node made before the block was made
+
+
+def _made_at(node):
+    return getattr(node, "_made_at", None) or _OUTSIDE
+
+
 # --- forward ------------------------------------------------------------------------------
 
 
-def _checking_op(original, fallback):
-    """``original`` checked when it is the outermost op call of a thread in anomaly mode."""
-
-    @functools.wraps(original)
-    def checked(*args, **kwargs):
-        mode = _mode
-        if not mode.open or mode.busy:
-            return original(*args, **kwargs)
-        mode.busy = True
-        try:
-            result = original(*args, **kwargs)
-            name = fallback(args) if callable(fallback) else fallback
-            _check_forward(result, _data_arguments(args, kwargs), name, _location())
-        finally:
-            mode.busy = False
-        return result
-
-    checked.__wrapped_by_anomaly__ = True
-    return checked
-
-
-def _check_forward(result, inputs, name, location):
-    """Raise if an input or a node made by this call holds NaN/inf; wrap the new nodes' rules."""
-    for index, item in enumerate(inputs):
-        bad = _bad(_payload(item))
-        if bad is not None:
-            raise _error(name, "forward", location, inputs, f"was handed {bad} in its input {index} (your data)")
+def _check_forward(call, inputs):
+    """Raise if an input or a node made by this call holds NaN/inf; note where each new node was made."""
+    name = call.called
+    location = _location(call.frame.f_back)
+    payloads = [_payload(item) for item in inputs]
+    if not _all_finite_floats(payloads):
+        for index, payload in enumerate(payloads):
+            bad = _bad(payload)
+            if bad is not None:
+                raise _error(call.name, "forward", location, inputs,
+                             f"was handed {bad} in its input {index} (your data)")
+    result = call.result
     known = {id(item) for item in inputs if isinstance(item, Node)}
     results = result if isinstance(result, (list, tuple)) else (result,)
     new = []
@@ -193,8 +209,8 @@ def _check_forward(result, inputs, name, location):
             op = node.op or name
             parents = list(node.parents) if node.parents else inputs
             raise _error(op, "forward", location, parents, f"produced {bad} from finite inputs")
-        if node.parents and node._vjp is not None:
-            node._vjp = _CheckedRule(node._vjp, node.op or name, location)
+        if node.parents:
+            node._made_at = location
 
 
 def _collect_new(root, known, new):
@@ -205,7 +221,7 @@ def _collect_new(root, known, new):
         if id(node) in known:
             continue
         known.add(id(node))
-        if node.parents and isinstance(node._vjp, _CheckedRule):
+        if node.parents and getattr(node, "_made_at", None) is not None:
             continue
         new.append(node)
         stack.extend(parent for parent in node.parents if isinstance(parent, Node))
@@ -219,44 +235,28 @@ def _error(op, phase, location, inputs, what):
 # --- backward -----------------------------------------------------------------------------
 
 
-class _CheckedRule:
-    """A node's derivative rule that, in anomaly mode, checks the gradients it hands the parents."""
-
-    __slots__ = ("location", "op", "rule")
-
-    def __init__(self, rule, op, location):
-        self.rule = rule
-        self.op = op
-        self.location = location
-
-    def __call__(self, g, out, *inputs):
-        mode = _mode
-        if not mode.open or mode.busy:
-            return self.rule(g, out, *inputs)
-        mode.busy = True  # ops a rule runs (create_graph=True) belong to this check
-        try:
-            grads = self.rule(g, out, *inputs)
-        finally:
-            mode.busy = False
-        for index, grad in enumerate(grads):
-            if grad is None:
-                continue
-            bad = _bad(_payload(grad))
-            if bad is None:
-                continue
-            received = _bad(_payload(g))
-            if received is not None:
-                what = (f"was handed {received} in the gradient it received (a seed passed to backward(grad=...) "
-                        f"or a hook's result), and gave {bad} to input {index}")
-            else:
-                what = f"produced {bad} in the gradient for its input {index} from a finite gradient"
-            raise _error(self.op, "backward", self.location, inputs, what)
-        if isinstance(grads, tuple) and any(isinstance(grad, Node) for grad in grads):
-            _adopt_gradient_graph(grads, inputs, self.op, self.location)
-        return grads
+def _check_backward(node, g, grads):
+    """Raise if a rule gave a NaN or an infinity; under create_graph, note where the gradient's nodes were made."""
+    if g.__class__ is float and _all_finite_floats(grads):  # a Value's first-order rule: floats only
+        return
+    for index, grad in enumerate(grads):
+        if grad is None:
+            continue
+        bad = _bad(_payload(grad))
+        if bad is None:
+            continue
+        received = _bad(_payload(g))
+        if received is not None:
+            what = (f"was handed {received} in the gradient it received (a seed passed to backward(grad=...) "
+                    f"or a hook's result), and gave {bad} to input {index}")
+        else:
+            what = f"produced {bad} in the gradient for its input {index} from a finite gradient"
+        raise _error(node.op, "backward", _made_at(node), node.parents, what)
+    if isinstance(grads, tuple) and any(isinstance(grad, Node) for grad in grads):
+        _adopt_gradient_graph(grads, node.parents, _made_at(node))
 
 
-def _adopt_gradient_graph(grads, inputs, op, location):
+def _adopt_gradient_graph(grads, inputs, location):
     """With create_graph=True, the nodes a rule built are checked when differentiated again."""
     known = {id(item) for item in inputs if isinstance(item, Node)}
     for grad in grads:
@@ -264,5 +264,5 @@ def _adopt_gradient_graph(grads, inputs, op, location):
             new = []
             _collect_new(grad, known, new)
             for node in new:
-                if node.parents and node._vjp is not None:
-                    node._vjp = _CheckedRule(node._vjp, node.op or op, location)
+                if node.parents:
+                    node._made_at = location

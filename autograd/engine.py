@@ -20,12 +20,19 @@ differentiated again.
 
 Gradient semantics: leaves accumulate across passes until zeroed; every other
 node's ``grad`` holds the gradient of the last pass.
+
+Instruments (gradient hooks, anomaly mode, ``backward_steps``, the profiler)
+watch a pass through one protocol, ``pass_observers.PassObserver``: when a pass
+starts, one check asks whether anything watches this thread's passes; if not,
+the plain loops below run, untouched; if so, the one observed loop runs the same
+rules and sums and shows each step to the observers. No rule is wrapped and no
+function swapped.
 """
 
 import contextlib
 import contextvars
 
-from .hooks import HookCount, propagate_with_hooks, run_hooks
+from .pass_observers import callbacks, watching
 from .versions import check as check_versions
 
 
@@ -115,10 +122,14 @@ def topological_order(root):
     return order
 
 
-def propagate(order, create_graph):
-    """Run each node's rule in reverse topological order, accumulating into parents' ``grad``."""
-    if HookCount.live:
-        propagate_with_hooks(order, create_graph)
+def propagate(order, create_graph, observers=()):
+    """Run each node's rule in reverse topological order, accumulating into parents' ``grad``.
+
+    With ``observers`` (see ``pass_observers``) the one observed loop runs;
+    without, the plain loop for graphs, summed in place, or on payloads.
+    """
+    if observers:
+        _propagate_observed(order, create_graph, observers)
         return
     if create_graph:
         for node in reversed(order):
@@ -187,22 +198,98 @@ def _propagate_summing_in_place(order):
                     owned.add(parent)
 
 
-def _seed_and_propagate(root, order, seed, create_graph):
+def _propagate_observed(order, create_graph, observers):
+    """``propagate`` with observers: the same rules and sums as the plain loops, each step shown to them.
+
+    Per node: ``gradient_complete`` (may replace the gradient), ``rule_starting``,
+    the rule, the sums into the parents, ``rule_finished``. A leaf an observer
+    ``holds`` gathers its gradient of the pass apart, shown to ``gradient_complete``
+    before it is added to ``.grad``.
+    """
+    complete, starting, finished, holders = callbacks(observers)
+    in_place = not create_graph and bool(order) and order[-1]._sums_in_place
+    owned = set()
+    held = {}  # id(leaf) -> [leaf, its gradient of this pass]
+    for node in reversed(order):
+        g = node._grad
+        if g is None:  # no gradient reached it: nothing to pass on, nothing to show
+            continue
+        if complete:
+            for callback in complete:
+                g = callback(node, g)
+            node._grad = g
+        for callback in starting:
+            callback(node)
+        parents = node.parents
+        if create_graph:
+            grads = node._vjp(g, node, *parents)
+        else:
+            grads = node._vjp(g, node._data, *[parent._data for parent in parents])
+        for parent, grad in zip(parents, grads):
+            if not parent._requires_grad:
+                continue
+            if holders and not parent.parents and _is_held(parent, holders):
+                entry = held.get(id(parent))
+                if entry is None:
+                    held[id(parent)] = [parent, grad]
+                else:
+                    entry[1] = entry[1] + grad
+                continue
+            current = parent._grad
+            if current is None:
+                parent._grad = grad
+            elif parent in owned:
+                current += grad
+                parent._grad = current
+            else:
+                parent._grad = current + grad
+                if in_place:
+                    owned.add(parent)
+        for callback in finished:
+            callback(node, g, grads)
+    for leaf, grad in held.values():
+        _add_to_leaf(leaf, grad, complete)
+
+
+def _is_held(leaf, holders):
+    for holds in holders:
+        if holds(leaf):
+            return True
+    return False
+
+
+def _add_to_leaf(leaf, grad, complete):
+    for callback in complete:
+        grad = callback(leaf, grad)
+    current = leaf._grad
+    leaf._grad = grad if current is None else current + grad
+
+
+def _seed_and_propagate(root, order, seed, create_graph, observers=()):
     check_versions(order)  # RuntimeError if an array a rule reads changed in place since it was recorded
     for node in order:
         node._grad = None
     if order:
         root._grad = seed
+    elif observers and _is_held(root, callbacks(observers)[3]):
+        _add_to_leaf(root, seed, callbacks(observers)[0])
     else:
-        if HookCount.live and getattr(root, "_hooks", None):
-            seed = run_hooks(root, seed)
         root._grad = seed if root._grad is None else root._grad + seed
-    # ``propagate`` is looked up at call time so that ``autograd.profile`` can time it.
     if create_graph:
         with enable_grad():
-            propagate(order, True)
+            propagate(order, True, observers)
     else:
-        propagate(order, False)
+        propagate(order, False, observers)
+
+
+def _sorted(root, observers):
+    """``topological_order(root)``, the observers told before and after."""
+    for observer in observers:
+        observer.sorting(root)
+    order = topological_order(root)
+    for observer in observers:
+        observer.sorted(order)
+    return order
 
 
 def _require_grad(root, caller):
@@ -219,7 +306,9 @@ def backward(root, seed, create_graph=False):
     ``seed`` is d(loss)/d(root): a payload, or a node when ``create_graph`` is true.
     """
     _require_grad(root, "backward")
-    _seed_and_propagate(root, topological_order(root), seed, create_graph)
+    observers = watching()  # the one check per pass: an instrument watching this thread, or a gradient hook
+    order = _sorted(root, observers) if observers else topological_order(root)
+    _seed_and_propagate(root, order, seed, create_graph, observers)
 
 
 def gradients(root, inputs, seed, create_graph=False, order=None):
@@ -233,8 +322,9 @@ def gradients(root, inputs, seed, create_graph=False, order=None):
     """
     if not root._requires_grad:
         return [None for _ in inputs]
+    observers = watching()
     if order is None:
-        order = topological_order(root)
+        order = _sorted(root, observers) if observers else topological_order(root)
     reached = set(order)
     reached.add(root)
     touched = order[:] if order else [root]
@@ -247,7 +337,7 @@ def gradients(root, inputs, seed, create_graph=False, order=None):
     for node in touched:
         node._grad = None
     try:
-        _seed_and_propagate(root, order, seed, create_graph)
+        _seed_and_propagate(root, order, seed, create_graph, observers)
         return [node.grad if node in reached else None for node in inputs]  # public: Tensor tidies 0-d grads
     finally:
         for node, grad in zip(touched, saved):

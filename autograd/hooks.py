@@ -7,37 +7,39 @@ gradient. ``register_hook`` returns a handle whose ``remove()`` detaches it.
 A node that no gradient reaches in a pass (one read only by ReLU neurons that
 are off, see ``autograd.neuron``) runs no hook: there is nothing to see.
 
-No hook, no cost: a node's hooks live in its ``_hooks`` slot, left unset until
-a hook is registered, and ``HookCount.live`` counts the hooks registered
-anywhere, so the engine runs its plain loop while it is zero.
+The hooks watch the pass as every instrument does, through the engine's
+``PassObserver`` protocol: while any hook is registered (``HookCount.live``),
+one observer shows every thread's passes the nodes' hooks; with none, the
+engine runs its plain loops.
 """
+
+import threading
 
 import numpy as np
 
 from .node import Node, describe
-
-
-class HookCount:
-    """How many gradient hooks are registered (and not removed) on any node."""
-
-    live = 0
+from .pass_observers import PassObserver, unwatch_every_thread, watch_every_thread
 
 
 class RemovableHandle:
-    """Returned by ``register_hook``: ``handle.remove()`` detaches the hook (again is harmless)."""
+    """Returned by ``register_hook`` (and nn's ``register_forward_hook``): ``handle.remove()`` detaches the hook.
 
-    __slots__ = ("_hooks", "_key")
+    Removing twice is harmless; ``with handle:`` removes it at the end of the block.
+    """
 
-    def __init__(self, hooks, key):
-        self._hooks = hooks
+    __slots__ = ("_hooks", "_key", "_on_remove")
+
+    def __init__(self, hooks, key, on_remove=None):
+        self._hooks = hooks  # the dict holding the hook under ``key``
         self._key = key
+        self._on_remove = on_remove  # called once when the hook is removed
 
     def remove(self):
-        """Detach the hook; it is not called in later backward passes."""
+        """Detach the hook; it is not called again."""
         hooks = self._hooks
-        if hooks is not None and hooks.pop(self._key, None) is not None:
-            HookCount.live -= 1
         self._hooks = None
+        if hooks is not None and hooks.pop(self._key, None) is not None and self._on_remove is not None:
+            self._on_remove()
 
     def __enter__(self):
         return self
@@ -45,6 +47,40 @@ class RemovableHandle:
     def __exit__(self, *exc_info):
         self.remove()
         return False
+
+
+class _GradientHooks(PassObserver):
+    """The observer that runs nodes' hooks: on each node's complete gradient, and a hooked leaf's pass gradient."""
+
+    def holds(self, leaf):
+        return bool(getattr(leaf, "_hooks", None))
+
+    def gradient_complete(self, node, grad):
+        return run_hooks(node, grad) if getattr(node, "_hooks", None) else grad
+
+
+_GRADIENT_HOOKS = _GradientHooks()
+
+
+class HookCount:
+    """How many gradient hooks are registered (and not removed) on any node."""
+
+    live = 0
+    lock = threading.Lock()
+
+    @classmethod
+    def add(cls):
+        with cls.lock:
+            cls.live += 1
+            if cls.live == 1:
+                watch_every_thread(_GRADIENT_HOOKS)
+
+    @classmethod
+    def remove(cls):
+        with cls.lock:
+            cls.live -= 1
+            if cls.live == 0:
+                unwatch_every_thread(_GRADIENT_HOOKS)
 
 
 def register_hook(self, fn):
@@ -65,8 +101,8 @@ def register_hook(self, fn):
         hooks = self._hooks = {}
     key = object()
     hooks[key] = fn
-    HookCount.live += 1
-    return RemovableHandle(hooks, key)
+    HookCount.add()
+    return RemovableHandle(hooks, key, HookCount.remove)
 
 
 def _name(node):
@@ -137,34 +173,3 @@ def run_hooks(node, grad):
         if replacement is not None:
             grad = _checked(node, replacement, grad)
     return grad
-
-
-def propagate_with_hooks(order, create_graph):
-    """The engine's ``propagate`` when some hook exists: hooks run on each node's complete gradient."""
-    pending = {}  # id(leaf) -> [leaf, this pass's gradient]: a leaf with hooks sees its whole pass first
-    for node in reversed(order):
-        if node._grad is None:  # no gradient reached it: nothing to pass on, no hook to run
-            continue
-        if getattr(node, "_hooks", None):
-            node._grad = run_hooks(node, node._grad)
-        parents = node.parents
-        if create_graph:
-            grads = node._vjp(node._grad, node, *parents)
-        else:
-            grads = node._vjp(node._grad, node._data, *[parent._data for parent in parents])
-        for parent, grad in zip(parents, grads):
-            if not parent._requires_grad:
-                continue
-            if not parent.parents and getattr(parent, "_hooks", None):
-                entry = pending.get(id(parent))
-                if entry is None:
-                    pending[id(parent)] = [parent, grad]
-                else:
-                    entry[1] = entry[1] + grad
-                continue
-            current = parent._grad
-            parent._grad = grad if current is None else current + grad
-    for leaf, grad in pending.values():
-        grad = run_hooks(leaf, grad)
-        current = leaf._grad
-        leaf._grad = grad if current is None else current + grad

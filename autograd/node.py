@@ -14,8 +14,9 @@ _new = object.__new__
 class Node:
     """A value in a computation graph: ``data``, ``grad``, ``requires_grad``, ``parents``, ``op``, ``label``."""
 
-    # ``_hooks`` (gradient hooks, see autograd.hooks) is left unset until a hook is registered: read it with getattr
-    __slots__ = ("_data", "_grad", "_requires_grad", "parents", "op", "_vjp", "label", "_hooks")
+    # left unset until an instrument needs them (read them with getattr): ``_hooks``, the gradient hooks
+    # (autograd.hooks); ``_made_at``, the "path:line" that made the node inside detect_anomaly() (autograd.anomaly)
+    __slots__ = ("_data", "_grad", "_requires_grad", "parents", "op", "_vjp", "label", "_hooks", "_made_at")
     __array_ufunc__ = None  # numpy defers to our reflected operators: ``array + node`` is a node
     _sums_in_place = False  # whether the engine may add gradients into a buffer it made (mutable payloads)
     parents: tuple  # the public slots, declared for type checkers and editors (filled by new_node and init_node)

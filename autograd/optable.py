@@ -183,6 +183,9 @@ def attach(name, cls=None, methods=None, functions=None, numpy=None):
     spec = spec_of(name)
     for attribute, function in (methods or {}).items():
         function.__qualname__ = f"{cls.__name__}.{attribute}"
+        # a code object of its own, named for the method: tracebacks, cProfile and autograd's instruments
+        # (which see op calls by their code) tell __add__ from __mul__, though one factory made both
+        function.__code__ = function.__code__.replace(co_name=attribute, co_qualname=function.__qualname__)
         if not function.__doc__:
             function.__doc__ = spec.doc
         setattr(cls, attribute, function)

@@ -5,43 +5,31 @@
         loss.backward()
     print(prof)                       # a table: op, calls, forward, backward, share
 
-Nothing in the ops or the engine checks whether a profile is running. Entering
-``profile()`` swaps timing wrappers in, and leaving it (also through an
-exception) puts the originals back:
+Nothing is swapped or wrapped: a profile observes.
 
-- forward: every method and function the op table lists (``autograd.optable``:
-  Value's and Tensor's operators and methods, and the functions ``dot``,
-  ``sum_values``, ``concatenate``, ``stack``, ``where``, ...), and
-  ``Primitive.__call__`` (user-defined ops). Module-level names bound to those functions in any
-  imported module (``from autograd import dot`` done before the profile started)
-  are swapped too. Only the outermost op call is timed, so a composite op (one
-  whose forward calls other ops) counts once, under the op name of the node it
-  returns (``result.op``; the called name when the result is a constant).
-- backward: ``autograd.engine.propagate`` (and ``topological_order``), which the
-  engine looks up at call time. The engine's own ``propagate`` is run one node
-  at a time, so each node is charged its rule and the accumulation into its
-  parents, keyed by ``node.op``. Sorting the graph shows as its own row.
+- forward: every outermost op call of the thread (a method or function of the
+  op table, ``Primitive.__call__``), seen through ``op_calls``, is timed from call
+  to return and counted under the op name of the node it returns
+  (``result.op``; the called op's name when the result is a constant). A
+  composite op (one whose forward calls other ops) counts once.
+- backward: the engine shows the profile each node of a pass
+  (``pass_observers``), which charges the node's rule and the accumulation into
+  its parents to ``node.op``. Sorting the graph shows as its own row.
 
-Limits: references to those functions held anywhere but a module's globals
-(a local variable, a default argument, an object's attribute, a container)
-were taken before the swap and are not timed. The swap is process-wide, but a
-profile counts only the ops and backward passes of the thread that entered it
-(as grad mode is per thread): other threads meanwhile run the timing wrappers
-(about a microsecond more per op) but are not counted. Times include the profiler's
-own cost, about a microsecond per op forward and backward: next to scalar ops,
-which cost about as much, a step runs 2-3x slower inside a profile, while a
-Tensor step of useful size barely changes. Compare rows with each other, not
-with an unprofiled run. Profiles may be nested; each records what runs inside it.
+A profile counts only the ops and backward passes of the thread that entered it
+(as grad mode is per thread); other threads run as they would without it. Times
+include the profiler's own cost: Python calls its profile hook on every call in
+the thread, so scalar ops, which cost about as much as that hook, run several
+times slower inside a profile, while a Tensor step of useful size changes
+little. Compare rows with each other, not with an unprofiled run. Profiles may
+be nested; each records what runs inside it.
 """
 
-import functools
 import threading
 from time import perf_counter
-from typing import ClassVar
 
-from . import engine
-from .node import Node
-from .op_swaps import Swaps
+from . import op_calls, pass_observers
+from .pass_observers import PassObserver
 
 _SORT_ROW = "(graph order)"
 
@@ -81,17 +69,18 @@ class profile:
     def __init__(self, *, print_on_exit=False):
         self.print_on_exit = bool(print_on_exit)
         self.stats = {}
-        self._thread = None  # the thread that entered it: only its ops are counted
+        self._thread = None  # while it runs, the thread that entered it: only its ops are counted
 
     def __enter__(self):
-        if self in _Patches.active:
+        if self._thread is not None:
             raise RuntimeError("profile: this profile is already running; use a new profile() to nest one")
+        _ThreadProfiles.start(self)
         self._thread = threading.get_ident()
-        _Patches.start(self)
         return self
 
     def __exit__(self, *exc_info):
-        _Patches.stop(self)
+        _ThreadProfiles.stop(self)
+        self._thread = None
         if self.print_on_exit and exc_info[0] is None:
             print(self.table())
         return False
@@ -177,137 +166,67 @@ class profile:
         return self.table()
 
     def __repr__(self):
-        running = " running" if self in _Patches.active else ""
+        running = " running" if self._thread is not None else ""
         return f"<autograd.profile{running}: {len(self.stats)} ops, {self.total_time * 1e3:.3f} ms>"
 
 
-class _Depth(threading.local):
-    """How many timed ops (or backward passes) the current thread is inside."""
+class _ThreadProfiles(PassObserver, op_calls.OpObserver):
+    """The profiles running in one thread, watching its op calls and backward passes while there are any."""
 
-    value = 0
-
-
-_depth = _Depth()
-
-
-def _record_forward(op, elapsed):
-    thread = threading.get_ident()
-    for prof in _Patches.active:
-        if prof._thread != thread:
-            continue
-        entry = prof._entry(op)
-        entry.calls += 1
-        entry.forward_time += elapsed
-
-
-def _record_backward(op, elapsed, calls=1):
-    thread = threading.get_ident()
-    for prof in _Patches.active:
-        if prof._thread != thread:
-            continue
-        entry = prof._entry(op)
-        entry.backward_calls += calls
-        entry.backward_time += elapsed
-
-
-def _op_name(result, fallback):
-    if isinstance(result, Node) and result.op:
-        return result.op
-    return fallback
-
-
-def _timed_op(original, fallback):
-    """``original`` timed when it is the outermost op call; counted under its result's op name."""
-
-    @functools.wraps(original)
-    def timed(*args, **kwargs):
-        depth = _depth
-        if depth.value:
-            return original(*args, **kwargs)
-        depth.value = 1
-        start = perf_counter()
-        try:
-            result = original(*args, **kwargs)
-        finally:
-            elapsed = perf_counter() - start
-            depth.value = 0
-        name = fallback(args) if callable(fallback) else fallback
-        _record_forward(_op_name(result, name), elapsed)
-        return result
-
-    timed.__wrapped_by_profile__ = True
-    return timed
-
-
-def _timed_propagate(original):
-    """``engine.propagate`` run one node at a time, each timed and counted under ``node.op``.
-
-    Handing the engine's own ``propagate`` a one-node order does exactly what the
-    full pass does for that node (read the parents' payloads, run the rule,
-    accumulate into the parents), so nothing about the pass changes and each
-    node is charged precisely its own work.
-    """
-
-    @functools.wraps(original)
-    def propagate(order, create_graph):
-        saved = _depth.value
-        _depth.value = saved + 1  # ops run by rules (create_graph) belong to the backward pass
-        try:
-            for node in reversed(order):
-                one = [node]
-                start = perf_counter()
-                original(one, create_graph)
-                elapsed = perf_counter() - start
-                _record_backward(node.op or "?", elapsed)
-        finally:
-            _depth.value = saved
-
-    propagate.__wrapped_by_profile__ = True
-    return propagate
-
-
-def _timed_order(original):
-    @functools.wraps(original)
-    def topological_order(root):
-        start = perf_counter()
-        order = original(root)
-        _record_backward(_SORT_ROW, perf_counter() - start)
-        return order
-
-    topological_order.__wrapped_by_profile__ = True
-    return topological_order
-
-
-class _Patches:
-    """The swapped-in wrappers, shared by every running profile; removed when the last one ends."""
-
-    active: ClassVar[list] = []  # the running profiles of every thread, outermost first
-    swaps: ClassVar[Swaps] = Swaps()
-    lock: ClassVar = threading.Lock()  # profiles starting and stopping in several threads
+    def __init__(self):
+        self.running = []  # outermost first
+        self.started = 0.0
 
     @classmethod
     def start(cls, prof):
-        with cls.lock:
-            if not cls.active:
-                cls._install()
-            cls.active = [*cls.active, prof]  # a new list: threads iterating the old one are undisturbed
+        state = _this_thread.profiles
+        if state is None:
+            state = cls()
+            op_calls.watch(state)  # first: it refuses where another profiler holds the thread's hook
+            pass_observers.watch(state)
+            _this_thread.profiles = state
+        state.running.append(prof)
 
     @classmethod
     def stop(cls, prof):
-        with cls.lock:
-            if prof in cls.active:
-                cls.active = [p for p in cls.active if p is not prof]
-            if not cls.active:
-                cls.swaps.undo()
+        state = _this_thread.profiles
+        if state is None or prof not in state.running:
+            raise RuntimeError("profile: a profile must be left in the thread that entered it")
+        state.running.remove(prof)
+        if not state.running:
+            _this_thread.profiles = None
+            pass_observers.unwatch(state)
+            op_calls.unwatch(state)
 
-    @classmethod
-    def _install(cls):
-        swaps = cls.swaps
-        try:
-            swaps.swap(engine, "propagate", _timed_propagate(engine.propagate))
-            if hasattr(engine, "topological_order"):
-                swaps.swap(engine, "topological_order", _timed_order(engine.topological_order))
-            swaps.swap_ops(_timed_op)
-        except BaseException:
-            swaps.undo()
-            raise
+    def op_finished(self, call):
+        name = call.name
+        for prof in self.running:
+            entry = prof._entry(name)
+            entry.calls += 1
+            entry.forward_time += call.seconds
+
+    def sorting(self, root):
+        op_calls.reinstall()
+        self.started = perf_counter()
+
+    def sorted(self, order):
+        self._backward(_SORT_ROW, perf_counter() - self.started)
+
+    def rule_starting(self, node):
+        self.started = perf_counter()
+
+    def rule_finished(self, node, grad, grads):
+        self._backward(node.op or "?", perf_counter() - self.started)
+
+    def _backward(self, op, seconds):
+        for prof in self.running:
+            entry = prof._entry(op)
+            entry.backward_calls += 1
+            entry.backward_time += seconds
+
+
+class _ThisThread(threading.local):
+    profiles = None
+
+
+_this_thread = _ThisThread()

@@ -1,9 +1,9 @@
 """``backward_steps(root)``: the backward pass of ``root``, run by the engine, with each rule's work written down.
 
-The engine is not copied: each node's rule is wrapped for the length of one
-``root.backward()`` call, so the gradients end exactly as ``backward()`` leaves
-them, and each wrapper notes what its rule received and returned. Local
-derivatives are read by running the same rule once more with a unit gradient.
+The engine is not copied: ``root.backward()`` runs with an observer
+(``pass_observers``) that notes what each rule received and returned, so the
+gradients end exactly as ``backward()`` leaves them. Local derivatives are read
+by running the same rule once more with a unit gradient.
 """
 
 from collections import namedtuple
@@ -13,6 +13,7 @@ import numpy as np
 
 from .engine import topological_order
 from .node import Node
+from .pass_observers import PassObserver, unwatch, watch
 
 Step = namedtuple("Step", ["node", "upstream", "contributions"])
 Step.__doc__ = """One rule of the backward pass: ``node`` (whose rule ran), ``upstream`` (dJ/dnode) and ``contributions``."""
@@ -62,40 +63,54 @@ def backward_steps(root, grad=None, model=None):
         from .viewer.naming import model_names
 
         model_names(model)
-    order = topological_order(root)
-    records, totals = [], []
-    saved = [(node, node._vjp) for node in order]
-    for node, rule in saved:
-        node._vjp = _recording(node, rule, records, totals)
+    recorder = _Recorder(topological_order(root))
+    watch(recorder)
     try:
         if grad is None:
             root.backward()
         else:
             root.backward(grad)
     finally:
-        for node, rule in saved:
-            node._vjp = rule
-    _note_totals(records, totals)
-    rules = {id(node): rule for node, rule in saved}
-    steps = [_step(node, upstream, grads, rules[id(node)]) for node, upstream, grads in records]
+        unwatch(recorder)
+    records, totals = recorder.every_step()
+    steps = [_step(node, upstream, grads, node._vjp) for node, upstream, grads in records]
     return BackwardSteps(root, steps, totals, model=model)
 
 
-def _recording(node, rule, records, totals):
-    def recorded(g, out, *inputs):
-        _note_totals(records, totals)
-        grads = rule(g, out, *inputs) or _zeros(inputs)
-        records.append((node, _copy(g), tuple(_copy(grad) for grad in grads)))
-        return grads
+class _Recorder(PassObserver):
+    """Notes each rule of the pass: what it received and gave, and its parents' ``grad`` right after."""
 
-    return recorded
+    def __init__(self, order):
+        self.order = order  # the pass of ``root`` (not one a hook may start)
+        self.seen = {}  # id(node) -> (record, totals) for each rule that ran
 
+    def rule_finished(self, node, grad, grads):
+        if id(node) in self.seen:  # a pass a hook started inside this one
+            return
+        grads = grads or _zeros([parent._data for parent in node.parents])
+        record = (node, _copy(grad), tuple(_copy(each) for each in grads))
+        self.seen[id(node)] = record, {id(parent): _copy(parent._grad) for parent in node.parents
+                                       if parent._requires_grad}
 
-def _note_totals(records, totals):
-    """After the engine has added the last recorded step's gradients: what its parents' ``grad`` holds now."""
-    if len(totals) < len(records):
-        node = records[-1][0]
-        totals.append({id(parent): _copy(parent._grad) for parent in node.parents if parent._requires_grad})
+    def every_step(self):
+        """(node, upstream, grads) and the parents' totals for every node in rule order, root first.
+
+        A node no gradient reached (behind ReLU neurons that are off) ran no rule;
+        its step shows it received 0 and sent 0 to each parent.
+        """
+        records, totals, running = [], [], {}
+        for node in reversed(self.order):
+            found = self.seen.get(id(node))
+            if found is None:
+                zero = _zeros([node._data])[0]
+                found = (node, zero, _zeros([parent._data for parent in node.parents])), {
+                    id(parent): running.get(id(parent), _zeros([parent._data])[0])
+                    for parent in node.parents if parent._requires_grad
+                }
+            running.update(found[1])
+            records.append(found[0])
+            totals.append(found[1])
+        return records, totals
 
 
 def _zeros(inputs):

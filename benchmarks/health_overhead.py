@@ -46,8 +46,8 @@ from nn.optim.optimizer import Optimizer
 # --- the step as it was before hooks and the no-gradient warning ---------------------------
 
 
-def propagate_before(order, create_graph):
-    """``engine.propagate`` without the check for hooks (first-order pass only, as the step uses)."""
+def propagate_before(order, create_graph, observers=()):
+    """``engine.propagate`` without instruments (first-order pass only, as the step uses)."""
     for node in reversed(order):
         parents = node.parents
         if len(parents) == 2:
@@ -109,7 +109,7 @@ def turn_inside_anomaly_mode(step, calls):
     """``step`` for one turn of ``calls`` calls inside one ``detect_anomaly()`` block.
 
     The block is entered now (the untimed setup) and left after the last call, as a
-    training loop inside one block would run; entering swaps the wrappers in, once.
+    training loop inside one block would run; entering installs the thread's watch, once.
     """
     block = autograd.detect_anomaly()
     block.__enter__()

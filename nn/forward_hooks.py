@@ -1,5 +1,7 @@
 """The forward hooks of one Module: ``fn(module, inputs, output)`` run after each forward call."""
 
+from autograd import RemovableHandle
+
 
 class ForwardHooks:
     """A module's forward hooks in registration order (not a list or dict, so the parameter walk skips it)."""
@@ -13,10 +15,10 @@ class ForwardHooks:
         return bool(self.hooks)
 
     def add(self, fn):
-        """Register ``fn``; returns its ``HookHandle``."""
+        """Register ``fn``; returns its ``RemovableHandle``."""
         key = object()
         self.hooks[key] = fn
-        return HookHandle(self.hooks, key)
+        return RemovableHandle(self.hooks, key)
 
     def run(self, module, inputs, output):
         """``output`` after every hook: a hook's non-None return replaces it for the hooks after it too."""
@@ -25,26 +27,3 @@ class ForwardHooks:
             if replaced is not None:
                 output = replaced
         return output
-
-
-class HookHandle:
-    """Returned by ``register_forward_hook``: ``handle.remove()`` detaches the hook (again is harmless)."""
-
-    __slots__ = ("_hooks", "_key")
-
-    def __init__(self, hooks, key):
-        self._hooks = hooks
-        self._key = key
-
-    def remove(self):
-        """Detach the hook: later forward calls do not run it."""
-        if self._hooks is not None:
-            self._hooks.pop(self._key, None)
-            self._hooks = None
-
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc_info):
-        self.remove()
-        return False

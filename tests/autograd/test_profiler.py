@@ -2,12 +2,14 @@
 
 import importlib
 import sys
+import threading
 
 import numpy as np
 import pytest
 
 import autograd
-from autograd import Tensor, Value, concatenate, dot, engine, no_grad, primitive, profile, stack, sum_values, where
+from autograd import Tensor, Value, concatenate, dot, engine, no_grad, op_calls, pass_observers, primitive, profile, stack
+from autograd import sum_values, where
 from autograd.primitive import Primitive
 
 
@@ -22,7 +24,7 @@ def counts(prof):
 
 
 def snapshot_of_patched_names():
-    """Everything the profiler swaps, as (owner, name) -> object."""
+    """Everything an instrument could swap, as (owner, name) -> object: a profile swaps none of it."""
     names = {
         ("engine", "propagate"): engine.propagate,
         ("engine", "topological_order"): engine.topological_order,
@@ -148,11 +150,11 @@ def test_times_functions_bound_by_name_before_the_profile_started(user_module):
     assert counts(prof) == {"dot": (1, 0)}
 
 
-def test_restores_functions_bound_by_name_in_other_modules(user_module):
+def test_rebinds_no_function_bound_by_name_in_other_modules(user_module):
     original = user_module.dot
     with profile():
-        swapped = user_module.dot is not original
-    assert (swapped, user_module.dot is original) == (True, True)
+        inside = user_module.dot is original
+    assert (inside, user_module.dot is original) == (True, True)
 
 
 def test_counts_tensor_ops_forward_and_backward():
@@ -209,12 +211,11 @@ def test_leaves_second_derivatives_unchanged():
         assert second_derivative() == expected
 
 
-def test_restores_engine_classes_and_functions_on_exit():
+def test_swaps_nothing_in_the_engine_classes_or_functions_while_it_runs():
     before = snapshot_of_patched_names()
     with profile():
-        assert engine.propagate is not before[("engine", "propagate")]
-        assert Value.__dict__["__mul__"] is not before[("Value", "__mul__")]
-    assert snapshot_of_patched_names() == before
+        inside = snapshot_of_patched_names()
+    assert (inside == before, snapshot_of_patched_names() == before) == (True, True)
 
 
 def test_restores_everything_after_an_exception():
@@ -252,13 +253,39 @@ def test_nested_profiles_each_count_what_runs_inside_them():
     assert (counts(outer), counts(inner)) == ({"*": (1, 0), "+": (1, 0), "-": (1, 0)}, {"+": (1, 0)})
 
 
-def test_nested_profiles_restore_everything_when_the_outer_one_ends():
-    before = snapshot_of_patched_names()
+def test_nested_profiles_leave_no_instrument_behind():
     with profile():
         with profile():
             pass
-        still_swapped = engine.propagate is not before[("engine", "propagate")]
-    assert (still_swapped, snapshot_of_patched_names() == before) == (True, True)
+        still_watching = bool(op_calls.watching()) and bool(pass_observers.watching())
+    assert (still_watching, op_calls.watching(), pass_observers.watching(), sys.getprofile()) == (True, (), (), None)
+
+
+def test_a_profile_in_another_thread_counts_nothing_of_this_one():
+    a = Value(1.0)
+    entered, done = threading.Event(), threading.Event()
+    other = profile()
+
+    def profile_in_other_thread():
+        with other:
+            entered.set()
+            done.wait()
+
+    worker = threading.Thread(target=profile_in_other_thread)
+    worker.start()
+    entered.wait()
+    _ = a * a
+    (a * a).backward()
+    done.set()
+    worker.join()
+    assert (other.stats, op_calls.watching(), pass_observers.watching()) == ({}, (), ())
+
+
+def test_ops_called_with_numpy_functions_count_once():
+    x = Tensor(np.ones(3), requires_grad=True)
+    with profile() as prof:
+        np.sum(x * 2.0).backward()
+    assert counts(prof) == {"*": (1, 1), "sum": (1, 1)}
 
 
 def test_refuses_to_enter_a_profile_that_is_running():
