@@ -21,57 +21,17 @@ returns (``t.data[0] = 1``) bypasses the counter, as in PyTorch.
 """
 
 import weakref
+from functools import partial
+
+import numpy as np
 
 from .node import Node
 
+_ndarray = np.ndarray
+
 clock = 0
-_changed_memory = {}  # id(array owning the memory) -> [clock at its last change, weak reference to the array]
-
-
-def increment_version(tensors):
-    """Note that the arrays of ``tensors`` (a Tensor or an iterable of them) were changed in place outside autograd.
-
-    PyTorch's ``torch.autograd.graph.increment_version``: for code that writes a
-    Tensor's array itself (an optimizer's ``theta[...] = ...``), so that a graph
-    recorded before the change refuses to backpropagate through the old values.
-    """
-    if isinstance(tensors, Node):
-        tensors = (tensors,)
-    tensors = list(tensors)
-    for tensor in tensors:
-        if not isinstance(tensor, Node) or not tensor._sums_in_place:
-            raise TypeError(f"increment_version: expected Tensors, got a {type(tensor).__name__} "
-                            "(a Value's float cannot change in place)")
-    mark_changed(tensors)
-
-
-def _owner(array):
-    """The ndarray that owns ``array``'s memory (``array`` itself unless it is a view)."""
-    while isinstance(array.base, type(array)):
-        array = array.base
-    return array
-
-
-def _forget(key, _reference):
-    _changed_memory.pop(key, None)
-
-
-def _note_memory_change(array, now):
-    owner = _owner(array)
-    key = id(owner)
-    entry = _changed_memory.get(key)
-    if entry is not None and entry[1]() is owner:
-        entry[0] = now
-    else:
-        _changed_memory[key] = [now, weakref.ref(owner, lambda reference, key=key: _forget(key, reference))]
-
-
-def _changed_since(tensor, stamp):
-    if getattr(tensor, "_version", -1) > stamp:
-        return True
-    owner = _owner(tensor._data)
-    entry = _changed_memory.get(id(owner))
-    return entry is not None and entry[0] > stamp and entry[1]() is owner
+_changed_memory = {}  # id(array owning the memory) -> clock at its last change; dropped when the array dies
+_watched = {}  # id(array) -> weak reference whose callback drops the array's entries
 
 
 def mark_changed(tensors, replaced=False):
@@ -86,7 +46,46 @@ def mark_changed(tensors, replaced=False):
     for tensor in tensors:
         tensor._version = now
         if not replaced:
-            _note_memory_change(tensor._data, now)
+            owner = tensor._data
+            while owner.base.__class__ is _ndarray:  # a view: the memory is its base's
+                owner = owner.base
+            key = id(owner)
+            if key not in _watched:
+                _watched[key] = weakref.ref(owner, partial(_forget, key))
+            _changed_memory[key] = now
+
+
+def increment_version(tensors):
+    """Note that the arrays of ``tensors`` (a Tensor or an iterable of them) were changed in place outside autograd.
+
+    PyTorch's ``torch.autograd.graph.increment_version``: for code that writes a
+    Tensor's array itself (an optimizer's ``theta[...] = ...``), so that a graph
+    recorded before the change refuses to backpropagate through the old values.
+    """
+    if isinstance(tensors, Node):
+        tensors = (tensors,)
+    try:
+        mark_changed(tensors)
+    except AttributeError:  # only a Tensor has a version and an array
+        kinds = sorted({type(tensor).__name__ for tensor in tensors if not getattr(tensor, "_sums_in_place", False)})
+        raise TypeError(f"increment_version: expected Tensors, got {', '.join(kinds)} "
+                        "(a Value's float cannot change in place)") from None
+
+
+def _forget(key, _reference):
+    _watched.pop(key, None)
+    _changed_memory.pop(key, None)
+
+
+def _owner(array):
+    """The ndarray that owns ``array``'s memory (``array`` itself unless it is a view)."""
+    while array.base.__class__ is _ndarray:
+        array = array.base
+    return array
+
+
+def _changed_since(tensor, stamp):
+    return getattr(tensor, "_version", -1) > stamp or _changed_memory.get(id(_owner(tensor._data)), -1) > stamp
 
 
 def check(order):
