@@ -12,9 +12,11 @@ PyTorch's "modified by an inplace operation" check, at the cost of an integer pe
   parents, means its rule would read values changed after the forward pass, and the pass refuses.
 
 Tensors may share one array (``detach()``, a view made under ``no_grad()``, two Tensors of one
-ndarray), as PyTorch's views share a version counter: a change is also noted on the array that
-owns the memory (``_changed_memory``), and a node whose stamp is older than the clock is refused
-when the memory of one of its tensors changed after it was recorded. The check is conservative:
+ndarray), as PyTorch's views share a version counter: a change in place by an operator, ``copy_``,
+item assignment or an optimizer step is also noted on the array that owns the memory
+(``_changed_memory``), and a node whose stamp is older than the clock is refused when the memory
+of one of its tensors changed after it was recorded. An assignment to ``.data`` (``bump``) marks
+only its tensor. The check is conservative:
 it covers every parent and the output of a node, whether or not the node's rule reads them.
 Scalar Values hold immutable floats and are not checked. Writing into the ndarray that ``t.data``
 returns (``t.data[0] = 1``) bypasses the counter, as in PyTorch.
@@ -34,25 +36,31 @@ _changed_memory = {}  # id(array owning the memory) -> clock at its last change;
 _watched = {}  # id(array) -> weak reference whose callback drops the array's entries
 
 
-def mark_changed(tensors, replaced=False):
-    """Record that the arrays of ``tensors`` were changed in place (now, after every node recorded so far).
-
-    ``replaced``: each tensor was given another array (``t.data = array``); its old
-    memory did not change, so only the tensor itself is marked.
-    """
+def mark_changed(tensors):
+    """Record that the arrays of ``tensors`` were changed in place (now, after every node recorded so far)."""
     global clock
     clock += 1
     now = clock
     for tensor in tensors:
         tensor._version = now
-        if not replaced:
-            owner = tensor._data
-            while owner.base.__class__ is _ndarray:  # a view: the memory is its base's
-                owner = owner.base
-            key = id(owner)
-            if key not in _watched:
-                _watched[key] = weakref.ref(owner, partial(_forget, key))
-            _changed_memory[key] = now
+        owner = tensor._data
+        while owner.base.__class__ is _ndarray:  # a view: the memory is its base's
+            owner = owner.base
+        key = id(owner)
+        if key not in _watched:
+            _watched[key] = weakref.ref(owner, partial(_forget, key))
+        _changed_memory[key] = now
+
+
+def bump(tensor):
+    """Record that ``tensor`` itself changed: ``t.data = array``, or ``t.data -= x`` (the setter's same array).
+
+    Only ``tensor`` is marked, not its memory (``.data`` is the way around autograd,
+    as in PyTorch, where it does not count at all): the hot path of micrograd-style steps.
+    """
+    global clock
+    clock += 1
+    tensor._version = clock
 
 
 def increment_version(tensors):
