@@ -44,7 +44,7 @@ def mark_changed(tensors):
     for tensor in tensors:
         tensor._version = now
         owner = tensor._data
-        while owner.base.__class__ is _ndarray:  # a view: the memory is its base's
+        while owner.base.__class__ is _ndarray:  # _owner inlined: an optimizer step passes here per parameter
             owner = owner.base
         key = id(owner)
         if key not in _watched:
