@@ -12,11 +12,12 @@ PyTorch's "modified by an inplace operation" check, at the cost of an integer pe
   parents, means its rule would read values changed after the forward pass, and the pass refuses.
 
 Tensors may share one array (``detach()``, a view made under ``no_grad()``, two Tensors of one
-ndarray), as PyTorch's views share a version counter: a change in place by an operator, ``copy_``,
-item assignment or an optimizer step is also noted on the array that owns the memory
-(``_changed_memory``), and a node whose stamp is older than the clock is refused when the memory
-of one of its tensors changed after it was recorded. An assignment to ``.data`` (``bump``) marks
-only its tensor. The check is conservative:
+ndarray), as PyTorch's views share a version counter: a change in place by an operator, ``copy_``
+or item assignment is also noted on the array that owns the memory (``_changed_memory``), and a
+node whose stamp is older than the clock is refused when the memory of one of its tensors changed
+after it was recorded. The hot paths of training steps, an assignment to ``.data`` (``bump``) and
+an optimizer step (``increment_version``), mark only their own tensors: a graph that reads a
+parameter's array through another Tensor (``p.detach()``) does not see them. The check is conservative:
 it covers every parent and the output of a node, whether or not the node's rule reads them.
 Scalar Values hold immutable floats and are not checked. Writing into the ndarray that ``t.data``
 returns (``t.data[0] = 1``) bypasses the counter, as in PyTorch.
@@ -43,9 +44,7 @@ def mark_changed(tensors):
     now = clock
     for tensor in tensors:
         tensor._version = now
-        owner = tensor._data
-        while owner.base.__class__ is _ndarray:  # _owner inlined: an optimizer step passes here per parameter
-            owner = owner.base
+        owner = _owner(tensor._data)
         key = id(owner)
         if key not in _watched:
             _watched[key] = weakref.ref(owner, partial(_forget, key))
@@ -69,12 +68,18 @@ def increment_version(tensors):
     PyTorch's ``torch.autograd.graph.increment_version``: for code that writes a
     Tensor's array itself (an optimizer's ``theta[...] = ...``), so that a graph
     recorded before the change refuses to backpropagate through the old values.
+    Like ``bump``, it marks the tensors themselves (an optimizer step's hot path),
+    not other Tensors made from the same memory.
     """
+    global clock
     if isinstance(tensors, Node):
         tensors = (tensors,)
+    clock += 1
+    now = clock
     try:
-        mark_changed(tensors)
-    except AttributeError:  # only a Tensor has a version and an array
+        for tensor in tensors:
+            tensor._version = now
+    except AttributeError:  # only a Tensor has a version
         kinds = sorted({type(tensor).__name__ for tensor in tensors if not getattr(tensor, "_sums_in_place", False)})
         raise TypeError(f"increment_version: expected Tensors, got {', '.join(kinds)} "
                         "(a Value's float cannot change in place)") from None
