@@ -12,20 +12,54 @@ PyTorch's "modified by an inplace operation" check, at the cost of an integer pe
   parents, means its rule would read values changed after the forward pass, and the pass refuses.
 
 Tensors may share one array (``detach()``, a view made under ``no_grad()``, two Tensors of one
-ndarray), as PyTorch's views share a version counter: a change is also noted on the array that
-owns the memory (``_changed_memory``), and a node whose stamp is older than the clock is refused
-when the memory of one of its tensors changed after it was recorded. The check is conservative:
+ndarray), as PyTorch's views share a version counter: a change in place by an operator, ``copy_``
+or item assignment is also noted on the array that owns the memory (``_changed_memory``), and a
+node whose stamp is older than the clock is refused when the memory of one of its tensors changed
+after it was recorded. The hot paths of training steps, an assignment to ``.data`` (``bump``) and
+an optimizer step (``increment_version``), mark only their own tensors: a graph that reads a
+parameter's array through another Tensor (``p.detach()``) does not see them. The check is conservative:
 it covers every parent and the output of a node, whether or not the node's rule reads them.
 Scalar Values hold immutable floats and are not checked. Writing into the ndarray that ``t.data``
 returns (``t.data[0] = 1``) bypasses the counter, as in PyTorch.
 """
 
 import weakref
+from functools import partial
+
+import numpy as np
 
 from .node import Node
 
+_ndarray = np.ndarray
+
 clock = 0
-_changed_memory = {}  # id(array owning the memory) -> [clock at its last change, weak reference to the array]
+_changed_memory = {}  # id(array owning the memory) -> clock at its last change; dropped when the array dies
+_watched = {}  # id(array) -> weak reference whose callback drops the array's entries
+
+
+def mark_changed(tensors):
+    """Record that the arrays of ``tensors`` were changed in place (now, after every node recorded so far)."""
+    global clock
+    clock += 1
+    now = clock
+    for tensor in tensors:
+        tensor._version = now
+        owner = _owner(tensor._data)
+        key = id(owner)
+        if key not in _watched:
+            _watched[key] = weakref.ref(owner, partial(_forget, key))
+        _changed_memory[key] = now
+
+
+def bump(tensor):
+    """Record that ``tensor`` itself changed: ``t.data = array``, or ``t.data -= x`` (the setter's same array).
+
+    Only ``tensor`` is marked, not its memory (``.data`` is the way around autograd,
+    as in PyTorch, where it does not count at all): the hot path of micrograd-style steps.
+    """
+    global clock
+    clock += 1
+    tensor._version = clock
 
 
 def increment_version(tensors):
@@ -34,59 +68,37 @@ def increment_version(tensors):
     PyTorch's ``torch.autograd.graph.increment_version``: for code that writes a
     Tensor's array itself (an optimizer's ``theta[...] = ...``), so that a graph
     recorded before the change refuses to backpropagate through the old values.
+    Like ``bump``, it marks the tensors themselves (an optimizer step's hot path),
+    not other Tensors made from the same memory.
     """
+    global clock
     if isinstance(tensors, Node):
         tensors = (tensors,)
-    tensors = list(tensors)
-    for tensor in tensors:
-        if not isinstance(tensor, Node) or not tensor._sums_in_place:
-            raise TypeError(f"increment_version: expected Tensors, got a {type(tensor).__name__} "
-                            "(a Value's float cannot change in place)")
-    mark_changed(tensors)
+    clock += 1
+    now = clock
+    try:
+        for tensor in tensors:
+            tensor._version = now
+    except AttributeError:  # only a Tensor has a version
+        kinds = sorted({type(tensor).__name__ for tensor in tensors if not getattr(tensor, "_sums_in_place", False)})
+        raise TypeError(f"increment_version: expected Tensors, got {', '.join(kinds)} "
+                        "(a Value's float cannot change in place)") from None
+
+
+def _forget(key, _reference):
+    _watched.pop(key, None)
+    _changed_memory.pop(key, None)
 
 
 def _owner(array):
     """The ndarray that owns ``array``'s memory (``array`` itself unless it is a view)."""
-    while isinstance(array.base, type(array)):
+    while array.base.__class__ is _ndarray:
         array = array.base
     return array
 
 
-def _forget(key, _reference):
-    _changed_memory.pop(key, None)
-
-
-def _note_memory_change(array, now):
-    owner = _owner(array)
-    key = id(owner)
-    entry = _changed_memory.get(key)
-    if entry is not None and entry[1]() is owner:
-        entry[0] = now
-    else:
-        _changed_memory[key] = [now, weakref.ref(owner, lambda reference, key=key: _forget(key, reference))]
-
-
 def _changed_since(tensor, stamp):
-    if getattr(tensor, "_version", -1) > stamp:
-        return True
-    owner = _owner(tensor._data)
-    entry = _changed_memory.get(id(owner))
-    return entry is not None and entry[0] > stamp and entry[1]() is owner
-
-
-def mark_changed(tensors, replaced=False):
-    """Record that the arrays of ``tensors`` were changed in place (now, after every node recorded so far).
-
-    ``replaced``: each tensor was given another array (``t.data = array``); its old
-    memory did not change, so only the tensor itself is marked.
-    """
-    global clock
-    clock += 1
-    now = clock
-    for tensor in tensors:
-        tensor._version = now
-        if not replaced:
-            _note_memory_change(tensor._data, now)
+    return getattr(tensor, "_version", -1) > stamp or _changed_memory.get(id(_owner(tensor._data)), -1) > stamp
 
 
 def check(order):

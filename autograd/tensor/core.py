@@ -115,7 +115,7 @@ class Tensor(Node):
 
     def _set_data(self, value):
         if value is self._data:  # p.data -= lr * p.grad: numpy already updated the array in place
-            versions.mark_changed((self,))
+            versions.bump(self)
             return
         if value.__class__ is not _ndarray:
             value = as_array(value, None, "Tensor.data")
@@ -124,7 +124,7 @@ class Tensor(Node):
         if self._requires_grad and value.dtype.kind != "f":
             raise TypeError(f"Tensor.data: a tensor that requires grad needs floating point data, got {value.dtype}")
         self._data = value
-        versions.mark_changed((self,), replaced=True)
+        versions.bump(self)
 
     def _set_requires_grad(self, flag):
         flag = _as_flag(flag, "Tensor.requires_grad")
