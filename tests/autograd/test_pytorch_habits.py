@@ -256,7 +256,9 @@ def test_ddof_that_is_not_a_number_is_a_type_error(name):
 
 
 def test_var_and_std_are_one_body():
-    assert Tensor.var.__code__ is Tensor.std.__code__
+    """Both methods are made from one function: the same instructions, from the same line of the same file."""
+    var, std = Tensor.var.__code__, Tensor.std.__code__
+    assert (var.co_filename, var.co_firstlineno, var.co_code) == (std.co_filename, std.co_firstlineno, std.co_code)
 
 
 # --------------------------------------------------------------------------- view, numel, clone, retain_grad
