@@ -5,26 +5,23 @@ forward, written in ops that floats, ndarrays, Values and Tensors all understand
 so gradients of gradients come for free.
 """
 
-from .anomaly import AnomalyError, detect_anomaly, is_anomaly_enabled
-from .compare import compare_grads
-from .engine import enable_grad, is_grad_enabled, no_grad
-from .forward import jacfwd, jacrev, jvp
-from .functional import grad, hessian, hvp, jacobian, value_and_grad
-from .gradcheck import GradcheckError, gradcheck, gradgradcheck
-from .hooks import RemovableHandle
-from .node import Node
-from .primitive import Primitive, primitive
-from .profiler import profile
-from .steps import backward_steps
+from .core.engine import enable_grad, is_grad_enabled, no_grad
+from .core.node import Node
+from .core.versions import increment_version
+from .drawing.draw import draw_graph
+from .instruments.anomaly import AnomalyError, detect_anomaly, is_anomaly_enabled
+from .instruments.backward_steps import backward_steps
+from .instruments.hooks import RemovableHandle
+from .instruments.profiler import profile
 from .tensor import (
     Tensor,
-    numpy_argument,
     concatenate,
     einsum,
     hstack,
     logaddexp,
     maximum,
     minimum,
+    numpy_argument,
     outer,
     split,
     stack,
@@ -32,9 +29,12 @@ from .tensor import (
     vstack,
     where,
 )
+from .transforms.compare_grads import compare_grads
+from .transforms.forward_mode import jacfwd, jacrev, jvp
+from .transforms.gradcheck import GradcheckError, gradcheck, gradgradcheck
+from .transforms.primitive import Primitive, primitive
+from .transforms.reverse_mode import grad, hessian, hvp, jacobian, value_and_grad
 from .value import Value, dot, neuron, sum_values
-from .versions import increment_version
-from .viz import draw_graph
 
 __all__ = [
     "AnomalyError",

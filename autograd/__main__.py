@@ -3,7 +3,8 @@ the type stubs of Value and Tensor from it."""
 
 import sys
 
-from autograd import optable, stubs
+from autograd.core import optable
+from autograd import stubs
 
 USAGE = """usage: python -m autograd ops      print the op table as Markdown (python -m autograd ops > docs/ops.md)
        python -m autograd stubs    write the type stubs of Value and Tensor (autograd/*.pyi) from the op table"""

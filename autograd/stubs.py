@@ -29,7 +29,7 @@ _COMPARED_WITH_OBJECT = {"__eq__", "__ne__"}  # typeshed's object says -> bool: 
 
 def generate():
     """path under autograd/ -> the text of its stub, for every stubbed module."""
-    from . import optable
+    from .core import optable
 
     returns = {}  # (class, attribute) -> the class an op method returns
     for cls, attribute, _ in optable.op_methods():

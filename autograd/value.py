@@ -10,15 +10,16 @@ and on Values (``create_graph=True``, for higher derivatives).
 import numbers
 from functools import partial
 
-from . import engine, optable, pointwise
-from .engine import grad_enabled
-from .hooks import register_hook
-from .node import Node, init_node, new_node
-from .node import describe as _describe
-from .viz import repr_mimebundle
-from .optable import OpSpec
+from .core import engine, optable
+from . import pointwise
+from .core.engine import grad_enabled
+from .instruments.hooks import register_hook
+from .core.node import Node, init_node, new_node
+from .core.node import describe as _describe
+from .drawing.draw import repr_mimebundle
+from .core.optable import OpSpec
 from .pointwise import binary_rules, bind_params
-from .ufuncs import ufunc_protocol
+from .pointwise.ufuncs import ufunc_protocol
 
 
 def to_float(x, where):

@@ -12,22 +12,22 @@ from typing import Any
 
 import numbers
 from functools import partial as partial
-import autograd.engine as engine
-import autograd.optable as optable
+import autograd.core.engine as engine
+import autograd.core.optable as optable
 import autograd.pointwise as pointwise
-from autograd.hooks import register_hook as register_hook
-from autograd.node import Node as Node
-from autograd.node import init_node as init_node
-from autograd.node import new_node as new_node
-import autograd.node
-from autograd.viz import repr_mimebundle as repr_mimebundle
-from autograd.optable import OpSpec as OpSpec
+from autograd.instruments.hooks import register_hook as register_hook
+from autograd.core.node import Node as Node
+from autograd.core.node import init_node as init_node
+from autograd.core.node import new_node as new_node
+import autograd.core.node
+from autograd.drawing.draw import repr_mimebundle as repr_mimebundle
+from autograd.core.optable import OpSpec as OpSpec
 from autograd.pointwise.declare import binary_rules as binary_rules
 from autograd.pointwise.declare import bind_params as bind_params
-from autograd.ufuncs import ufunc_protocol as ufunc_protocol
+from autograd.pointwise.ufuncs import ufunc_protocol as ufunc_protocol
 
 def grad_enabled(*args, **kwargs): ...
-_describe = autograd.node.describe
+_describe = autograd.core.node.describe
 def to_float(x, where):
     """``x`` as a Python float, or a TypeError naming ``where`` and what is accepted."""
 

@@ -10,7 +10,7 @@ import math
 
 import numpy as np
 
-from .node import Node
+from .core.node import Node
 
 _node_functions = {}
 _table_functions = {}

@@ -37,7 +37,7 @@ from tensor_mlp import NumpyMLP, OursNN, make_problem
 
 import autograd
 import nn
-from autograd import engine
+from autograd.core import engine
 from nn.data import make_moons
 from nn.optim import SGD
 from nn.optim.optimizer import Optimizer

@@ -26,7 +26,8 @@ import tracemalloc
 
 import harness
 
-from autograd import Value, engine, sum_values
+from autograd import Value, sum_values
+from autograd.core import engine
 from nn import l2_penalty
 from nn.data import make_moons
 from nn.scalar import MLP

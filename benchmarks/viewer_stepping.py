@@ -24,7 +24,7 @@ import harness
 
 import nn
 from autograd import backward_steps
-from autograd.viz import breadth_first_order
+from autograd.drawing.draw import breadth_first_order
 
 sys.path.insert(0, str(harness.REPO))
 from tests.headless_chromium import start_chromium

@@ -17,7 +17,7 @@ import sys
 from pathlib import Path
 
 from autograd import Value, draw_graph
-from autograd.viz import GraphvizNotFoundError
+from autograd.drawing.draw import GraphvizNotFoundError
 
 FORMATS = ("svg", "png", "pdf")
 

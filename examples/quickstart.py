@@ -7,7 +7,7 @@ import numpy as np
 
 import nn
 from autograd import Value, draw_graph
-from autograd.viz import GraphvizNotFoundError
+from autograd.drawing.draw import GraphvizNotFoundError
 
 
 def chain_rule_example():

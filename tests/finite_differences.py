@@ -3,7 +3,7 @@
 import numpy as np
 
 from autograd import Tensor
-from autograd.engine import gradients
+from autograd.core.engine import gradients
 
 
 def numeric_gradient(f, arrays, eps=1e-6):

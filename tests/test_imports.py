@@ -97,3 +97,48 @@ def test_autograd_never_imports_nn():
     graph = import_graph()
     assert {module for module, imported in graph.items() if module.startswith("autograd") and
             any(name == "nn" or name.startswith("nn.") for name in imported)} == set()
+
+
+CORE = "autograd.core"
+OBSERVED_FROM_OUTSIDE = ("autograd.drawing", "autograd.instruments")
+"""The rooms the core must not reach: drawing and instruments build on the core, never the other way round."""
+
+
+def within(module, package):
+    return module == package or module.startswith(package + ".")
+
+
+def path_out_of_core(graph, start, forbidden):
+    """The chain of imports from ``start`` to a module of ``forbidden`` packages, or None (breadth-first: shortest)."""
+    came_from = {start: None}
+    queue = [start]
+    while queue:
+        module = queue.pop(0)
+        if any(within(module, package) for package in forbidden):
+            chain = []
+            while module is not None:
+                chain.append(module)
+                module = came_from[module]
+            return chain[::-1]
+        for child in sorted(graph.get(module, ())):
+            if child not in came_from:
+                came_from[child] = module
+                queue.append(child)
+    return None
+
+
+def test_path_out_of_core_finds_an_indirect_import():
+    graph = {"autograd.core.a": {"autograd.core.b"}, "autograd.core.b": {"autograd.drawing.x"}, "autograd.drawing.x": set()}
+    assert path_out_of_core(graph, "autograd.core.a", OBSERVED_FROM_OUTSIDE) == [
+        "autograd.core.a", "autograd.core.b", "autograd.drawing.x"]
+    assert path_out_of_core({"autograd.core.a": set()}, "autograd.core.a", OBSERVED_FROM_OUTSIDE) is None
+
+
+def test_the_core_imports_neither_drawing_nor_the_instruments():
+    """Every import counts, deferred ones inside functions too, and so does an import through another module."""
+    graph = import_graph()
+    core = sorted(module for module in graph if within(module, CORE))
+    assert core, "no autograd.core package: the folder move has not happened"
+    chains = [" -> ".join(chain) for module in core
+              if (chain := path_out_of_core(graph, module, OBSERVED_FROM_OUTSIDE)) is not None]
+    assert chains == []

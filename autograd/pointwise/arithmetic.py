@@ -7,7 +7,7 @@ import operator
 import numpy as np
 
 from .. import vocabulary as V
-from ..optable import EVERYWHERE, INTEGERS, Domain, OpSpec, declare
+from ..core.optable import EVERYWHERE, INTEGERS, Domain, OpSpec, declare
 from .declare import binary, payload
 
 

@@ -6,8 +6,8 @@ import inspect
 
 
 from .. import vocabulary as V
-from ..node import Node
-from ..optable import EVERYWHERE, TABLE, OpSpec, declare
+from ..core.node import Node
+from ..core.optable import EVERYWHERE, TABLE, OpSpec, declare
 
 
 def unary(name, on_float, on_array, rule, doc, domain=EVERYWHERE, params=None, attributes=None):

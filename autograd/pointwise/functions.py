@@ -7,8 +7,8 @@ import operator
 import numpy as np
 
 from .. import vocabulary as V
-from ..kept_arrays import zero
-from ..optable import INTEGERS, Domain
+from ..core.array_cache import zero
+from ..core.optable import INTEGERS, Domain
 from .declare import payload, unary
 from .erf import array_erf
 

@@ -12,11 +12,12 @@ from functools import partial
 
 import numpy as np
 
-from .. import optable, pointwise, versions
-from ..engine import grad_enabled
-from ..kept_arrays import kept
-from ..node import Node, new_node
-from ..optable import OpSpec
+from ..core import optable, versions
+from .. import pointwise
+from ..core.engine import grad_enabled
+from ..core.array_cache import kept
+from ..core.node import Node, new_node
+from ..core.optable import OpSpec
 from ..vocabulary import sum_to
 from .core import Tensor, broadcast_error, change_in_place, constant, in_place_allowed, lift, record
 

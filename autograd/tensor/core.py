@@ -11,13 +11,13 @@ from functools import partial
 
 import numpy as np
 
-from .. import engine, versions
-from ..engine import grad_enabled
-from ..hooks import register_hook
-from ..node import Node, init_node, new_node
-from ..kept_arrays import one
-from ..node import describe as _describe
-from ..viz import repr_mimebundle
+from ..core import engine, versions
+from ..core.engine import grad_enabled
+from ..instruments.hooks import register_hook
+from ..core.node import Node, init_node, new_node
+from ..core.array_cache import one
+from ..core.node import describe as _describe
+from ..drawing.draw import repr_mimebundle
 
 _ndarray = np.ndarray
 _generic = np.generic
@@ -91,12 +91,12 @@ class Tensor(Node):
     copied; Python numbers and lists become float64). After ``backward()``,
     ``grad`` is d(root)/d(self), an ndarray of ``data``'s shape and dtype.
     Operators and ops broadcast as numpy does. ``t += u``, ``t[i] = v`` and
-    ``copy_`` change ``data`` in place where PyTorch would (``autograd.versions``
+    ``copy_`` change ``data`` in place where PyTorch would (``autograd.core.versions``
     says how a recorded graph notices).
     """
 
     # Tensor's own slots (Node's stay small for Value): ``_version`` is set by ``versions.mark_changed``
-    # when the array changes in place, ``_stamp`` on a recorded node by ``result`` (see autograd.versions)
+    # when the array changes in place, ``_stamp`` on a recorded node by ``result`` (see autograd.core.versions)
     __slots__ = ("_version", "_stamp")
     __hash__ = object.__hash__  # identity: == builds a boolean tensor, it does not compare nodes
     _sums_in_place = True  # ndarray gradients: the engine adds into buffers it made

@@ -12,19 +12,19 @@ from typing import Any
 import numbers
 from functools import partial as partial
 import numpy as np
-import autograd.engine as engine
-import autograd.versions as versions
-from autograd.hooks import register_hook as register_hook
-from autograd.node import Node as Node
-from autograd.node import init_node as init_node
-from autograd.node import new_node as new_node
-from autograd.kept_arrays import one as one
-import autograd.node
-from autograd.viz import repr_mimebundle as repr_mimebundle
+import autograd.core.engine as engine
+import autograd.core.versions as versions
+from autograd.instruments.hooks import register_hook as register_hook
+from autograd.core.node import Node as Node
+from autograd.core.node import init_node as init_node
+from autograd.core.node import new_node as new_node
+from autograd.core.array_cache import one as one
+import autograd.core.node
+from autograd.drawing.draw import repr_mimebundle as repr_mimebundle
 import numpy
 
 def grad_enabled(*args, **kwargs): ...
-_describe = autograd.node.describe
+_describe = autograd.core.node.describe
 _ndarray = numpy.ndarray
 _generic = numpy.generic
 _NUMERIC_KINDS: str
@@ -44,7 +44,7 @@ class Tensor(Node):
     copied; Python numbers and lists become float64). After ``backward()``,
     ``grad`` is d(root)/d(self), an ndarray of ``data``'s shape and dtype.
     Operators and ops broadcast as numpy does. ``t += u``, ``t[i] = v`` and
-    ``copy_`` change ``data`` in place where PyTorch would (``autograd.versions``
+    ``copy_`` change ``data`` in place where PyTorch would (``autograd.core.versions``
     says how a recorded graph notices).
     """
     def __hash__(self, /):

@@ -6,11 +6,11 @@ from functools import partial
 
 import numpy as np
 
-from .. import optable, versions
+from ..core import optable, versions
 from .. import vocabulary as V
-from ..engine import grad_enabled
-from ..node import new_node
-from ..optable import OpSpec
+from ..core.engine import grad_enabled
+from ..core.node import new_node
+from ..core.optable import OpSpec
 from .. import pointwise
 from ..pointwise import bind_params
 from ..vocabulary import sum_to

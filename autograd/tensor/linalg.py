@@ -13,9 +13,9 @@ from functools import partial
 
 import numpy as np
 
-from .. import optable
+from ..core import optable
 from .. import vocabulary as V
-from ..optable import OpSpec
+from ..core.optable import OpSpec
 from .core import Tensor, _describe, lift, record
 from .numpy_protocol import numpy_method
 from .shape import _axis_argument, _is_int

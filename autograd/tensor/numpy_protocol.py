@@ -7,15 +7,15 @@ arrays of numbers (``np.allclose``, ``np.argmax``, ``np.shape``), a TypeError
 when it would return float data computed from a tensor that requires grad,
 since that result would silently have no gradient. numpy's ufuncs
 (``np.exp(t)``, ``np.add(a, t)``, ``np.matmul(x, W)``) run the op the table
-names for them (``autograd.ufuncs``), any other ufunc is a TypeError. Which numpy
+names for them (``autograd.pointwise.ufuncs``), any other ufunc is a TypeError. Which numpy
 function runs which op is read from the op table (``OpSpec.numpy``, ``OpSpec.reference``).
 """
 
 import numpy as np
 
-from .. import optable
-from ..node import Node
-from ..ufuncs import ufunc_protocol
+from ..core import optable
+from ..core.node import Node
+from ..pointwise.ufuncs import ufunc_protocol
 from .core import Tensor, lift
 
 

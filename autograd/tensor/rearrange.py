@@ -10,9 +10,9 @@ from functools import partial
 
 import numpy as np
 
-from .. import optable
+from ..core import optable
 from .. import vocabulary as V
-from ..optable import OpSpec
+from ..core.optable import OpSpec
 from .aliases import numpy_argument
 from .core import Tensor, _describe, record
 from .numpy_protocol import as_tensor, numpy_method

@@ -13,12 +13,12 @@ from functools import partial
 
 import numpy as np
 
-from .. import optable, versions
+from ..core import optable, versions
 from .. import vocabulary as V
-from ..engine import grad_enabled
-from ..node import new_node
-from ..optable import OpSpec
-from ..kept_arrays import kept, one
+from ..core.engine import grad_enabled
+from ..core.node import new_node
+from ..core.optable import OpSpec
+from ..core.array_cache import kept, one
 from .aliases import numpy_argument
 from .core import Tensor, _as_flag, _describe, constant, record
 from .numpy_protocol import numpy_method

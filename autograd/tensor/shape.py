@@ -9,10 +9,10 @@ from functools import partial
 
 import numpy as np
 
-from .. import optable, versions
+from ..core import optable, versions
 from .. import vocabulary as V
-from ..node import Node
-from ..optable import OpSpec
+from ..core.node import Node
+from ..core.optable import OpSpec
 from .aliases import numpy_argument
 from .core import Tensor, _describe, lift, record, refuse_recording
 from .numpy_protocol import as_tensor, numpy_method

@@ -12,8 +12,8 @@ import operator
 import numpy as np
 from hypothesis import strategies as st
 
-from ..node import Node
-from ..optable import INTEGERS, Domain
+from ..core.node import Node
+from ..core.optable import INTEGERS, Domain
 from ..pointwise import shared
 from .program import (
     KINK,

@@ -10,7 +10,7 @@ smooth at the values it meets while the program is drawn.
 import numpy as np
 from hypothesis import strategies as st
 
-from ..node import Node
+from ..core.node import Node
 from ..tensor import concatenate as tensor_concatenate
 from ..tensor import logaddexp as tensor_logaddexp
 from ..tensor import maximum as tensor_maximum

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from autograd import Tensor, Value, enable_grad, is_grad_enabled, no_grad
-from autograd.engine import gradients, topological_order
+from autograd.core.engine import gradients, topological_order
 
 
 def test_topological_order_puts_parents_before_children():

@@ -13,7 +13,7 @@ import pytest
 
 import autograd
 from autograd import Tensor, Value, einsum, hessian, logaddexp, split, tensordot, vstack
-from autograd.engine import gradients
+from autograd.core.engine import gradients
 
 
 def leaf(data):

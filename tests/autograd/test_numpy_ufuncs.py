@@ -4,7 +4,8 @@ import numpy as np
 import pytest
 import torch
 
-from autograd import Tensor, Value, no_grad, optable, profile
+from autograd import Tensor, Value, no_grad, profile
+from autograd.core import optable
 
 from tests.finite_differences import numeric_gradient
 

@@ -15,9 +15,10 @@ import pytest
 from hypothesis import HealthCheck, Phase, find, settings
 
 import autograd
-from autograd import Tensor, Value, gradcheck, gradgradcheck, optable
+from autograd import Tensor, Value, gradcheck, gradgradcheck
+from autograd.core import optable
 from autograd.__main__ import main as autograd_main
-from autograd.optable import INTEGERS, NON_OPS, Domain, OpSpec
+from autograd.core.optable import INTEGERS, NON_OPS, Domain, OpSpec
 from autograd.pointwise import shared
 from autograd.testing import SCALAR_OP_NAMES, TENSOR_OP_NAMES, scalar_expressions, tensor_expressions
 
@@ -107,7 +108,7 @@ def catalogue_ops():
         out = case.function(*tensors)
         ops |= graph_ops(out)
         total = (out * out).sum()
-        firsts = autograd.engine.gradients(total, tensors, Tensor(np.ones(())), create_graph=True)
+        firsts = autograd.core.engine.gradients(total, tensors, Tensor(np.ones(())), create_graph=True)
         for first in firsts:
             if first is not None:
                 ops |= graph_ops(first)

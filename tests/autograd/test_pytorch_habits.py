@@ -234,7 +234,7 @@ def test_std_of_equal_elements_with_ddof_1_has_a_zero_gradient():
 def test_second_derivatives_of_std_with_ddof_1_match_pytorch():
     a = RNG.standard_normal(5)
     t, reference = leaf(a), torch_leaf(a)
-    from autograd.engine import gradients
+    from autograd.core.engine import gradients
 
     (first,) = gradients(t.std(ddof=1), [t], Tensor(np.ones(())), create_graph=True)
     (first * Tensor(np.arange(5.0))).sum().backward()

@@ -8,7 +8,8 @@ from pathlib import Path
 
 import jedi
 
-from autograd import Tensor, Value, optable, stubs
+from autograd import Tensor, Value, stubs
+from autograd.core import optable
 from autograd.__main__ import main as autograd_main
 
 REPOSITORY = Path(__file__).resolve().parents[2]

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from autograd import Tensor, concatenate, maximum, minimum, no_grad, stack
-from autograd.engine import gradients
+from autograd.core.engine import gradients
 
 
 def test_backward_of_a_one_element_tensor_seeds_with_one():

@@ -37,7 +37,7 @@ from autograd import (
     vstack,
     where,
 )
-from autograd.optable import sample_operands
+from autograd.core.optable import sample_operands
 from autograd.pointwise import shared
 
 from tests.finite_differences import (

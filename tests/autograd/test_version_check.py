@@ -5,7 +5,7 @@ import pytest
 
 import nn
 from autograd import Tensor, Value, grad, no_grad
-from autograd.engine import gradients
+from autograd.core.engine import gradients
 from tests.autograd.test_tensor_catalogue import CASES
 
 MODIFIED = "modified by an inplace operation"
