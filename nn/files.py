@@ -42,14 +42,17 @@ def save(module, path):
     path = as_path(path, "nn.save")
     state = module.state_dict()
     if is_safetensors_path(path):
-        _write_atomically(path, lambda file: write_safetensors(state, file, f"nn.save: {str(path)!r}"))
+        write_atomically(path, lambda file: write_safetensors(state, file, f"nn.save: {str(path)!r}"), "nn.save")
     else:
-        _write_atomically(path, lambda file: write_npz(state, file))
+        write_atomically(path, lambda file: write_npz(state, file), "nn.save")
     return path
 
 
-def _write_atomically(path, write):
-    """Call ``write(file)`` on a fresh temporary file beside ``path``'s target, then rename it over the target."""
+def write_atomically(path, write, where):
+    """Call ``write(file)`` on a fresh temporary file beside ``path``'s target, then rename it over the target.
+
+    An OSError keeps its class and says ``where`` and the path the user gave.
+    """
     target = Path(os.path.realpath(path)) if path.is_symlink() else path
     temporary = None
     try:
@@ -62,7 +65,7 @@ def _write_atomically(path, write):
         os.replace(temporary, target)
         temporary = None
     except OSError as error:
-        raise _renamed(error, f"nn.save: cannot write {str(path)!r}: {error.strerror or error}") from error
+        raise _renamed(error, f"{where}: cannot write {str(path)!r}: {error.strerror or error}") from error
     finally:
         if temporary is not None:
             try:

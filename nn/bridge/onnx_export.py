@@ -8,14 +8,12 @@ dynamic, so the file takes any batch size; a model with Conv2d or pooling layers
 Embedding takes int64 indices, every axis dynamic.
 """
 
-import numbers
-import os
-from pathlib import Path
-
 import numpy as np
 
-from autograd import Tensor, Value
+from autograd import Tensor
 
+from ..arrays import read_array
+from ..files import as_path, write_atomically
 from ..module import Module
 from ..optional import require
 from .onnx_graph import GraphBuilder
@@ -43,9 +41,7 @@ def export_onnx(model, path, example_input=None):
     """
     if not isinstance(model, Module):
         raise TypeError(f"{WHO}: expected an nn.Module, got {type(model).__name__}")
-    if not isinstance(path, (str, os.PathLike)):
-        raise TypeError(f"{WHO}: path must be a str or a pathlib.Path, got {type(path).__name__}")
-    path = Path(path)
+    path = as_path(path, WHO)
     example = _example_array(example_input)
     modules = walk(model, WHO, "ONNX")
     dtype = model_dtype(modules, WHO) or (example.dtype if example.dtype in FLOAT_DTYPES else np.dtype(np.float64))
@@ -58,13 +54,7 @@ def export_onnx(model, path, example_input=None):
     output_shape = _output_shape(model, example.astype(input_dtype))
     graph_model = _build(onnx, model, modules, dtype, input_dtype, example.shape, output_shape)
     onnx.checker.check_model(graph_model, full_check=True)
-    partial = path.with_name(path.name + ".partial")
-    try:
-        onnx.save_model(graph_model, str(partial))
-        os.replace(partial, path)
-    finally:
-        if partial.exists():
-            partial.unlink()
+    write_atomically(path, lambda file: file.write(graph_model.SerializeToString()), WHO)
     return path
 
 
@@ -75,18 +65,7 @@ def _example_array(example_input):
             f"{WHO}: needs an example_input, a batch like those the model is called on (e.g. X[:1]): "
             "it fixes the number of input features; call nn.export_onnx(model, path, example_input)"
         )
-    if isinstance(example_input, Value):
-        raise TypeError(f"{WHO}: example_input must be a Tensor, an ndarray or a list of numbers, got a Value")
-    if isinstance(example_input, Tensor):
-        array = example_input.data
-    elif isinstance(example_input, (np.ndarray, list, tuple, numbers.Real)) and not isinstance(example_input, bool):
-        array = np.asarray(example_input)
-    else:
-        raise TypeError(
-            f"{WHO}: example_input must be a Tensor, an ndarray or a list of numbers, got {type(example_input).__name__}"
-        )
-    if array.dtype.kind not in "biuf":
-        raise TypeError(f"{WHO}: example_input must hold real numbers, got dtype {array.dtype}")
+    array = read_array(example_input, WHO, "example_input")
     if array.ndim == 0:
         raise ValueError(f"{WHO}: example_input must have a features axis (rank 1 or more), got a 0-d value")
     return array

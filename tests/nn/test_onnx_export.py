@@ -281,3 +281,18 @@ def test_an_example_without_the_channels_the_cnn_expects_is_refused(tmp_path):
     with pytest.raises(ValueError, match=r"cannot run on example_input of shape \(1, 3, 8, 8\).*3 channels"):
         nn.export_onnx(digits_cnn(), tmp_path / "m.onnx", images(rows=1, channels=3))
     assert not (tmp_path / "m.onnx").exists()
+
+
+def test_export_touches_no_other_file_and_leaves_no_temporary_behind(tmp_path):
+    mine = tmp_path / "model.onnx.partial"
+    mine.write_text("a user's own file")
+    path = nn.export_onnx(classifier(), tmp_path / "model.onnx", inputs()[:1])
+    assert mine.read_text() == "a user's own file"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["model.onnx", "model.onnx.partial"]
+    assert run(path, inputs()).shape == (6, 4)
+
+
+def test_export_into_a_missing_folder_is_an_os_error_naming_the_path(tmp_path):
+    target = tmp_path / "no such folder" / "model.onnx"
+    with pytest.raises(FileNotFoundError, match=r"nn.export_onnx: cannot write .*no such folder"):
+        nn.export_onnx(classifier(), target, inputs()[:1])
