@@ -1,0 +1,290 @@
+"""Tensor ops on sliding windows of images (N, C, H, W) — conv2d, its two transposes, max_pool2d — each forward,
+then its rule.
+
+A window is ``kernel`` (kh, kw) rows and columns of every image and channel,
+windows ``stride`` (sh, sw) apart: ``OH = (H - kh) // sh + 1`` of them down,
+``OW`` across. numpy's ``sliding_window_view`` reads them all without a copy;
+one reshape copies them into columns (im2col), per image a (C·kh·kw, OH·OW)
+matrix with one column per window, and each op is then one batched matmul:
+
+- ``conv2d(x, w)``: the cross-correlation ``y[n,o,i,j] = Σ_cpq w[o,c,p,q] x[n,c,i·sh+p,j·sw+q]``
+  (PyTorch's conv2d without bias or padding), the columns times the kernel;
+- ``conv_transpose2d(y, w)``: its transpose in ``x``, ``y`` times the kernel back
+  into columns, each column added into its place in the image (col2im: one
+  strided add per kernel offset, no per-window Python);
+- ``conv2d_weight(x, y)``: its transpose in ``w``, ``y`` times the columns of ``x``.
+
+The three are bilinear and each one's rule is the other two, so second
+derivatives (``create_graph=True``) record the same three ops again. Every
+array stays in NCHW order: the matmul's (N, O, OH·OW) result is the output as it
+is, and the incoming gradient is read the same way without a copy.
+
+``max_pool2d(x, kernel, stride)`` keeps each window's maximum (the first in
+row-major order when several tie, NaN counting as the maximum, as PyTorch does);
+its rule places ``g`` at those maxima (``scatter_add``, whose own rule picks them
+back out).
+"""
+
+from functools import partial
+
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+
+from ..core import optable
+from .. import vocabulary as V
+from ..core.optable import OpSpec
+from .core import Tensor, _describe, lift, record
+from .shape import _is_int
+
+
+# --------------------------------------------------------------------------- arguments
+
+
+def _pair(value, name, op, minimum):
+    sizes = tuple(value) if isinstance(value, (tuple, list)) else (value, value)
+    if len(sizes) != 2 or not all(_is_int(n) for n in sizes):
+        raise TypeError(f"{op}: {name} must be an int or a pair of ints (height, width), got {_describe(value)}")
+    if any(n < minimum for n in sizes):
+        raise ValueError(f"{op}: {name} must be >= {minimum}, got {value!r}")
+    return int(sizes[0]), int(sizes[1])
+
+
+def _images(x, op, what="input"):
+    x = lift(x, op)
+    if x.ndim != 4:
+        raise ValueError(f"{op}: the {what} must be 4-D (N, C, H, W), got shape {x.shape}")
+    if x.dtype.kind != "f":
+        raise TypeError(f"{op}: the {what} must be floating point, got dtype {x.dtype}")
+    return x
+
+
+def _grid(size, kernel, stride, op):
+    """(OH, OW) for windows of ``kernel`` at ``stride`` over an image of ``size`` (H, W)."""
+    if kernel[0] > size[0] or kernel[1] > size[1]:
+        raise ValueError(f"{op}: the kernel {kernel[0]}x{kernel[1]} is larger than the input {size[0]}x{size[1]}")
+    return (size[0] - kernel[0]) // stride[0] + 1, (size[1] - kernel[1]) // stride[1] + 1
+
+
+# --------------------------------------------------------------------------- the arithmetic, on ndarrays
+
+
+def _columns(x, kernel, stride):
+    """im2col: the windows of ``x`` (N, C, H, W) as (N, C·kh·kw, OH·OW), a column per window (one copy)."""
+    windows = sliding_window_view(x, kernel, axis=(2, 3))[:, :, ::stride[0], ::stride[1]]
+    n, c, oh, ow, kh, kw = windows.shape
+    return windows.transpose(0, 1, 4, 5, 2, 3).reshape(n, c * kh * kw, oh * ow)
+
+
+def _correlate(columns, w, grid):
+    """conv2d from the columns of its input: (O, K) @ (N, K, OH·OW) as (N, O, OH, OW), one batched matmul."""
+    return (w.reshape(w.shape[0], -1) @ columns).reshape(columns.shape[0], w.shape[0], *grid)
+
+
+def _col2im(columns, shape, kernel, stride):
+    """The transpose of im2col: each column of ``columns`` (N, C·kh·kw, OH·OW) added into its window of an
+    (N, C, H, W) array of zeros of ``shape``, one strided add per kernel offset."""
+    n, c, h, w = shape
+    (kh, kw), (sh, sw) = kernel, stride
+    oh, ow = (h - kh) // sh + 1, (w - kw) // sw + 1
+    parts = columns.reshape(n, c, kh, kw, oh, ow)
+    out = np.zeros(shape, dtype=columns.dtype)
+    spans = (sh * (oh - 1) + 1, sw * (ow - 1) + 1)
+    for p in range(kh):
+        for q in range(kw):
+            out[:, :, p:p + spans[0]:sh, q:q + spans[1]:sw] += parts[:, :, p, q]
+    return out
+
+
+def _flat(y):
+    """``y`` (N, O, OH, OW) as (N, O, OH·OW)."""
+    return y.reshape(*y.shape[:2], -1)
+
+
+def _transpose_data(y, w, stride, size):
+    n, c = y.shape[0], w.shape[1]
+    return _col2im(w.reshape(w.shape[0], -1).T @ _flat(y), (n, c, *size), w.shape[2:], stride)
+
+
+def _weight_data(columns, y, shape):
+    """Σ_n y[n] (O, L) @ columns[n]ᵀ (L, K): a batched matmul, then a sum over the batch."""
+    return (_flat(y) @ columns.transpose(0, 2, 1)).sum(axis=0).reshape(shape)
+
+
+def _any_tensor(*operands):
+    return any(isinstance(t, Tensor) for t in operands)
+
+
+# --------------------------------------------------------------------------- conv2d and its transposes
+
+
+# conv2d(x, w);  d/dx = conv_transpose2d(g, w),  d/dw = conv2d_weight(x, g)
+def _conv2d_vjp(stride, columns, needs, g, out, x, w):
+    if _any_tensor(g, x, w):
+        return (conv_transpose2d(g, w, stride, x.shape[2:]) if needs[0] else None,
+                conv2d_weight(x, g, stride, w.shape[2:]) if needs[1] else None)
+    return (_transpose_data(g, w, stride, x.shape[2:]) if needs[0] else None,
+            _weight_data(columns, g, w.shape) if needs[1] else None)
+
+
+def conv2d(x, w, stride=1):
+    """The 2-D cross-correlation of ``x`` (N, C, H, W) with ``w`` (O, C, kh, kw), windows ``stride`` apart:
+    ``y[n,o,i,j] = Σ_c Σ_p Σ_q w[o,c,p,q] · x[n,c,i·sh+p,j·sw+q]``, of shape (N, O, OH, OW) (PyTorch's conv2d
+    without bias or padding)."""
+    x, w = _images(x, "conv2d"), _images(w, "conv2d", "weight")
+    stride = _pair(stride, "stride", "conv2d", 1)
+    if w.shape[1] != x.shape[1]:
+        raise ValueError(f"conv2d: the input has {x.shape[1]} channels (shape {x.shape}) but the weight of shape "
+                         f"{w.shape} expects {w.shape[1]}")
+    grid = _grid(x.shape[2:], w.shape[2:], stride, "conv2d")
+    columns = _columns(x._data, w.shape[2:], stride)
+    data = _correlate(columns, w._data, grid)
+    needs = (x._requires_grad, w._requires_grad)
+    return record(data, (x, w), partial(_conv2d_vjp, stride, columns if needs[1] else None, needs), "conv2d")
+
+
+# conv_transpose2d(y, w);  d/dy = conv2d(g, w),  d/dw = conv2d_weight(g, y)
+def _conv_transpose2d_vjp(stride, needs, g, out, y, w):
+    kernel = w.shape[2:]
+    if _any_tensor(g, y, w):
+        return (conv2d(g, w, stride) if needs[0] else None,
+                conv2d_weight(g, y, stride, kernel) if needs[1] else None)
+    grid = y.shape[2:]
+    columns = _columns(g, kernel, stride)
+    return (_correlate(columns, w, grid) if needs[0] else None,
+            _weight_data(columns, y, w.shape) if needs[1] else None)
+
+
+def conv_transpose2d(y, w, stride=1, output_size=None):
+    """The transpose of ``conv2d`` in its input: ``y`` (N, O, OH, OW) spread back through ``w`` (O, C, kh, kw) onto
+    an (N, C, H, W) image, ``x[n,c,i·sh+p,j·sw+q] += w[o,c,p,q] · y[n,o,i,j]`` (PyTorch's conv_transpose2d without
+    bias, padding or groups). ``output_size`` (H, W) picks among the sizes whose windows number (OH, OW); the
+    default is the smallest, ``(OH - 1)·sh + kh``."""
+    y, w = _images(y, "conv_transpose2d"), _images(w, "conv_transpose2d", "weight")
+    stride = _pair(stride, "stride", "conv_transpose2d", 1)
+    if w.shape[0] != y.shape[1]:
+        raise ValueError(f"conv_transpose2d: the input has {y.shape[1]} channels (shape {y.shape}) but the weight "
+                         f"of shape {w.shape} expects {w.shape[0]}")
+    kernel = w.shape[2:]
+    smallest = tuple((m - 1) * s + k for m, s, k in zip(y.shape[2:], stride, kernel))
+    size = smallest if output_size is None else _pair(output_size, "output_size", "conv_transpose2d", 1)
+    if any(not low <= n < low + s for n, low, s in zip(size, smallest, stride)):
+        raise ValueError(f"conv_transpose2d: output_size {size} does not give {y.shape[2:]} windows of "
+                         f"{kernel[0]}x{kernel[1]} at stride {stride}; from {smallest} to "
+                         f"{tuple(low + s - 1 for low, s in zip(smallest, stride))}")
+    data = _transpose_data(y._data, w._data, stride, size)
+    needs = (y._requires_grad, w._requires_grad)
+    return record(data, (y, w), partial(_conv_transpose2d_vjp, stride, needs), "conv_transpose2d")
+
+
+# conv2d_weight(x, y);  d/dx = conv_transpose2d(y, g),  d/dy = conv2d(x, g)
+def _conv2d_weight_vjp(stride, needs, g, out, x, y):
+    if _any_tensor(g, x, y):
+        return (conv_transpose2d(y, g, stride, x.shape[2:]) if needs[0] else None,
+                conv2d(x, g, stride) if needs[1] else None)
+    return (_transpose_data(y, g, stride, x.shape[2:]) if needs[0] else None,
+            _correlate(_columns(x, g.shape[2:], stride), g, y.shape[2:]) if needs[1] else None)
+
+
+def conv2d_weight(x, y, stride=1, kernel_size=None):
+    """The transpose of ``conv2d`` in its weight: ``dw[o,c,p,q] = Σ_n Σ_i Σ_j y[n,o,i,j] · x[n,c,i·sh+p,j·sw+q]``
+    for ``x`` (N, C, H, W) and ``y`` (N, O, OH, OW), the gradient of the kernel (PyTorch's
+    ``torch.nn.grad.conv2d_weight``). ``kernel_size`` (kh, kw) defaults to the one that gives OH, OW at stride 1."""
+    x, y = _images(x, "conv2d_weight"), _images(y, "conv2d_weight", "output gradient")
+    stride = _pair(stride, "stride", "conv2d_weight", 1)
+    if kernel_size is None:
+        if stride != (1, 1):
+            raise ValueError(f"conv2d_weight: give kernel_size with stride {stride}")
+        kernel_size = (x.shape[2] - y.shape[2] + 1, x.shape[3] - y.shape[3] + 1)
+    kernel = _pair(kernel_size, "kernel_size", "conv2d_weight", 1)
+    if x.shape[0] != y.shape[0] or _grid(x.shape[2:], kernel, stride, "conv2d_weight") != y.shape[2:]:
+        raise ValueError(f"conv2d_weight: windows of {kernel[0]}x{kernel[1]} at stride {stride} over an input of "
+                         f"shape {x.shape} do not give an output of shape {y.shape}")
+    data = _weight_data(_columns(x._data, kernel, stride), y._data, (y.shape[1], x.shape[1], *kernel))
+    needs = (x._requires_grad, y._requires_grad)
+    return record(data, (x, y), partial(_conv2d_weight_vjp, stride, needs), "conv2d_weight")
+
+
+# --------------------------------------------------------------------------- max pooling
+
+
+def _window_offsets(shape, kernel, stride):
+    """The ``kh·kw`` strided slices of an (N, C, H, W) array, each (N, C, OH, OW): slice ``p·kw + q`` picks
+    element (p, q) of every window."""
+    (kh, kw), (sh, sw) = kernel, stride
+    oh, ow = _grid(shape[2:], kernel, stride, "max_pool2d")
+    spans = (sh * (oh - 1) + 1, sw * (ow - 1) + 1)
+    return [(slice(None), slice(None), slice(p, p + spans[0], sh), slice(q, q + spans[1], sw))
+            for p in range(kh) for q in range(kw)]
+
+
+def _first_maxima(parts, top):
+    """For ``parts`` (one array per window offset) and their elementwise maximum ``top``, a bool array per part,
+    True where that part holds its window's first maximum: one True per window (NaN counts as the maximum)."""
+    has_nan = bool(np.isnan(top).any())
+    taken = np.zeros(top.shape, dtype=bool)
+    chosen = []
+    for part in parts:
+        candidate = part == top
+        if has_nan:
+            candidate |= np.isnan(part)
+        candidate &= ~taken
+        taken |= candidate
+        chosen.append(candidate)
+    return chosen
+
+
+def _maxima_index(offsets, chosen):
+    """The (n, c, row, column) index into the input of each window's chosen maximum."""
+    first = offsets[0]
+    n, c, oh, ow = chosen[0].shape
+    rows = np.zeros(chosen[0].shape, dtype=np.intp) + (np.arange(oh) * first[2].step)[:, None]
+    columns = np.zeros(chosen[0].shape, dtype=np.intp) + np.arange(ow) * first[3].step
+    for (_, _, row, column), mask in zip(offsets, chosen):
+        rows += row.start * mask
+        columns += column.start * mask
+    return np.arange(n)[:, None, None, None], np.arange(c)[:, None, None], rows, columns
+
+
+# max_pool2d(x);  d/dx = g placed at each window's first maximum
+def _max_pool2d_vjp(offsets, chosen, unique, g, out, x):
+    if isinstance(g, Tensor):
+        return (V.scatter_add(g, _maxima_index(offsets, chosen), x.shape, unique=unique),)
+    grad = np.zeros(x.shape, dtype=g.dtype)
+    for offset, mask in zip(offsets, chosen):
+        if unique:
+            np.copyto(grad[offset], g, where=mask)
+        else:
+            grad[offset] += np.where(mask, g, 0)
+    return (grad,)
+
+
+def max_pool2d(x, kernel_size, stride=None):
+    """The maximum of each ``kernel_size`` window of ``x`` (N, C, H, W), windows ``stride`` apart (default:
+    ``kernel_size``). Its gradient goes to one maximum per window: the first in row-major order when several
+    tie, NaN counting as the maximum (PyTorch's max_pool2d)."""
+    x = _images(x, "max_pool2d")
+    kernel = _pair(kernel_size, "kernel_size", "max_pool2d", 1)
+    stride = kernel if stride is None else _pair(stride, "stride", "max_pool2d", 1)
+    offsets = _window_offsets(x.shape, kernel, stride)
+    parts = [x._data[offset] for offset in offsets]
+    data = parts[0].copy()
+    for part in parts[1:]:
+        np.maximum(data, part, out=data)
+    chosen = _first_maxima(parts, data)
+    unique = stride[0] >= kernel[0] and stride[1] >= kernel[1]  # windows do not overlap
+    return record(data, (x,), partial(_max_pool2d_vjp, offsets, chosen, unique), "max_pool2d")
+
+
+optable.declare(OpSpec("conv2d", "y = Σ_cpq w[o,c,p,q]·x[n,c,i·s+p,j·s+q]; d/dx = conv_transpose2d(g, w), "
+                       "d/dw = conv2d_weight(x, g)", "linear algebra", arity=2))
+optable.attach("conv2d", functions={"conv2d": conv2d})
+optable.declare(OpSpec("conv_transpose2d", "conv2d's transpose in x; d/dy = conv2d(g, w), d/dw = conv2d_weight(g, y)",
+                       "linear algebra", arity=2))
+optable.attach("conv_transpose2d", functions={"conv_transpose2d": conv_transpose2d})
+optable.declare(OpSpec("conv2d_weight", "conv2d's transpose in w; d/dx = conv_transpose2d(y, g), d/dy = conv2d(x, g)",
+                       "linear algebra", arity=2))
+optable.attach("conv2d_weight", functions={"conv2d_weight": conv2d_weight})
+optable.declare(OpSpec("max_pool2d", "the maximum of each window; d/dx = g at each window's first maximum",
+                       "reduction", domain=(optable.Domain(smooth="where each window's maximum is unique (a kink "
+                                                            "at ties)"),)))
+optable.attach("max_pool2d", functions={"max_pool2d": max_pool2d})
