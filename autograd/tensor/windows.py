@@ -28,7 +28,7 @@ back out).
 from functools import partial
 
 import numpy as np
-from numpy.lib.stride_tricks import sliding_window_view
+from numpy.lib.stride_tricks import as_strided, sliding_window_view
 
 from ..core import optable
 from .. import vocabulary as V
@@ -67,27 +67,74 @@ def _grid(size, kernel, stride, op):
 
 # --------------------------------------------------------------------------- the arithmetic, on ndarrays
 
+_ROWS = True
 
-def _columns(x, kernel, stride):
-    """im2col: the windows of ``x`` (N, C, H, W) as (N, C·kh·kw, OH·OW), a column per window (one copy)."""
-    windows = sliding_window_view(x, kernel, axis=(2, 3))[:, :, ::stride[0], ::stride[1]]
-    n, c, oh, ow, kh, kw = windows.shape
+
+def _columns(x, kernel, stride, rows):
+    """im2col: the windows of ``x`` (N, C, H, W) as (N, C·kh·kw, L), a column per window (one copy).
+
+    With ``rows`` (stride 1 only) the columns run along whole rows of the input: column ``i·W + j`` is the
+    window at (i, j) for j < OW and a window that wraps around the row's end (read, never used) for
+    OW <= j < W, so each kernel offset is one contiguous slice of the flattened image, L = (OH - 1)·W + OW,
+    and col2im adds long contiguous runs. Otherwise L = OH·OW.
+    """
+    n, c, h, w = x.shape
+    (kh, kw), (sh, sw) = kernel, stride
+    if rows:
+        length = (h - kh) * w + w - kw + 1
+        flat = x.reshape(n, c, h * w)
+        columns = np.empty((n, c, kh, kw, length), dtype=x.dtype)
+        for p in range(kh):
+            for q in range(kw):
+                columns[:, :, p, q] = flat[:, :, p * w + q:p * w + q + length]
+        return columns.reshape(n, c * kh * kw, length)
+    windows = sliding_window_view(x, kernel, axis=(2, 3))[:, :, ::sh, ::sw]
+    oh, ow = windows.shape[2:4]
     return windows.transpose(0, 1, 4, 5, 2, 3).reshape(n, c * kh * kw, oh * ow)
 
 
-def _correlate(columns, w, grid):
-    """conv2d from the columns of its input: (O, K) @ (N, K, OH·OW) as (N, O, OH, OW), one batched matmul."""
-    return (w.reshape(w.shape[0], -1) @ columns).reshape(columns.shape[0], w.shape[0], *grid)
+def _as_columns(y, width, rows):
+    """``y`` (N, O, OH, OW) laid out as ``_columns`` lays out the windows of an input ``width`` wide: (N, O, L),
+    zeros at the wrapped windows."""
+    n, o, oh, ow = y.shape
+    if rows and ow != width:
+        rows = np.zeros((n, o, oh, width), dtype=y.dtype)
+        rows[..., :ow] = y
+        return rows.reshape(n, o, oh * width)[..., :(oh - 1) * width + ow]
+    return y.reshape(n, o, oh * ow)
 
 
-def _col2im(columns, shape, kernel, stride):
-    """The transpose of im2col: each column of ``columns`` (N, C·kh·kw, OH·OW) added into its window of an
-    (N, C, H, W) array of zeros of ``shape``, one strided add per kernel offset."""
+def _from_columns(product, grid, width, rows):
+    """(N, O, L) in ``_columns``' layout as (N, O, OH, OW): a view that skips the wrapped windows."""
+    n, o = product.shape[:2]
+    if rows:
+        item = product.itemsize
+        return as_strided(product, (n, o, *grid), (*product.strides[:2], width * item, item))
+    return product.reshape(n, o, *grid)
+
+
+def _correlate(columns, w, grid, width, rows):
+    """conv2d from the columns of its input: (O, K) @ (N, K, L), one batched matmul, as (N, O, OH, OW)."""
+    return _from_columns(w.reshape(w.shape[0], -1) @ columns, grid, width, rows)
+
+
+def _col2im(columns, shape, kernel, stride, rows):
+    """The transpose of im2col: each column of ``columns`` (N, C·kh·kw, L, in ``_columns``' layout, zeros at
+    wrapped windows) added into its window of an (N, C, H, W) array of zeros of ``shape``, one add per kernel
+    offset."""
     n, c, h, w = shape
     (kh, kw), (sh, sw) = kernel, stride
+    out = np.zeros(shape, dtype=columns.dtype)
+    if rows:
+        length = columns.shape[-1]
+        parts = columns.reshape(n, c, kh, kw, length)
+        flat = out.reshape(n, c, h * w)
+        for p in range(kh):
+            for q in range(kw):
+                flat[:, :, p * w + q:p * w + q + length] += parts[:, :, p, q]
+        return out
     oh, ow = (h - kh) // sh + 1, (w - kw) // sw + 1
     parts = columns.reshape(n, c, kh, kw, oh, ow)
-    out = np.zeros(shape, dtype=columns.dtype)
     spans = (sh * (oh - 1) + 1, sw * (ow - 1) + 1)
     for p in range(kh):
         for q in range(kw):
@@ -95,19 +142,14 @@ def _col2im(columns, shape, kernel, stride):
     return out
 
 
-def _flat(y):
-    """``y`` (N, O, OH, OW) as (N, O, OH·OW)."""
-    return y.reshape(*y.shape[:2], -1)
+def _transpose_data(y_columns, w, stride, shape, rows):
+    """conv_transpose2d from ``y`` in ``_columns``' layout, onto an image of ``shape``."""
+    return _col2im(w.reshape(w.shape[0], -1).T @ y_columns, shape, w.shape[2:], stride, rows)
 
 
-def _transpose_data(y, w, stride, size):
-    n, c = y.shape[0], w.shape[1]
-    return _col2im(w.reshape(w.shape[0], -1).T @ _flat(y), (n, c, *size), w.shape[2:], stride)
-
-
-def _weight_data(columns, y, shape):
+def _weight_data(columns, y_columns, shape):
     """Σ_n y[n] (O, L) @ columns[n]ᵀ (L, K): a batched matmul, then a sum over the batch."""
-    return (_flat(y) @ columns.transpose(0, 2, 1)).sum(axis=0).reshape(shape)
+    return (y_columns @ columns.transpose(0, 2, 1)).sum(axis=0).reshape(shape)
 
 
 def _any_tensor(*operands):
@@ -118,12 +160,13 @@ def _any_tensor(*operands):
 
 
 # conv2d(x, w);  d/dx = conv_transpose2d(g, w),  d/dw = conv2d_weight(x, g)
-def _conv2d_vjp(stride, columns, needs, g, out, x, w):
+def _conv2d_vjp(stride, rows, columns, needs, g, out, x, w):
     if _any_tensor(g, x, w):
         return (conv_transpose2d(g, w, stride, x.shape[2:]) if needs[0] else None,
                 conv2d_weight(x, g, stride, w.shape[2:]) if needs[1] else None)
-    return (_transpose_data(g, w, stride, x.shape[2:]) if needs[0] else None,
-            _weight_data(columns, g, w.shape) if needs[1] else None)
+    g_columns = _as_columns(g, x.shape[3], rows)
+    return (_transpose_data(g_columns, w, stride, (x.shape[0], w.shape[1], *x.shape[2:]), rows) if needs[0] else None,
+            _weight_data(columns, g_columns, w.shape) if needs[1] else None)
 
 
 def conv2d(x, w, stride=1):
@@ -136,10 +179,11 @@ def conv2d(x, w, stride=1):
         raise ValueError(f"conv2d: the input has {x.shape[1]} channels (shape {x.shape}) but the weight of shape "
                          f"{w.shape} expects {w.shape[1]}")
     grid = _grid(x.shape[2:], w.shape[2:], stride, "conv2d")
-    columns = _columns(x._data, w.shape[2:], stride)
-    data = _correlate(columns, w._data, grid)
+    rows = stride == (1, 1) and x._requires_grad and _ROWS  # rows pay where col2im runs
+    columns = _columns(x._data, w.shape[2:], stride, rows)
+    data = _correlate(columns, w._data, grid, x.shape[3], rows)
     needs = (x._requires_grad, w._requires_grad)
-    return record(data, (x, w), partial(_conv2d_vjp, stride, columns if needs[1] else None, needs), "conv2d")
+    return record(data, (x, w), partial(_conv2d_vjp, stride, rows, columns if needs[1] else None, needs), "conv2d")
 
 
 # conv_transpose2d(y, w);  d/dy = conv2d(g, w),  d/dw = conv2d_weight(g, y)
@@ -148,10 +192,10 @@ def _conv_transpose2d_vjp(stride, needs, g, out, y, w):
     if _any_tensor(g, y, w):
         return (conv2d(g, w, stride) if needs[0] else None,
                 conv2d_weight(g, y, stride, kernel) if needs[1] else None)
-    grid = y.shape[2:]
-    columns = _columns(g, kernel, stride)
-    return (_correlate(columns, w, grid) if needs[0] else None,
-            _weight_data(columns, y, w.shape) if needs[1] else None)
+    width = g.shape[3]
+    columns = _columns(g, kernel, stride, False)
+    return (_correlate(columns, w, y.shape[2:], width, False) if needs[0] else None,
+            _weight_data(columns, _as_columns(y, width, False), w.shape) if needs[1] else None)
 
 
 def conv_transpose2d(y, w, stride=1, output_size=None):
@@ -171,7 +215,8 @@ def conv_transpose2d(y, w, stride=1, output_size=None):
         raise ValueError(f"conv_transpose2d: output_size {size} does not give {y.shape[2:]} windows of "
                          f"{kernel[0]}x{kernel[1]} at stride {stride}; from {smallest} to "
                          f"{tuple(low + s - 1 for low, s in zip(smallest, stride))}")
-    data = _transpose_data(y._data, w._data, stride, size)
+    rows = stride == (1, 1)
+    data = _transpose_data(_as_columns(y._data, size[1], rows), w._data, stride, (y.shape[0], w.shape[1], *size), rows)
     needs = (y._requires_grad, w._requires_grad)
     return record(data, (y, w), partial(_conv_transpose2d_vjp, stride, needs), "conv_transpose2d")
 
@@ -181,8 +226,10 @@ def _conv2d_weight_vjp(stride, needs, g, out, x, y):
     if _any_tensor(g, x, y):
         return (conv_transpose2d(y, g, stride, x.shape[2:]) if needs[0] else None,
                 conv2d(x, g, stride) if needs[1] else None)
-    return (_transpose_data(y, g, stride, x.shape[2:]) if needs[0] else None,
-            _correlate(_columns(x, g.shape[2:], stride), g, y.shape[2:]) if needs[1] else None)
+    width = x.shape[3]
+    rows = stride == (1, 1)
+    return (_transpose_data(_as_columns(y, width, rows), g, stride, x.shape, rows) if needs[0] else None,
+            _correlate(_columns(x, g.shape[2:], stride, False), g, y.shape[2:], width, False) if needs[1] else None)
 
 
 def conv2d_weight(x, y, stride=1, kernel_size=None):
@@ -199,7 +246,8 @@ def conv2d_weight(x, y, stride=1, kernel_size=None):
     if x.shape[0] != y.shape[0] or _grid(x.shape[2:], kernel, stride, "conv2d_weight") != y.shape[2:]:
         raise ValueError(f"conv2d_weight: windows of {kernel[0]}x{kernel[1]} at stride {stride} over an input of "
                          f"shape {x.shape} do not give an output of shape {y.shape}")
-    data = _weight_data(_columns(x._data, kernel, stride), y._data, (y.shape[1], x.shape[1], *kernel))
+    columns = _columns(x._data, kernel, stride, False)
+    data = _weight_data(columns, _as_columns(y._data, x.shape[3], False), (y.shape[1], x.shape[1], *kernel))
     needs = (x._requires_grad, y._requires_grad)
     return record(data, (x, y), partial(_conv2d_weight_vjp, stride, needs), "conv2d_weight")
 
