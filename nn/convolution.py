@@ -1,8 +1,8 @@
 """Convolution and pooling on NCHW Tensors: nn's arguments, checks and errors around autograd's ops.
 
-- ``conv2d`` pads with zeros (``concatenate``), runs autograd's ``conv2d`` op (im2col
-  through ``sliding_window_view`` and one matmul; its rule is its two transposes,
-  ``conv_transpose2d`` and ``conv2d_weight``) and adds the bias;
+- ``conv2d`` pads with zeros (``concatenate``) and runs autograd's ``conv2d`` op
+  (im2col and one batched matmul, plus the bias; its rule is its two transposes,
+  ``conv_transpose2d`` and ``conv2d_weight``, and a sum for the bias);
 - ``max_pool2d`` is autograd's ``max_pool2d`` op (one maximum per window, the
   first in row-major order when several tie);
 - ``avg_pool2d`` adds up the ``kh·kw`` strided slices of ``x`` (slice ``(i, j)``
@@ -137,8 +137,7 @@ def conv2d(x, w, b=None, stride=1, padding=0, *, _where="conv2d"):
     stride = pair(stride, "stride", op, 1)
     padding = pair(padding, "padding", op, 0)
     _window_grid(x.shape, w.shape[2:], stride, op, padding)
-    out = autograd.conv2d(pad2d(x, padding), w, stride)
-    return out if b is None else out + b.reshape(out_channels, 1, 1)
+    return autograd.conv2d(pad2d(x, padding), w, b, stride)
 
 
 def _pool_arguments(x, kernel_size, stride, where):

@@ -7,8 +7,8 @@ windows ``stride`` (sh, sw) apart: ``OH = (H - kh) // sh + 1`` of them down,
 one reshape copies them into columns (im2col), per image a (C·kh·kw, OH·OW)
 matrix with one column per window, and each op is then one batched matmul:
 
-- ``conv2d(x, w)``: the cross-correlation ``y[n,o,i,j] = Σ_cpq w[o,c,p,q] x[n,c,i·sh+p,j·sw+q]``
-  (PyTorch's conv2d without bias or padding), the columns times the kernel;
+- ``conv2d(x, w, b)``: the cross-correlation ``y[n,o,i,j] = b[o] + Σ_cpq w[o,c,p,q] x[n,c,i·sh+p,j·sw+q]``
+  (PyTorch's conv2d without padding), the kernel times the columns, the bias added in place;
 - ``conv_transpose2d(y, w)``: its transpose in ``x``, ``y`` times the kernel back
   into columns, each column added into its place in the image (col2im: one
   strided add per kernel offset, no per-window Python);
@@ -66,8 +66,6 @@ def _grid(size, kernel, stride, op):
 
 
 # --------------------------------------------------------------------------- the arithmetic, on ndarrays
-
-_ROWS = True
 
 
 def _columns(x, kernel, stride, rows):
@@ -159,38 +157,53 @@ def _any_tensor(*operands):
 # --------------------------------------------------------------------------- conv2d and its transposes
 
 
-# conv2d(x, w);  d/dx = conv_transpose2d(g, w),  d/dw = conv2d_weight(x, g)
-def _conv2d_vjp(stride, rows, columns, needs, g, out, x, w):
+# conv2d(x, w, b);  d/dx = conv_transpose2d(g, w),  d/dw = conv2d_weight(x, g),  d/db = Σ of g over n, i, j
+def _conv2d_vjp(stride, rows, columns, needs, g, out, x, w, b=None):
+    bias = g.sum(axis=(0, 2, 3)) if b is not None and needs[2] else None
     if _any_tensor(g, x, w):
         return (conv_transpose2d(g, w, stride, x.shape[2:]) if needs[0] else None,
-                conv2d_weight(x, g, stride, w.shape[2:]) if needs[1] else None)
+                conv2d_weight(x, g, stride, w.shape[2:]) if needs[1] else None, bias)
     g_columns = _as_columns(g, x.shape[3], rows)
     return (_transpose_data(g_columns, w, stride, (x.shape[0], w.shape[1], *x.shape[2:]), rows) if needs[0] else None,
-            _weight_data(columns, g_columns, w.shape) if needs[1] else None)
+            _weight_data(columns, g_columns, w.shape) if needs[1] else None, bias)
 
 
-def conv2d(x, w, stride=1):
-    """The 2-D cross-correlation of ``x`` (N, C, H, W) with ``w`` (O, C, kh, kw), windows ``stride`` apart:
-    ``y[n,o,i,j] = Σ_c Σ_p Σ_q w[o,c,p,q] · x[n,c,i·sh+p,j·sw+q]``, of shape (N, O, OH, OW) (PyTorch's conv2d
-    without bias or padding)."""
+def conv2d(x, w, b=None, stride=1):
+    """The 2-D cross-correlation of ``x`` (N, C, H, W) with ``w`` (O, C, kh, kw), windows ``stride`` apart, plus
+    the bias ``b`` (O,) if given: ``y[n,o,i,j] = b[o] + Σ_c Σ_p Σ_q w[o,c,p,q] · x[n,c,i·sh+p,j·sw+q]``, of shape
+    (N, O, OH, OW) (PyTorch's conv2d without padding)."""
     x, w = _images(x, "conv2d"), _images(w, "conv2d", "weight")
     stride = _pair(stride, "stride", "conv2d", 1)
     if w.shape[1] != x.shape[1]:
         raise ValueError(f"conv2d: the input has {x.shape[1]} channels (shape {x.shape}) but the weight of shape "
                          f"{w.shape} expects {w.shape[1]}")
+    parents = (x, w)
+    if b is not None:
+        b = lift(b, "conv2d", w)
+        if b.shape != (w.shape[0],):
+            raise ValueError(f"conv2d: the bias must have shape ({w.shape[0]},), one per output channel, "
+                             f"got shape {b.shape}")
+        parents = (x, w, b)
     grid = _grid(x.shape[2:], w.shape[2:], stride, "conv2d")
-    rows = stride == (1, 1) and x._requires_grad and _ROWS  # rows pay where col2im runs
+    rows = stride == (1, 1) and x._requires_grad  # rows pay where col2im runs
     columns = _columns(x._data, w.shape[2:], stride, rows)
-    data = _correlate(columns, w._data, grid, x.shape[3], rows)
-    needs = (x._requires_grad, w._requires_grad)
-    return record(data, (x, w), partial(_conv2d_vjp, stride, rows, columns if needs[1] else None, needs), "conv2d")
+    product = w._data.reshape(w.shape[0], -1) @ columns
+    if b is not None:
+        bias = b._data[:, None]
+        if np.result_type(product, bias) == product.dtype:
+            product += bias  # in place: no second array of the output's size
+        else:
+            product = product + bias
+    data = _from_columns(product, grid, x.shape[3], rows)
+    needs = tuple(t._requires_grad for t in parents)
+    return record(data, parents, partial(_conv2d_vjp, stride, rows, columns if needs[1] else None, needs), "conv2d")
 
 
 # conv_transpose2d(y, w);  d/dy = conv2d(g, w),  d/dw = conv2d_weight(g, y)
 def _conv_transpose2d_vjp(stride, needs, g, out, y, w):
     kernel = w.shape[2:]
     if _any_tensor(g, y, w):
-        return (conv2d(g, w, stride) if needs[0] else None,
+        return (conv2d(g, w, stride=stride) if needs[0] else None,
                 conv2d_weight(g, y, stride, kernel) if needs[1] else None)
     width = g.shape[3]
     columns = _columns(g, kernel, stride, False)
@@ -225,7 +238,7 @@ def conv_transpose2d(y, w, stride=1, output_size=None):
 def _conv2d_weight_vjp(stride, needs, g, out, x, y):
     if _any_tensor(g, x, y):
         return (conv_transpose2d(y, g, stride, x.shape[2:]) if needs[0] else None,
-                conv2d(x, g, stride) if needs[1] else None)
+                conv2d(x, g, stride=stride) if needs[1] else None)
     width = x.shape[3]
     rows = stride == (1, 1)
     return (_transpose_data(_as_columns(y, width, rows), g, stride, x.shape, rows) if needs[0] else None,
@@ -324,8 +337,8 @@ def max_pool2d(x, kernel_size, stride=None):
     return record(data, (x,), partial(_max_pool2d_vjp, offsets, chosen, unique), "max_pool2d")
 
 
-optable.declare(OpSpec("conv2d", "y = Σ_cpq w[o,c,p,q]·x[n,c,i·s+p,j·s+q]; d/dx = conv_transpose2d(g, w), "
-                       "d/dw = conv2d_weight(x, g)", "linear algebra", arity=2))
+optable.declare(OpSpec("conv2d", "y = b[o] + Σ_cpq w[o,c,p,q]·x[n,c,i·s+p,j·s+q]; d/dx = conv_transpose2d(g, w), "
+                       "d/dw = conv2d_weight(x, g), d/db = Σ_nij g", "linear algebra", arity=-1))
 optable.attach("conv2d", functions={"conv2d": conv2d})
 optable.declare(OpSpec("conv_transpose2d", "conv2d's transpose in x; d/dy = conv2d(g, w), d/dw = conv2d_weight(g, y)",
                        "linear algebra", arity=2))
