@@ -20,7 +20,8 @@ array stays in NCHW order: the matmul's (N, O, OH·OW) result is the output as i
 is, and the incoming gradient is read the same way without a copy.
 
 ``max_pool2d(x, kernel, stride)`` keeps each window's maximum (the first in
-row-major order when several tie, NaN counting as the maximum, as PyTorch does);
+row-major order when several tie; NaN counts as the maximum, the last NaN of a
+window chosen, as PyTorch does);
 its rule places ``g`` at those maxima (``scatter_add``, whose own rule picks them
 back out).
 """
@@ -280,17 +281,22 @@ def _window_offsets(shape, kernel, stride):
 
 def _first_maxima(parts, top):
     """For ``parts`` (one array per window offset) and their elementwise maximum ``top``, a bool array per part,
-    True where that part holds its window's first maximum: one True per window (NaN counts as the maximum)."""
-    has_nan = bool(np.isnan(top).any())
+    True where that part holds its window's chosen maximum: one True per window, the first maximum in row-major
+    order, or in a window holding NaN its last NaN (as PyTorch chooses)."""
     taken = np.zeros(top.shape, dtype=bool)
     chosen = []
     for part in parts:
         candidate = part == top
-        if has_nan:
-            candidate |= np.isnan(part)
         candidate &= ~taken
         taken |= candidate
         chosen.append(candidate)
+    if np.isnan(top).any():  # part == top never holds there
+        taken[...] = False
+        for part, mask in zip(reversed(parts), reversed(chosen)):
+            candidate = np.isnan(part)
+            candidate &= ~taken
+            taken |= candidate
+            mask |= candidate
     return chosen
 
 
@@ -323,7 +329,7 @@ def _max_pool2d_vjp(offsets, chosen, unique, g, out, x):
 def max_pool2d(x, kernel_size, stride=None):
     """The maximum of each ``kernel_size`` window of ``x`` (N, C, H, W), windows ``stride`` apart (default:
     ``kernel_size``). Its gradient goes to one maximum per window: the first in row-major order when several
-    tie, NaN counting as the maximum (PyTorch's max_pool2d)."""
+    tie; NaN counts as the maximum, the window's last NaN taking the gradient (PyTorch's max_pool2d)."""
     x = _images(x, "max_pool2d")
     kernel = _pair(kernel_size, "kernel_size", "max_pool2d", 1)
     stride = kernel if stride is None else _pair(stride, "stride", "max_pool2d", 1)
