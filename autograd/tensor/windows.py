@@ -287,7 +287,7 @@ def _first_maxima(parts, top):
     chosen = []
     for part in parts:
         candidate = part == top
-        candidate &= ~taken
+        np.greater(candidate, taken, out=candidate)  # and not taken before
         taken |= candidate
         chosen.append(candidate)
     if np.isnan(top).any():  # part == top never holds there
@@ -313,11 +313,12 @@ def _maxima_index(offsets, chosen):
 
 
 # max_pool2d(x);  d/dx = g placed at each window's first maximum
-def _max_pool2d_vjp(offsets, chosen, unique, g, out, x):
+def _max_pool2d_vjp(offsets, chosen, unique, tiled, g, out, x):
     if isinstance(g, Tensor):
         return (V.scatter_add(g, _maxima_index(offsets, chosen), x.shape, unique=unique),)
-    grad = np.zeros(x.shape, dtype=g.dtype)
-    if unique and np.isfinite(g).all():  # g·mask, fast, is exact when 0·g is 0
+    exact = unique and np.isfinite(g).all()  # g·mask, fast, is exact when 0·g is 0
+    grad = np.empty(x.shape, dtype=g.dtype) if exact and tiled else np.zeros(x.shape, dtype=g.dtype)
+    if exact:
         for offset, mask in zip(offsets, chosen):
             np.multiply(g, mask, out=grad[offset])
     else:
@@ -340,7 +341,8 @@ def max_pool2d(x, kernel_size, stride=None):
         np.maximum(data, part, out=data)
     chosen = _first_maxima(parts, data)
     unique = stride[0] >= kernel[0] and stride[1] >= kernel[1]  # windows do not overlap
-    return record(data, (x,), partial(_max_pool2d_vjp, offsets, chosen, unique), "max_pool2d")
+    tiled = stride == kernel and x.shape[2] % kernel[0] == 0 and x.shape[3] % kernel[1] == 0  # nor leave gaps
+    return record(data, (x,), partial(_max_pool2d_vjp, offsets, chosen, unique, tiled), "max_pool2d")
 
 
 optable.declare(OpSpec("conv2d", "y = b[o] + Σ_cpq w[o,c,p,q]·x[n,c,i·s+p,j·s+q]; d/dx = conv_transpose2d(g, w), "
