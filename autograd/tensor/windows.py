@@ -158,15 +158,40 @@ def _any_tensor(*operands):
 # --------------------------------------------------------------------------- conv2d and its transposes
 
 
+def _chunks(n, columns_shape, itemsize):
+    """Slices of the batch for an im2col whose columns, per image ``columns_shape`` (K, L), are many and
+    large: each slice's columns (about half a megabyte) stay in cache from the copy to the matmul, instead of
+    the whole batch's going out to memory and back. None where one piece is faster (few columns per window,
+    where a matmul per slice costs more than the cache saves)."""
+    size, length = columns_shape
+    image = size * length * itemsize
+    if size < 32 or n * image <= _CHUNK_BYTES * 4:
+        return None
+    step = max(1, _CHUNK_BYTES // image)
+    return [slice(start, start + step) for start in range(0, n, step)]
+
+
+_CHUNK_BYTES = 1 << 19
+
+
 # conv2d(x, w, b);  d/dx = conv_transpose2d(g, w),  d/dw = conv2d_weight(x, g),  d/db = Σ of g over n, i, j
-def _conv2d_vjp(stride, rows, columns, needs, g, out, x, w, b=None):
+def _conv2d_vjp(stride, rows, columns, chunks, needs, g, out, x, w, b=None):
     bias = g.sum(axis=(0, 2, 3)) if b is not None and needs[2] else None
     if _any_tensor(g, x, w):
         return (conv_transpose2d(g, w, stride, x.shape[2:]) if needs[0] else None,
                 conv2d_weight(x, g, stride, w.shape[2:]) if needs[1] else None, bias)
     g_columns = _as_columns(g, x.shape[3], rows)
-    return (_transpose_data(g_columns, w, stride, (x.shape[0], w.shape[1], *x.shape[2:]), rows) if needs[0] else None,
-            _weight_data(columns, g_columns, w.shape) if needs[1] else None, bias)
+    if chunks is None:
+        return (_transpose_data(g_columns, w, stride, (x.shape[0], w.shape[1], *x.shape[2:]), rows)
+                if needs[0] else None, _weight_data(columns, g_columns, w.shape) if needs[1] else None, bias)
+    grad_x = np.empty(x.shape, dtype=np.result_type(g, w)) if needs[0] else None
+    grad_w = 0
+    for part in chunks:  # the columns again, a slice of the batch at a time (see _chunks)
+        if needs[0]:
+            grad_x[part] = _transpose_data(g_columns[part], w, stride, x[part].shape, rows)
+        if needs[1]:
+            grad_w = grad_w + _weight_data(_columns(x[part], w.shape[2:], stride, rows), g_columns[part], w.shape)
+    return grad_x, grad_w if needs[1] else None, bias
 
 
 def conv2d(x, w, b=None, stride=1):
@@ -187,8 +212,18 @@ def conv2d(x, w, b=None, stride=1):
         parents = (x, w, b)
     grid = _grid(x.shape[2:], w.shape[2:], stride, "conv2d")
     rows = stride == (1, 1) and x._requires_grad  # rows pay where col2im runs
-    columns = _columns(x._data, w.shape[2:], stride, rows)
-    product = w._data.reshape(w.shape[0], -1) @ columns
+    kernel = w.shape[2:]
+    matrix = w._data.reshape(w.shape[0], -1)
+    length = (x.shape[2] - kernel[0]) * x.shape[3] + grid[1] if rows else grid[0] * grid[1]
+    chunks = _chunks(x.shape[0], (matrix.shape[1], length), x.dtype.itemsize)
+    if chunks is None:
+        columns = _columns(x._data, kernel, stride, rows)
+        product = matrix @ columns
+    else:
+        columns = None
+        product = np.empty((x.shape[0], w.shape[0], length), dtype=np.result_type(x.dtype, w.dtype))
+        for part in chunks:
+            product[part] = matrix @ _columns(x._data[part], kernel, stride, rows)
     if b is not None:
         bias = b._data[:, None]
         if np.result_type(product, bias) == product.dtype:
@@ -197,7 +232,8 @@ def conv2d(x, w, b=None, stride=1):
             product = product + bias
     data = _from_columns(product, grid, x.shape[3], rows)
     needs = tuple(t._requires_grad for t in parents)
-    return record(data, parents, partial(_conv2d_vjp, stride, rows, columns if needs[1] else None, needs), "conv2d")
+    rule = partial(_conv2d_vjp, stride, rows, columns if needs[1] else None, chunks, needs)
+    return record(data, parents, rule, "conv2d")
 
 
 # conv_transpose2d(y, w);  d/dy = conv2d(g, w),  d/dw = conv2d_weight(g, y)

@@ -45,6 +45,21 @@ def test_conv2d_and_its_gradients_match_pytorch(dtype, stride, with_bias):
         close(mine.grad, reference.grad, dtype)
 
 
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("stride", [(1, 1), (2, 1)])
+def test_conv2d_on_a_batch_large_enough_to_run_a_slice_at_a_time_matches_pytorch(dtype, stride):
+    x, w, b = draw(64, 8, 13, 13, dtype=dtype), draw(16, 8, 3, 3, dtype=dtype), draw(16, dtype=dtype)
+    assert autograd.tensor.windows._chunks(64, (72, 143), x.itemsize) is not None
+    ours = [Tensor(a, requires_grad=True) for a in (x, w, b)]
+    theirs = [torch.tensor(a, requires_grad=True) for a in (x, w, b)]
+    out, expected = conv2d(*ours, stride), F.conv2d(*theirs, stride=stride)
+    close(out.data, expected, dtype)
+    backward_both(out, expected)
+    for mine, reference in zip(ours, theirs):
+        np.testing.assert_allclose(mine.grad, reference.grad.numpy(), rtol=TOLERANCE[dtype] * 10,
+                                   atol=TOLERANCE[dtype] * 100)
+
+
 def test_conv2d_gives_an_input_that_needs_no_gradient_none_and_the_weight_its_gradient():
     x, w = draw(2, 1, 6, 6), draw(3, 1, 3, 3)
     weight = Tensor(w, requires_grad=True)
