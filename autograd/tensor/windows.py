@@ -17,7 +17,10 @@ matrix with one column per window, and each op is then one batched matmul:
 The three are bilinear and each one's rule is the other two, so second
 derivatives (``create_graph=True``) record the same three ops again. Every
 array stays in NCHW order: the matmul's (N, O, OH·OW) result is the output as it
-is, and the incoming gradient is read the same way without a copy.
+is, and the incoming gradient is read the same way without a copy. Two layouts
+keep memory traffic down (see ``_columns`` and ``_chunks``): at stride 1 the
+columns run along whole rows of the input, so col2im adds long contiguous runs;
+and large columns are made and multiplied a slice of the batch at a time, in cache.
 
 ``max_pool2d(x, kernel, stride)`` keeps each window's maximum (the first in
 row-major order when several tie; NaN counts as the maximum, the last NaN of a
@@ -50,13 +53,16 @@ def _pair(value, name, op, minimum):
     return int(sizes[0]), int(sizes[1])
 
 
-def _images(x, op, what="input"):
+def _images(x, op, what="input", axes="(N, C, H, W)"):
     x = lift(x, op)
     if x.ndim != 4:
-        raise ValueError(f"{op}: the {what} must be 4-D (N, C, H, W), got shape {x.shape}")
+        raise ValueError(f"{op}: the {what} must be 4-D {axes}, got shape {x.shape}")
     if x.dtype.kind != "f":
         raise TypeError(f"{op}: the {what} must be floating point, got dtype {x.dtype}")
     return x
+
+
+_KERNEL = "(O, C, kh, kw)"
 
 
 def _grid(size, kernel, stride, op):
@@ -97,9 +103,9 @@ def _as_columns(y, width, rows):
     zeros at the wrapped windows."""
     n, o, oh, ow = y.shape
     if rows and ow != width:
-        rows = np.zeros((n, o, oh, width), dtype=y.dtype)
-        rows[..., :ow] = y
-        return rows.reshape(n, o, oh * width)[..., :(oh - 1) * width + ow]
+        padded = np.zeros((n, o, oh, width), dtype=y.dtype)
+        padded[..., :ow] = y
+        return padded.reshape(n, o, oh * width)[..., :(oh - 1) * width + ow]
     return y.reshape(n, o, oh * ow)
 
 
@@ -176,14 +182,18 @@ _CHUNK_BYTES = 1 << 19
 
 # conv2d(x, w, b);  d/dx = conv_transpose2d(g, w),  d/dw = conv2d_weight(x, g),  d/db = Σ of g over n, i, j
 def _conv2d_vjp(stride, rows, columns, chunks, needs, g, out, x, w, b=None):
-    bias = g.sum(axis=(0, 2, 3)) if b is not None and needs[2] else None
+    grads = _conv2d_grads(stride, rows, columns, chunks, needs, g, x, w)
+    return grads if b is None else (*grads, g.sum(axis=(0, 2, 3)) if needs[2] else None)
+
+
+def _conv2d_grads(stride, rows, columns, chunks, needs, g, x, w):
     if _any_tensor(g, x, w):
         return (conv_transpose2d(g, w, stride, x.shape[2:]) if needs[0] else None,
-                conv2d_weight(x, g, stride, w.shape[2:]) if needs[1] else None, bias)
+                conv2d_weight(x, g, stride, w.shape[2:]) if needs[1] else None)
     g_columns = _as_columns(g, x.shape[3], rows)
     if chunks is None:
         return (_transpose_data(g_columns, w, stride, (x.shape[0], w.shape[1], *x.shape[2:]), rows)
-                if needs[0] else None, _weight_data(columns, g_columns, w.shape) if needs[1] else None, bias)
+                if needs[0] else None, _weight_data(columns, g_columns, w.shape) if needs[1] else None)
     grad_x = np.empty(x.shape, dtype=np.result_type(g, w)) if needs[0] else None
     grad_w = 0
     for part in chunks:  # the columns again, a slice of the batch at a time (see _chunks)
@@ -191,14 +201,14 @@ def _conv2d_vjp(stride, rows, columns, chunks, needs, g, out, x, w, b=None):
             grad_x[part] = _transpose_data(g_columns[part], w, stride, x[part].shape, rows)
         if needs[1]:
             grad_w = grad_w + _weight_data(_columns(x[part], w.shape[2:], stride, rows), g_columns[part], w.shape)
-    return grad_x, grad_w if needs[1] else None, bias
+    return grad_x, grad_w if needs[1] else None
 
 
 def conv2d(x, w, b=None, stride=1):
     """The 2-D cross-correlation of ``x`` (N, C, H, W) with ``w`` (O, C, kh, kw), windows ``stride`` apart, plus
     the bias ``b`` (O,) if given: ``y[n,o,i,j] = b[o] + Σ_c Σ_p Σ_q w[o,c,p,q] · x[n,c,i·sh+p,j·sw+q]``, of shape
     (N, O, OH, OW) (PyTorch's conv2d without padding)."""
-    x, w = _images(x, "conv2d"), _images(w, "conv2d", "weight")
+    x, w = _images(x, "conv2d"), _images(w, "conv2d", "weight", _KERNEL)
     stride = _pair(stride, "stride", "conv2d", 1)
     if w.shape[1] != x.shape[1]:
         raise ValueError(f"conv2d: the input has {x.shape[1]} channels (shape {x.shape}) but the weight of shape "
@@ -253,7 +263,7 @@ def conv_transpose2d(y, w, stride=1, output_size=None):
     an (N, C, H, W) image, ``x[n,c,i·sh+p,j·sw+q] += w[o,c,p,q] · y[n,o,i,j]`` (PyTorch's conv_transpose2d without
     bias, padding or groups). ``output_size`` (H, W) picks among the sizes whose windows number (OH, OW); the
     default is the smallest, ``(OH - 1)·sh + kh``."""
-    y, w = _images(y, "conv_transpose2d"), _images(w, "conv_transpose2d", "weight")
+    y, w = _images(y, "conv_transpose2d"), _images(w, "conv_transpose2d", "weight", _KERNEL)
     stride = _pair(stride, "stride", "conv_transpose2d", 1)
     if w.shape[0] != y.shape[1]:
         raise ValueError(f"conv_transpose2d: the input has {y.shape[1]} channels (shape {y.shape}) but the weight "
