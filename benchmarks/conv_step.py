@@ -41,7 +41,7 @@ torch = None  # imported by main()
 BATCH = 64
 LEARNING_RATE = 0.01
 TOLERANCE = {np.float32: 1e-4, np.float64: 1e-10}
-TARGET = 3.0
+TARGET = 1.1  # issue 24: within 10% of PyTorch eager
 
 
 def make_problem(dtype, seed=0):

@@ -1,25 +1,24 @@
-"""Convolution and pooling on NCHW Tensors, composed from autograd's public ops.
+"""Convolution and pooling on NCHW Tensors: nn's arguments, checks and errors around autograd's ops.
 
-Every op here reads the windows of its input through strided slices: slice
-``(i, j)`` of ``x`` holds element ``(i, j)`` of every window, one slice per
-kernel offset. Then
+- ``conv2d`` pads with zeros (``concatenate``) and runs autograd's ``conv2d`` op
+  (im2col and one batched matmul, plus the bias; its rule is its two transposes,
+  ``conv_transpose2d`` and ``conv2d_weight``, and a sum for the bias);
+- ``max_pool2d`` is autograd's ``max_pool2d`` op (one maximum per window, the
+  first in row-major order when several tie);
+- ``avg_pool2d`` adds up the ``kh·kw`` strided slices of ``x`` (slice ``(i, j)``
+  holds element ``(i, j)`` of every window) and divides by ``kh·kw``.
 
-- ``conv2d`` stacks the ``kh·kw`` slices into ``(N, C·kh·kw, OH·OW)`` columns
-  (im2col) and multiplies them by the kernel ``(O, C·kh·kw)`` in one matmul;
-- ``max_pool2d`` adds up the slices, each times a constant 0/1 mask that marks
-  one maximum per window (the first in row-major order when several tie);
-- ``avg_pool2d`` adds up the slices and divides by ``kh·kw``.
-
-No derivative is written here: the engine differentiates the slices, the stack,
-the products and the matmul with autograd's own rules, so gradients of any order
-come for free. Padding is zeros joined on with ``concatenate``.
+No derivative is written here: the ops' rules live beside their forwards in
+``autograd/tensor/windows.py``, written in autograd's ops, so gradients of any
+order come for free.
 """
 
 import numbers
 
 import numpy as np
 
-from autograd import Tensor, Value, concatenate, stack, where
+import autograd
+from autograd import Tensor, Value, concatenate
 
 
 def pair(value, name, where, minimum):
@@ -133,17 +132,12 @@ def conv2d(x, w, b=None, stride=1, padding=0, *, _where="conv2d"):
     op = _where
     x = _image_batch(x, op)
     w = _weight(w, x, op)
-    out_channels, channels, kh, kw = w.shape
+    out_channels = w.shape[0]
     b = _bias(b, out_channels, op)
     stride = pair(stride, "stride", op, 1)
     padding = pair(padding, "padding", op, 0)
-    grid = _window_grid(x.shape, (kh, kw), stride, op, padding)
-    x = pad2d(x, padding)
-    n = x.shape[0]
-    size = channels * kh * kw
-    columns = stack(window_slices(x, (kh, kw), stride, grid), axis=2).reshape(n, size, grid[0] * grid[1])
-    out = (w.reshape(out_channels, size) @ columns).reshape(n, out_channels, *grid)
-    return out if b is None else out + b.reshape(out_channels, 1, 1)
+    _window_grid(x.shape, w.shape[2:], stride, op, padding)
+    return autograd.conv2d(pad2d(x, padding), w, b, stride)
 
 
 def _pool_arguments(x, kernel_size, stride, where):
@@ -153,50 +147,15 @@ def _pool_arguments(x, kernel_size, stride, where):
     return x, kernel, stride, _window_grid(x.shape, kernel, stride, where)
 
 
-def _first_maxima(parts):
-    """For equally shaped arrays ``parts`` (one per window offset), a bool array per part that is True
-    where that part holds its window's first maximum: exactly one True per window (NaN counts as the maximum)."""
-    top = parts[0].copy()
-    for part in parts[1:]:
-        np.maximum(top, part, out=top)
-    has_nan = bool(np.isnan(top).any())
-    taken = np.zeros(top.shape, dtype=bool)
-    chosen = []
-    for part in parts:
-        candidate = part == top
-        if has_nan:
-            candidate |= np.isnan(part)
-        candidate &= ~taken
-        taken |= candidate
-        chosen.append(candidate)
-    return chosen
-
-
-def _keep(values, chosen, exact):
-    """``values`` where ``chosen`` holds, else 0, as a graph: a product with the boolean mask (fast; a
-    bool mask held by the graph takes a quarter of a float32 one), or ``where`` when the input holds
-    infinities (``exact``), since 0·inf would be NaN."""
-    if exact:
-        return where(chosen, values, 0.0)
-    return values * chosen
-
-
 def max_pool2d(x, kernel_size, stride=None, *, _where="max_pool2d"):
     """The maximum of each ``kernel_size`` window of ``x`` (N, C, H, W), windows ``stride`` apart
     (default: ``kernel_size``, windows side by side).
 
     The gradient of a window goes to one of its maxima (the first in row-major
-    order when several tie), as PyTorch's max pooling does: the output is the
-    sum over window offsets of each slice times the 0/1 mask of the chosen maxima.
+    order when several tie), as PyTorch's max pooling does.
     """
-    x, kernel, stride, grid = _pool_arguments(x, kernel_size, stride, _where)
-    parts = window_slices(x, kernel, stride, grid)
-    exact = bool(np.isinf(x.data).any())
-    total = None
-    for part, chosen in zip(parts, _first_maxima([part.data for part in parts])):
-        term = _keep(part, chosen, exact)
-        total = term if total is None else total + term
-    return total
+    x, kernel, stride, _ = _pool_arguments(x, kernel_size, stride, _where)
+    return autograd.max_pool2d(x, kernel, stride)
 
 
 def avg_pool2d(x, kernel_size, stride=None, *, _where="avg_pool2d"):

@@ -25,9 +25,13 @@ import pytest
 from autograd import (
     Tensor,
     concatenate,
+    conv2d,
+    conv2d_weight,
+    conv_transpose2d,
     einsum,
     hstack,
     logaddexp,
+    max_pool2d,
     maximum,
     minimum,
     outer,
@@ -503,6 +507,50 @@ CASES += [
     Case("clone", lambda a: a.clone(), np.copy, ((2, 3),)),
     Case("clone_0d", lambda a: a.clone(), np.copy, ((),)),
 ]
+
+# the window ops on images (N, C, H, W), against references written with numpy's windows and einsum
+
+
+def image_windows(x, kernel, stride):
+    windows = np.lib.stride_tricks.sliding_window_view(x, kernel, axis=(2, 3))
+    return windows[:, :, ::stride[0], ::stride[1]]
+
+
+def correlate_reference(x, w, b=None, stride=(1, 1)):
+    out = np.einsum("ncijpq,ocpq->noij", image_windows(x, w.shape[2:], stride), w)
+    return out if b is None else out + b[:, None, None]
+
+
+def transpose_reference(y, w, stride, size):
+    out = np.zeros((y.shape[0], w.shape[1], *size))
+    kh, kw = w.shape[2:]
+    for i in range(y.shape[2]):
+        for j in range(y.shape[3]):
+            out[:, :, i * stride[0]:i * stride[0] + kh, j * stride[1]:j * stride[1] + kw] += np.einsum(
+                "no,ocpq->ncpq", y[:, :, i, j], w)
+    return out
+
+
+def weight_reference(x, y, stride, kernel):
+    return np.einsum("noij,ncijpq->ocpq", y, image_windows(x, kernel, stride))
+
+
+for stride in ((1, 1), (2, 1)):
+    CASES.append(Case(f"conv2d(stride={stride})", lambda x, w, s=stride: conv2d(x, w, stride=s),
+                      lambda x, w, s=stride: correlate_reference(x, w, stride=s), ((2, 2, 5, 4), (3, 2, 2, 3))))
+    CASES.append(Case(f"conv_transpose2d(stride={stride})",
+                      lambda y, w, s=stride: conv_transpose2d(y, w, s, (5, 4)),
+                      lambda y, w, s=stride: transpose_reference(y, w, s, (5, 4)),
+                      ((2, 3, 4 if stride == (1, 1) else 2, 2), (3, 2, 2, 3))))
+    CASES.append(Case(f"conv2d_weight(stride={stride})",
+                      lambda x, y, s=stride: conv2d_weight(x, y, s, (2, 3)),
+                      lambda x, y, s=stride: weight_reference(x, y, s, (2, 3)),
+                      ((2, 2, 5, 4), (2, 3, 4 if stride == (1, 1) else 2, 2))))
+    CASES.append(Case(f"max_pool2d(stride={stride})", lambda x, s=stride: max_pool2d(x, 2, s),
+                      lambda x, s=stride: image_windows(x, (2, 2), s).max(axis=(4, 5)), ((2, 2, 5, 4),)))
+CASES.append(Case("conv2d_bias", conv2d, correlate_reference, ((2, 2, 4, 4), (3, 2, 2, 2), (3,))))
+CASES.append(Case("max_pool2d(3, stride 2), a row left over", lambda x: max_pool2d(x, 3, 2),
+                  lambda x: image_windows(x, (3, 3), (2, 2)).max(axis=(4, 5)), ((1, 2, 6, 5),)))
 
 # a small network: matmul, broadcasting bias, relu, log_softmax, indexing, mean
 CASES.append(

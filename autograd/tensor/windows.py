@@ -1,0 +1,406 @@
+"""Tensor ops on sliding windows of images (N, C, H, W) — conv2d, its two transposes, max_pool2d — each forward,
+then its rule.
+
+A window is ``kernel`` (kh, kw) rows and columns of every image and channel,
+windows ``stride`` (sh, sw) apart: ``OH = (H - kh) // sh + 1`` of them down,
+``OW`` across. numpy's ``sliding_window_view`` reads them all without a copy;
+one reshape copies them into columns (im2col), per image a (C·kh·kw, OH·OW)
+matrix with one column per window, and each op is then one batched matmul:
+
+- ``conv2d(x, w, b)``: the cross-correlation ``y[n,o,i,j] = b[o] + Σ_cpq w[o,c,p,q] x[n,c,i·sh+p,j·sw+q]``
+  (PyTorch's conv2d without padding), the kernel times the columns, the bias added in place;
+- ``conv_transpose2d(y, w)``: its transpose in ``x``, ``y`` times the kernel back
+  into columns, each column added into its place in the image (col2im: one
+  strided add per kernel offset, no per-window Python);
+- ``conv2d_weight(x, y)``: its transpose in ``w``, ``y`` times the columns of ``x``.
+
+The three are bilinear and each one's rule is the other two, so second
+derivatives (``create_graph=True``) record the same three ops again. Every
+array stays in NCHW order: the matmul's (N, O, OH·OW) result is the output as it
+is, and the incoming gradient is read the same way without a copy. Two layouts
+keep memory traffic down (see ``_columns`` and ``_chunks``): at stride 1 the
+columns run along whole rows of the input, so col2im adds long contiguous runs;
+and large columns are made and multiplied a slice of the batch at a time, in cache.
+
+``max_pool2d(x, kernel, stride)`` keeps each window's maximum (the first in
+row-major order when several tie; NaN counts as the maximum, the last NaN of a
+window chosen, as PyTorch does);
+its rule places ``g`` at those maxima (``scatter_add``, whose own rule picks them
+back out).
+"""
+
+from functools import partial
+
+import numpy as np
+from numpy.lib.stride_tricks import as_strided, sliding_window_view
+
+from ..core import optable
+from .. import vocabulary as V
+from ..core.optable import OpSpec
+from .core import Tensor, _describe, lift, record
+from .shape import _is_int
+
+
+# --------------------------------------------------------------------------- arguments
+
+
+def _pair(value, name, op, minimum):
+    sizes = tuple(value) if isinstance(value, (tuple, list)) else (value, value)
+    if len(sizes) != 2 or not all(_is_int(n) for n in sizes):
+        raise TypeError(f"{op}: {name} must be an int or a pair of ints (height, width), got {_describe(value)}")
+    if any(n < minimum for n in sizes):
+        raise ValueError(f"{op}: {name} must be >= {minimum}, got {value!r}")
+    return int(sizes[0]), int(sizes[1])
+
+
+def _images(x, op, what="input", axes="(N, C, H, W)"):
+    x = lift(x, op)
+    if x.ndim != 4:
+        raise ValueError(f"{op}: the {what} must be 4-D {axes}, got shape {x.shape}")
+    if x.dtype.kind != "f":
+        raise TypeError(f"{op}: the {what} must be floating point, got dtype {x.dtype}")
+    return x
+
+
+_KERNEL = "(O, C, kh, kw)"
+
+
+def _grid(size, kernel, stride, op):
+    """(OH, OW) for windows of ``kernel`` at ``stride`` over an image of ``size`` (H, W)."""
+    if kernel[0] > size[0] or kernel[1] > size[1]:
+        raise ValueError(f"{op}: the kernel {kernel[0]}x{kernel[1]} is larger than the input {size[0]}x{size[1]}")
+    return (size[0] - kernel[0]) // stride[0] + 1, (size[1] - kernel[1]) // stride[1] + 1
+
+
+# --------------------------------------------------------------------------- the arithmetic, on ndarrays
+
+
+def _columns(x, kernel, stride, rows):
+    """im2col: the windows of ``x`` (N, C, H, W) as (N, C·kh·kw, L), a column per window (one copy).
+
+    With ``rows`` (stride 1 only) the columns run along whole rows of the input: column ``i·W + j`` is the
+    window at (i, j) for j < OW and a window that wraps around the row's end (read, never used) for
+    OW <= j < W, so each kernel offset is one contiguous slice of the flattened image, L = (OH - 1)·W + OW,
+    and col2im adds long contiguous runs. Otherwise L = OH·OW.
+    """
+    n, c, h, w = x.shape
+    (kh, kw), (sh, sw) = kernel, stride
+    if rows:
+        length = (h - kh) * w + w - kw + 1
+        flat = x.reshape(n, c, h * w)
+        columns = np.empty((n, c, kh, kw, length), dtype=x.dtype)
+        for p in range(kh):
+            for q in range(kw):
+                columns[:, :, p, q] = flat[:, :, p * w + q:p * w + q + length]
+        return columns.reshape(n, c * kh * kw, length)
+    windows = sliding_window_view(x, kernel, axis=(2, 3))[:, :, ::sh, ::sw]
+    oh, ow = windows.shape[2:4]
+    return windows.transpose(0, 1, 4, 5, 2, 3).reshape(n, c * kh * kw, oh * ow)
+
+
+def _as_columns(y, width, rows):
+    """``y`` (N, O, OH, OW) laid out as ``_columns`` lays out the windows of an input ``width`` wide: (N, O, L),
+    zeros at the wrapped windows."""
+    n, o, oh, ow = y.shape
+    if rows and ow != width:
+        padded = np.zeros((n, o, oh, width), dtype=y.dtype)
+        padded[..., :ow] = y
+        return padded.reshape(n, o, oh * width)[..., :(oh - 1) * width + ow]
+    return y.reshape(n, o, oh * ow)
+
+
+def _from_columns(product, grid, width, rows):
+    """(N, O, L) in ``_columns``' layout as (N, O, OH, OW): a view that skips the wrapped windows."""
+    n, o = product.shape[:2]
+    if rows:
+        item = product.itemsize
+        return as_strided(product, (n, o, *grid), (*product.strides[:2], width * item, item))
+    return product.reshape(n, o, *grid)
+
+
+def _correlate(columns, w, grid, width, rows):
+    """conv2d from the columns of its input: (O, K) @ (N, K, L), one batched matmul, as (N, O, OH, OW)."""
+    return _from_columns(w.reshape(w.shape[0], -1) @ columns, grid, width, rows)
+
+
+def _col2im(columns, shape, kernel, stride, rows):
+    """The transpose of im2col: each column of ``columns`` (N, C·kh·kw, L, in ``_columns``' layout, zeros at
+    wrapped windows) added into its window of an (N, C, H, W) array of zeros of ``shape``, one add per kernel
+    offset."""
+    n, c, h, w = shape
+    (kh, kw), (sh, sw) = kernel, stride
+    out = np.zeros(shape, dtype=columns.dtype)
+    if rows:
+        length = columns.shape[-1]
+        parts = columns.reshape(n, c, kh, kw, length)
+        flat = out.reshape(n, c, h * w)
+        for p in range(kh):
+            for q in range(kw):
+                flat[:, :, p * w + q:p * w + q + length] += parts[:, :, p, q]
+        return out
+    oh, ow = (h - kh) // sh + 1, (w - kw) // sw + 1
+    parts = columns.reshape(n, c, kh, kw, oh, ow)
+    spans = (sh * (oh - 1) + 1, sw * (ow - 1) + 1)
+    for p in range(kh):
+        for q in range(kw):
+            out[:, :, p:p + spans[0]:sh, q:q + spans[1]:sw] += parts[:, :, p, q]
+    return out
+
+
+def _transpose_data(y_columns, w, stride, shape, rows):
+    """conv_transpose2d from ``y`` in ``_columns``' layout, onto an image of ``shape``."""
+    return _col2im(w.reshape(w.shape[0], -1).T @ y_columns, shape, w.shape[2:], stride, rows)
+
+
+def _weight_data(columns, y_columns, shape):
+    """Σ_n y[n] (O, L) @ columns[n]ᵀ (L, K): a batched matmul, then a sum over the batch."""
+    return (y_columns @ columns.transpose(0, 2, 1)).sum(axis=0).reshape(shape)
+
+
+def _any_tensor(*operands):
+    return any(isinstance(t, Tensor) for t in operands)
+
+
+# --------------------------------------------------------------------------- conv2d and its transposes
+
+
+def _chunks(n, columns_shape, itemsize):
+    """Slices of the batch for an im2col whose columns, per image ``columns_shape`` (K, L), are many and
+    large: each slice's columns (about half a megabyte) stay in cache from the copy to the matmul, instead of
+    the whole batch's going out to memory and back. None where one piece is faster (few columns per window,
+    where a matmul per slice costs more than the cache saves)."""
+    size, length = columns_shape
+    image = size * length * itemsize
+    if size < 32 or n * image <= _CHUNK_BYTES * 4:
+        return None
+    step = max(1, _CHUNK_BYTES // image)
+    return [slice(start, start + step) for start in range(0, n, step)]
+
+
+_CHUNK_BYTES = 1 << 19
+
+
+# conv2d(x, w, b);  d/dx = conv_transpose2d(g, w),  d/dw = conv2d_weight(x, g),  d/db = Σ of g over n, i, j
+def _conv2d_vjp(stride, rows, columns, chunks, needs, g, out, x, w, b=None):
+    grads = _conv2d_grads(stride, rows, columns, chunks, needs, g, x, w)
+    return grads if b is None else (*grads, g.sum(axis=(0, 2, 3)) if needs[2] else None)
+
+
+def _conv2d_grads(stride, rows, columns, chunks, needs, g, x, w):
+    if _any_tensor(g, x, w):
+        return (conv_transpose2d(g, w, stride, x.shape[2:]) if needs[0] else None,
+                conv2d_weight(x, g, stride, w.shape[2:]) if needs[1] else None)
+    g_columns = _as_columns(g, x.shape[3], rows)
+    if chunks is None:
+        return (_transpose_data(g_columns, w, stride, (x.shape[0], w.shape[1], *x.shape[2:]), rows)
+                if needs[0] else None, _weight_data(columns, g_columns, w.shape) if needs[1] else None)
+    grad_x = np.empty(x.shape, dtype=np.result_type(g, w)) if needs[0] else None
+    grad_w = 0
+    for part in chunks:  # the columns again, a slice of the batch at a time (see _chunks)
+        if needs[0]:
+            grad_x[part] = _transpose_data(g_columns[part], w, stride, x[part].shape, rows)
+        if needs[1]:
+            grad_w = grad_w + _weight_data(_columns(x[part], w.shape[2:], stride, rows), g_columns[part], w.shape)
+    return grad_x, grad_w if needs[1] else None
+
+
+def conv2d(x, w, b=None, stride=1):
+    """The 2-D cross-correlation of ``x`` (N, C, H, W) with ``w`` (O, C, kh, kw), windows ``stride`` apart, plus
+    the bias ``b`` (O,) if given: ``y[n,o,i,j] = b[o] + Σ_c Σ_p Σ_q w[o,c,p,q] · x[n,c,i·sh+p,j·sw+q]``, of shape
+    (N, O, OH, OW) (PyTorch's conv2d without padding)."""
+    x, w = _images(x, "conv2d"), _images(w, "conv2d", "weight", _KERNEL)
+    stride = _pair(stride, "stride", "conv2d", 1)
+    if w.shape[1] != x.shape[1]:
+        raise ValueError(f"conv2d: the input has {x.shape[1]} channels (shape {x.shape}) but the weight of shape "
+                         f"{w.shape} expects {w.shape[1]}")
+    parents = (x, w)
+    if b is not None:
+        b = lift(b, "conv2d", w)
+        if b.shape != (w.shape[0],):
+            raise ValueError(f"conv2d: the bias must have shape ({w.shape[0]},), one per output channel, "
+                             f"got shape {b.shape}")
+        parents = (x, w, b)
+    grid = _grid(x.shape[2:], w.shape[2:], stride, "conv2d")
+    rows = stride == (1, 1) and x._requires_grad  # rows pay where col2im runs
+    kernel = w.shape[2:]
+    matrix = w._data.reshape(w.shape[0], -1)
+    length = (x.shape[2] - kernel[0]) * x.shape[3] + grid[1] if rows else grid[0] * grid[1]
+    chunks = _chunks(x.shape[0], (matrix.shape[1], length), x.dtype.itemsize)
+    if chunks is None:
+        columns = _columns(x._data, kernel, stride, rows)
+        product = matrix @ columns
+    else:
+        columns = None
+        product = np.empty((x.shape[0], w.shape[0], length), dtype=np.result_type(x.dtype, w.dtype))
+        for part in chunks:
+            product[part] = matrix @ _columns(x._data[part], kernel, stride, rows)
+    if b is not None:
+        bias = b._data[:, None]
+        if np.result_type(product, bias) == product.dtype:
+            product += bias  # in place: no second array of the output's size
+        else:
+            product = product + bias
+    data = _from_columns(product, grid, x.shape[3], rows)
+    needs = tuple(t._requires_grad for t in parents)
+    rule = partial(_conv2d_vjp, stride, rows, columns if needs[1] else None, chunks, needs)
+    return record(data, parents, rule, "conv2d")
+
+
+# conv_transpose2d(y, w);  d/dy = conv2d(g, w),  d/dw = conv2d_weight(g, y)
+def _conv_transpose2d_vjp(stride, needs, g, out, y, w):
+    kernel = w.shape[2:]
+    if _any_tensor(g, y, w):
+        return (conv2d(g, w, stride=stride) if needs[0] else None,
+                conv2d_weight(g, y, stride, kernel) if needs[1] else None)
+    width = g.shape[3]
+    columns = _columns(g, kernel, stride, False)
+    return (_correlate(columns, w, y.shape[2:], width, False) if needs[0] else None,
+            _weight_data(columns, _as_columns(y, width, False), w.shape) if needs[1] else None)
+
+
+def conv_transpose2d(y, w, stride=1, output_size=None):
+    """The transpose of ``conv2d`` in its input: ``y`` (N, O, OH, OW) spread back through ``w`` (O, C, kh, kw) onto
+    an (N, C, H, W) image, ``x[n,c,i·sh+p,j·sw+q] += w[o,c,p,q] · y[n,o,i,j]`` (PyTorch's conv_transpose2d without
+    bias, padding or groups). ``output_size`` (H, W) picks among the sizes whose windows number (OH, OW); the
+    default is the smallest, ``(OH - 1)·sh + kh``."""
+    y, w = _images(y, "conv_transpose2d"), _images(w, "conv_transpose2d", "weight", _KERNEL)
+    stride = _pair(stride, "stride", "conv_transpose2d", 1)
+    if w.shape[0] != y.shape[1]:
+        raise ValueError(f"conv_transpose2d: the input has {y.shape[1]} channels (shape {y.shape}) but the weight "
+                         f"of shape {w.shape} expects {w.shape[0]}")
+    kernel = w.shape[2:]
+    smallest = tuple((m - 1) * s + k for m, s, k in zip(y.shape[2:], stride, kernel))
+    size = smallest if output_size is None else _pair(output_size, "output_size", "conv_transpose2d", 1)
+    if any(not low <= n < low + s for n, low, s in zip(size, smallest, stride)):
+        raise ValueError(f"conv_transpose2d: output_size {size} does not give {y.shape[2:]} windows of "
+                         f"{kernel[0]}x{kernel[1]} at stride {stride}; from {smallest} to "
+                         f"{tuple(low + s - 1 for low, s in zip(smallest, stride))}")
+    rows = stride == (1, 1)
+    data = _transpose_data(_as_columns(y._data, size[1], rows), w._data, stride, (y.shape[0], w.shape[1], *size), rows)
+    needs = (y._requires_grad, w._requires_grad)
+    return record(data, (y, w), partial(_conv_transpose2d_vjp, stride, needs), "conv_transpose2d")
+
+
+# conv2d_weight(x, y);  d/dx = conv_transpose2d(y, g),  d/dy = conv2d(x, g)
+def _conv2d_weight_vjp(stride, needs, g, out, x, y):
+    if _any_tensor(g, x, y):
+        return (conv_transpose2d(y, g, stride, x.shape[2:]) if needs[0] else None,
+                conv2d(x, g, stride=stride) if needs[1] else None)
+    width = x.shape[3]
+    rows = stride == (1, 1)
+    return (_transpose_data(_as_columns(y, width, rows), g, stride, x.shape, rows) if needs[0] else None,
+            _correlate(_columns(x, g.shape[2:], stride, False), g, y.shape[2:], width, False) if needs[1] else None)
+
+
+def conv2d_weight(x, y, stride=1, kernel_size=None):
+    """The transpose of ``conv2d`` in its weight: ``dw[o,c,p,q] = Σ_n Σ_i Σ_j y[n,o,i,j] · x[n,c,i·sh+p,j·sw+q]``
+    for ``x`` (N, C, H, W) and ``y`` (N, O, OH, OW), the gradient of the kernel (PyTorch's
+    ``torch.nn.grad.conv2d_weight``). ``kernel_size`` (kh, kw) defaults to the one that gives OH, OW at stride 1."""
+    x, y = _images(x, "conv2d_weight"), _images(y, "conv2d_weight", "output gradient")
+    stride = _pair(stride, "stride", "conv2d_weight", 1)
+    if kernel_size is None:
+        if stride != (1, 1):
+            raise ValueError(f"conv2d_weight: give kernel_size with stride {stride}")
+        kernel_size = (x.shape[2] - y.shape[2] + 1, x.shape[3] - y.shape[3] + 1)
+    kernel = _pair(kernel_size, "kernel_size", "conv2d_weight", 1)
+    if x.shape[0] != y.shape[0] or _grid(x.shape[2:], kernel, stride, "conv2d_weight") != y.shape[2:]:
+        raise ValueError(f"conv2d_weight: windows of {kernel[0]}x{kernel[1]} at stride {stride} over an input of "
+                         f"shape {x.shape} do not give an output of shape {y.shape}")
+    columns = _columns(x._data, kernel, stride, False)
+    data = _weight_data(columns, _as_columns(y._data, x.shape[3], False), (y.shape[1], x.shape[1], *kernel))
+    needs = (x._requires_grad, y._requires_grad)
+    return record(data, (x, y), partial(_conv2d_weight_vjp, stride, needs), "conv2d_weight")
+
+
+# --------------------------------------------------------------------------- max pooling
+
+
+def _window_offsets(shape, kernel, stride):
+    """The ``kh·kw`` strided slices of an (N, C, H, W) array, each (N, C, OH, OW): slice ``p·kw + q`` picks
+    element (p, q) of every window."""
+    (kh, kw), (sh, sw) = kernel, stride
+    oh, ow = _grid(shape[2:], kernel, stride, "max_pool2d")
+    spans = (sh * (oh - 1) + 1, sw * (ow - 1) + 1)
+    return [(slice(None), slice(None), slice(p, p + spans[0], sh), slice(q, q + spans[1], sw))
+            for p in range(kh) for q in range(kw)]
+
+
+def _first_maxima(parts, top):
+    """For ``parts`` (one array per window offset) and their elementwise maximum ``top``, a bool array per part,
+    True where that part holds its window's chosen maximum: one True per window, the first maximum in row-major
+    order, or in a window holding NaN its last NaN (as PyTorch chooses)."""
+    taken = np.zeros(top.shape, dtype=bool)
+    chosen = []
+    for part in parts:
+        candidate = part == top
+        np.greater(candidate, taken, out=candidate)  # and not taken before
+        taken |= candidate
+        chosen.append(candidate)
+    if np.isnan(top).any():  # part == top never holds there
+        taken[...] = False
+        for part, mask in zip(reversed(parts), reversed(chosen)):
+            candidate = np.isnan(part)
+            candidate &= ~taken
+            taken |= candidate
+            mask |= candidate
+    return chosen
+
+
+def _maxima_index(offsets, chosen):
+    """The (n, c, row, column) index into the input of each window's chosen maximum."""
+    first = offsets[0]
+    n, c, oh, ow = chosen[0].shape
+    rows = np.zeros(chosen[0].shape, dtype=np.intp) + (np.arange(oh) * first[2].step)[:, None]
+    columns = np.zeros(chosen[0].shape, dtype=np.intp) + np.arange(ow) * first[3].step
+    for (_, _, row, column), mask in zip(offsets, chosen):
+        rows += row.start * mask
+        columns += column.start * mask
+    return np.arange(n)[:, None, None, None], np.arange(c)[:, None, None], rows, columns
+
+
+# max_pool2d(x);  d/dx = g placed at each window's first maximum
+def _max_pool2d_vjp(offsets, chosen, unique, tiled, g, out, x):
+    if isinstance(g, Tensor):
+        return (V.scatter_add(g, _maxima_index(offsets, chosen), x.shape, unique=unique),)
+    exact = unique and np.isfinite(g).all()  # g·mask, fast, is exact when 0·g is 0
+    grad = np.empty(x.shape, dtype=g.dtype) if exact and tiled else np.zeros(x.shape, dtype=g.dtype)
+    if exact:
+        for offset, mask in zip(offsets, chosen):
+            np.multiply(g, mask, out=grad[offset])
+    else:
+        for offset, mask in zip(offsets, chosen):
+            grad[offset] += np.where(mask, g, 0)
+    return (grad,)
+
+
+def max_pool2d(x, kernel_size, stride=None):
+    """The maximum of each ``kernel_size`` window of ``x`` (N, C, H, W), windows ``stride`` apart (default:
+    ``kernel_size``). Its gradient goes to one maximum per window: the first in row-major order when several
+    tie; NaN counts as the maximum, the window's last NaN taking the gradient (PyTorch's max_pool2d)."""
+    x = _images(x, "max_pool2d")
+    kernel = _pair(kernel_size, "kernel_size", "max_pool2d", 1)
+    stride = kernel if stride is None else _pair(stride, "stride", "max_pool2d", 1)
+    offsets = _window_offsets(x.shape, kernel, stride)
+    parts = [x._data[offset] for offset in offsets]
+    data = parts[0].copy()
+    for part in parts[1:]:
+        np.maximum(data, part, out=data)
+    chosen = _first_maxima(parts, data)
+    unique = stride[0] >= kernel[0] and stride[1] >= kernel[1]  # windows do not overlap
+    tiled = stride == kernel and x.shape[2] % kernel[0] == 0 and x.shape[3] % kernel[1] == 0  # nor leave gaps
+    return record(data, (x,), partial(_max_pool2d_vjp, offsets, chosen, unique, tiled), "max_pool2d")
+
+
+optable.declare(OpSpec("conv2d", "y = b[o] + Σ_cpq w[o,c,p,q]·x[n,c,i·s+p,j·s+q]; d/dx = conv_transpose2d(g, w), "
+                       "d/dw = conv2d_weight(x, g), d/db = Σ_nij g", "linear algebra", arity=-1))
+optable.attach("conv2d", functions={"conv2d": conv2d})
+optable.declare(OpSpec("conv_transpose2d", "conv2d's transpose in x; d/dy = conv2d(g, w), d/dw = conv2d_weight(g, y)",
+                       "linear algebra", arity=2))
+optable.attach("conv_transpose2d", functions={"conv_transpose2d": conv_transpose2d})
+optable.declare(OpSpec("conv2d_weight", "conv2d's transpose in w; d/dx = conv_transpose2d(y, g), d/dy = conv2d(x, g)",
+                       "linear algebra", arity=2))
+optable.attach("conv2d_weight", functions={"conv2d_weight": conv2d_weight})
+optable.declare(OpSpec("max_pool2d", "the maximum of each window; d/dx = g at each window's first maximum",
+                       "reduction", domain=(optable.Domain(smooth="where each window's maximum is unique (a kink "
+                                                            "at ties)"),)))
+optable.attach("max_pool2d", functions={"max_pool2d": max_pool2d})
