@@ -6,13 +6,13 @@ comparisons), ``elementwise`` (exp, relu, clip, maximum, where, ...), ``reduce``
 (sum, mean, max, var, prod, std, cumsum, logsumexp, softmax, ...), ``shape`` (reshape,
 transpose, indexing, concatenate, stack, ...), ``rearrange`` (split, vstack, hstack, tile,
 repeat, pad, flip, roll, sort), ``linalg`` (einsum, tensordot, dot, outer, trace, diag,
-tril, triu); ``numpy_protocol`` lets ``np.sum(t)``,
+tril, triu), ``normalization`` (batch_norm, nn.BatchNorm1d's fused op); ``numpy_protocol`` lets ``np.sum(t)``,
 ``np.concatenate``, ``np.exp(t)`` and friends run those ops. Rules are ``vjp(g, out, *inputs)
 -> tuple`` written with operators and ``autograd.vocabulary``, so they run on
 ndarrays for the fast first-order pass and on Tensors under ``create_graph=True``.
 """
 
-from . import arithmetic, elementwise, linalg, rearrange, reduce, shape  # noqa: F401  (each attaches its ops)
+from . import arithmetic, elementwise, linalg, normalization, rearrange, reduce, shape  # noqa: F401  (each attaches its ops)
 from .aliases import numpy_argument
 from .core import Tensor, as_array, constant, lift, record, result
 from .elementwise import logaddexp, maximum, minimum, where

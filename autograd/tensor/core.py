@@ -20,6 +20,7 @@ from ..core.node import describe as _describe
 from ..drawing.draw import repr_mimebundle
 
 _ndarray = np.ndarray
+_new = object.__new__
 _generic = np.generic
 _NUMERIC_KINDS = "biuf"
 
@@ -115,7 +116,7 @@ class Tensor(Node):
 
     def _set_data(self, value):
         if value is self._data:  # p.data -= lr * p.grad: numpy already updated the array in place
-            versions.bump(self)
+            self._version = versions.clock = versions.clock + 1  # versions.bump(self), inlined: a step's hot path
             return
         if value.__class__ is not _ndarray:
             value = as_array(value, None, "Tensor.data")
@@ -330,7 +331,14 @@ def result(data, parents, vjp, op):
     The fast internal constructor (no checks), for ops and user-defined primitives.
     Create one only when grad mode is on and some parent requires grad.
     """
-    node = new_node(Tensor, data, None, True, parents, op, vjp)
+    node = _new(Tensor)  # every slot set here, new_node's and the stamp, in one call: ops' results are the hot path
+    node._data = data
+    node._grad = None
+    node._requires_grad = True
+    node.parents = parents
+    node.op = op
+    node._vjp = vjp
+    node.label = ""
     node._stamp = versions.clock
     return node
 

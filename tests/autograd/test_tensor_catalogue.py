@@ -38,6 +38,7 @@ from autograd import (
     where,
 )
 from autograd.core.optable import sample_operands
+from autograd.tensor.normalization import batch_norm
 from autograd.pointwise import shared
 
 from tests.finite_differences import (
@@ -502,6 +503,23 @@ CASES += [
     Case("astype_longdouble", lambda a: a.astype(np.longdouble), lambda a: a.astype(np.longdouble), ((2, 3),)),
     Case("clone", lambda a: a.clone(), np.copy, ((2, 3),)),
     Case("clone_0d", lambda a: a.clone(), np.copy, ((),)),
+]
+
+
+
+def batch_norm_reference(x, weight=None, bias=None, axes=(0,)):
+    kept = tuple(1 if axis in axes else size for axis, size in enumerate(x.shape))
+    out = (x - x.mean(axis=axes, keepdims=True)) / np.sqrt(x.var(axis=axes, keepdims=True) + 1e-5)
+    return out if weight is None else out * weight.reshape(kept) + bias.reshape(kept)
+
+
+# BatchNorm1d's fused node: (N, C) over the batch, (N, C, L) over batch and length, without weight and bias
+CASES += [
+    Case("batch_norm", lambda x, w, b: batch_norm(x, w, b, (0,), 1e-5)[0], batch_norm_reference,
+         ((5, 3), (3,), (3,))),
+    Case("batch_norm_length", lambda x, w, b: batch_norm(x, w, b, (0, 2), 1e-5)[0],
+         lambda x, w, b: batch_norm_reference(x, w, b, (0, 2)), ((3, 2, 4), (2,), (2,))),
+    Case("batch_norm_plain", lambda x: batch_norm(x, None, None, (0,), 1e-5)[0], batch_norm_reference, ((4, 3),)),
 ]
 
 # a small network: matmul, broadcasting bias, relu, log_softmax, indexing, mean
