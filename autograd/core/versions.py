@@ -7,8 +7,8 @@ PyTorch's "modified by an inplace operation" check, at the cost of an integer pe
   stores its value as each changed tensor's ``_version``.
 - A recorded Tensor node keeps as ``_stamp`` the clock's value when it was recorded.
 - Before a backward pass runs any rule, ``check`` looks at each node of the pass: when the clock has
-  not moved since the node was recorded (``_stamp == clock``, the common case: found for all the
-  nodes at once when the oldest stamp is the clock) nothing can have changed; otherwise a ``_version`` newer than the stamp, on the node itself or on one of its
+  not moved since the node was recorded (``_stamp == clock``, the common case) nothing can have
+  changed; otherwise a ``_version`` newer than the stamp, on the node itself or on one of its
   parents, means its rule would read values changed after the forward pass, and the pass refuses.
 
 Tensors may share one array (``detach()``, a view made under ``no_grad()``, two Tensors of one
@@ -25,14 +25,12 @@ returns (``t.data[0] = 1``) bypasses the counter, as in PyTorch.
 
 import weakref
 from functools import partial
-from operator import attrgetter
 
 import numpy as np
 
 from .node import Node
 
 _ndarray = np.ndarray
-_stamp_of = attrgetter("_stamp")
 
 clock = 0
 _changed_memory = {}  # id(array owning the memory) -> clock at its last change; dropped when the array dies
@@ -108,8 +106,6 @@ def check(order):
     if not order or not order[-1]._sums_in_place:  # floats (Values) cannot change in place
         return
     now = clock
-    if min(map(_stamp_of, order)) == now:  # no change since the oldest node was recorded: one pass in C
-        return
     for node in order:
         stamp = node._stamp
         if stamp != now:
