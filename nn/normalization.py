@@ -2,9 +2,9 @@
 
 Both compute the mean and the biased variance, then (x − mean) / √(var + eps), then
 weight and bias: LayerNorm (and BatchNorm1d in eval mode) composed of autograd's ops,
-BatchNorm1d in training by autograd's fused ``batch_norm`` op (one node, measured
-~4x quicker at a batch of 32). BatchNorm1d's running statistics are buffers, updated
-outside the graph.
+BatchNorm1d in training by autograd's fused ``batch_norm`` op (one node for eleven:
+33 µs a forward call against 58 µs at a batch of 32 by 200). BatchNorm1d's running
+statistics are buffers, updated outside the graph.
 """
 
 import numbers

@@ -70,7 +70,7 @@ _every_thread = ()  # observers of every thread's passes: the gradient hooks, wh
 _lock = threading.Lock()
 
 
-_watching_threads = 0  # how many observers watch one thread's passes, over every thread: 0 is the common case
+_watching_threads = 0  # the observers registered by watch(), summed over the threads: 0 is the common case
 
 
 def watching():
