@@ -15,6 +15,7 @@ from .instruments.hooks import RemovableHandle
 from .instruments.profiler import profile
 from .tensor import (
     Tensor,
+    batch_norm,
     concatenate,
     einsum,
     hstack,
@@ -45,6 +46,7 @@ __all__ = [
     "Tensor",
     "Value",
     "backward_steps",
+    "batch_norm",
     "compare_grads",
     "concatenate",
     "detect_anomaly",

@@ -11,7 +11,7 @@ import numbers
 
 import numpy as np
 
-from autograd.tensor.normalization import batch_norm
+from autograd import batch_norm
 
 from .bridge import onnx_layers as lower
 from .data.checks import count

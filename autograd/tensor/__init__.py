@@ -17,6 +17,7 @@ from .aliases import numpy_argument
 from .core import Tensor, as_array, constant, lift, record, result
 from .elementwise import logaddexp, maximum, minimum, where
 from .linalg import einsum, outer, tensordot
+from .normalization import batch_norm
 from .numpy_protocol import array_function, array_ufunc
 from .rearrange import hstack, split, vstack
 from .shape import concatenate, stack
@@ -27,6 +28,7 @@ Tensor.__array_ufunc__ = array_ufunc
 __all__ = [
     "Tensor",
     "as_array",
+    "batch_norm",
     "concatenate",
     "constant",
     "einsum",

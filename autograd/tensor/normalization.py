@@ -53,12 +53,25 @@ def batch_norm(x, weight=None, bias=None, axes=(0,), eps=1e-5):
 
     ``weight`` and ``bias`` (both or neither) are Tensors of the shape of ``x``'s other axes (the channels);
     ``axes`` a tuple of non-negative axes of ``x``; returns ``(out, mean, variance)``, the statistics ndarrays
-    of the channels' shape (for running averages). No input checks: nn.BatchNorm1d, which runs it, makes them.
+    of the channels' shape (for running averages). ``nn.BatchNorm1d`` runs it in training.
     """
+    if x.__class__ is not Tensor and not isinstance(x, Tensor):
+        raise TypeError(f"batch_norm: x must be a Tensor, got {type(x).__name__}")
     data = x._data
     shape = data.shape
+    if axes.__class__ is not tuple or not axes or not all(axis.__class__ is int and 0 <= axis < len(shape)
+                                                          for axis in axes):
+        raise ValueError(f"batch_norm: axes must be a non-empty tuple of axes of x (0 … {len(shape) - 1}), got {axes!r}")
     kept = tuple(1 if axis in axes else size for axis, size in enumerate(shape))
-    count = shape[0] if len(axes) == 1 else math.prod([shape[axis] for axis in axes])
+    channels = [size for axis, size in enumerate(shape) if axis not in axes]
+    if weight is not None or bias is not None:
+        if not (isinstance(weight, Tensor) and isinstance(bias, Tensor)):
+            raise TypeError(f"batch_norm: weight and bias must be both Tensors or both None, got "
+                            f"{type(weight).__name__} and {type(bias).__name__}")
+        if not weight.shape == bias.shape == tuple(channels):
+            raise ValueError(f"batch_norm: weight and bias must have the channels' shape {tuple(channels)} (x's axes "
+                             f"other than {axes}), got shapes {weight.shape} and {bias.shape}")
+    count = shape[axes[0]] if len(axes) == 1 else math.prod([shape[axis] for axis in axes])
     mean = _add_reduce(data, axes, None, None, True)
     mean /= count
     centred = data - mean
@@ -74,7 +87,6 @@ def batch_norm(x, weight=None, bias=None, axes=(0,), eps=1e-5):
         out = centred * (scale * weight._data.reshape(kept))
         out += bias._data.reshape(kept)
         parents = (x, weight, bias)
-    channels = [size for axis, size in enumerate(shape) if axis not in axes]
     rule = partial(_batch_norm_vjp, axes, kept, count, eps, centred, scale)
     return record(out, parents, rule, "batch_norm"), mean.reshape(channels), variance.reshape(channels)
 
@@ -93,3 +105,4 @@ optable.declare(OpSpec(
     arity=3,
     reference=_reference,
 ))
+optable.attach("batch_norm", functions={"batch_norm": batch_norm})

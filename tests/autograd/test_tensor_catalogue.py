@@ -24,6 +24,7 @@ import pytest
 
 from autograd import (
     Tensor,
+    batch_norm,
     concatenate,
     einsum,
     hstack,
@@ -38,7 +39,6 @@ from autograd import (
     where,
 )
 from autograd.core.optable import sample_operands
-from autograd.tensor.normalization import batch_norm
 from autograd.pointwise import shared
 
 from tests.finite_differences import (
