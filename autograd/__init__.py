@@ -15,6 +15,7 @@ from .instruments.hooks import RemovableHandle
 from .instruments.profiler import profile
 from .tensor import (
     Tensor,
+    batch_norm,
     concatenate,
     conv2d,
     conv2d_weight,
@@ -49,6 +50,7 @@ __all__ = [
     "Tensor",
     "Value",
     "backward_steps",
+    "batch_norm",
     "compare_grads",
     "concatenate",
     "conv2d",

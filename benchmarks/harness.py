@@ -153,12 +153,17 @@ def paired_ratio(times, numerator, denominator, calls_per_round):
     Contenders in one round ran back to back, so a slow spell of the machine
     mostly hits both: the per-round ratio is steadier than a ratio of overall medians.
     """
+    return statistics.median(round_ratios(times, numerator, denominator, calls_per_round))
+
+
+def round_ratios(times, numerator, denominator, calls_per_round):
+    """Each round's (numerator's median / denominator's median): their spread says how steady a paired ratio is."""
     ratios = []
     for start in range(0, len(times[numerator]), calls_per_round):
         top = statistics.median(times[numerator][start : start + calls_per_round])
         bottom = statistics.median(times[denominator][start : start + calls_per_round])
         ratios.append(top / bottom)
-    return statistics.median(ratios)
+    return ratios
 
 
 def format_table(header, rows):

@@ -12,6 +12,9 @@ from .declaration import Declaration, Unsupported
 from .init import make_rng
 from .module import Module, Parameter
 
+_max_reduce = np.maximum.reduce
+_UNSIGNED = {1: np.uint8, 2: np.uint16, 4: np.uint32, 8: np.uint64}  # a signed integer array's bits read unsigned
+
 
 def _from_torch(cls, layer, dtype):
     """Our Embedding of a torch one that looks rows up and does nothing else."""
@@ -55,6 +58,17 @@ class Embedding(Module):
 
     def _indices(self, indices):
         """``indices`` as an integer ndarray within 0 … num_embeddings − 1, or a TypeError / IndexError."""
+        if indices.__class__ is Tensor:  # the fast path: one reduction checks both ends of the range
+            array = indices._data
+            kind = array.dtype.kind
+            if kind == "i" and array.size and _max_reduce(array.view(_UNSIGNED[array.dtype.itemsize]), None) \
+                    < self.num_embeddings:  # as unsigned, a negative index is larger than any table
+                return array
+            if kind == "u" and array.size and _max_reduce(array, None) < self.num_embeddings:
+                return array
+        return self._checked_indices(indices)
+
+    def _checked_indices(self, indices):
         if isinstance(indices, Value):
             raise TypeError(f"{self!r}: takes an integer array or Tensor of indices, got a Value")
         if isinstance(indices, Tensor):

@@ -28,6 +28,8 @@ def _as_tensor_input(x, dtype, where):
 
     ``where`` names the caller in errors: a str, or the module itself (its repr is made only on error).
     """
+    if x.__class__ is Tensor and x._data.dtype.kind == "f":  # the fast path: a float Tensor as it is
+        return x
     if isinstance(x, Tensor):
         if x.data.dtype.kind == "f":
             return x

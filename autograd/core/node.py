@@ -4,8 +4,9 @@ A node records ``_data`` (its payload), ``_grad`` (where gradients accumulate),
 ``_requires_grad``, ``parents`` (the nodes it was computed from), ``op`` (the name
 of the op that made it), ``_vjp`` (its derivative rule) and ``label``. A slot that
 both node classes need is added here, and filled by ``new_node`` and ``init_node``
-below; Value adds none (its op node stays small), Tensor only the version counters
-of ``autograd.core.versions``.
+below, and by ``autograd.tensor.core.result``, which builds a recorded Tensor with its
+stamp in one call (ops' results are the hot path); Value adds none (its op node stays
+small), Tensor only the version counters of ``autograd.core.versions``.
 """
 
 _new = object.__new__

@@ -70,22 +70,33 @@ _every_thread = ()  # observers of every thread's passes: the gradient hooks, wh
 _lock = threading.Lock()
 
 
+_watching_threads = 0  # the observers registered by watch(), summed over the threads: 0 is the common case
+
+
 def watching():
     """The observers of a pass that starts now in this thread (an empty tuple: the engine's plain loops)."""
+    if not _watching_threads:  # nothing watches any thread: two global reads, not a thread-local lookup (~75 ns)
+        return _every_thread
     mine = _this_thread.observers
     return _every_thread + mine if _every_thread else mine
 
 
 def watch(observer):
     """Let ``observer`` watch this thread's backward passes until ``unwatch(observer)`` (called in this thread)."""
-    _this_thread.observers = (*_this_thread.observers, observer)
+    global _watching_threads
+    with _lock:
+        _this_thread.observers = (*_this_thread.observers, observer)
+        _watching_threads += 1
 
 
 def unwatch(observer):
     """Stop ``observer`` watching this thread's passes (it is harmless if it was not watching)."""
-    global _latest
+    global _latest, _watching_threads
     _latest = None
-    _this_thread.observers = tuple(other for other in _this_thread.observers if other is not observer)
+    with _lock:
+        before = _this_thread.observers
+        _this_thread.observers = tuple(other for other in before if other is not observer)
+        _watching_threads -= len(before) - len(_this_thread.observers)
 
 
 def watch_every_thread(observer):

@@ -6,18 +6,21 @@ comparisons), ``elementwise`` (exp, relu, clip, maximum, where, ...), ``reduce``
 (sum, mean, max, var, prod, std, cumsum, logsumexp, softmax, ...), ``shape`` (reshape,
 transpose, indexing, concatenate, stack, ...), ``rearrange`` (split, vstack, hstack, tile,
 repeat, pad, flip, roll, sort), ``linalg`` (einsum, tensordot, dot, outer, trace, diag,
-tril, triu), ``windows`` (conv2d, conv_transpose2d, conv2d_weight, max_pool2d on images);
-``numpy_protocol`` lets ``np.sum(t)``,
+tril, triu), ``windows`` (conv2d, conv_transpose2d, conv2d_weight, max_pool2d on images),
+``normalization`` (batch_norm, nn.BatchNorm1d's fused op); ``numpy_protocol`` lets ``np.sum(t)``,
 ``np.concatenate``, ``np.exp(t)`` and friends run those ops. Rules are ``vjp(g, out, *inputs)
 -> tuple`` written with operators and ``autograd.vocabulary``, so they run on
 ndarrays for the fast first-order pass and on Tensors under ``create_graph=True``.
 """
 
-from . import arithmetic, elementwise, linalg, rearrange, reduce, shape, windows  # noqa: F401  (each attaches its ops)
+from . import (  # noqa: F401  (each attaches its ops)
+    arithmetic, elementwise, linalg, normalization, rearrange, reduce, shape, windows,
+)
 from .aliases import numpy_argument
 from .core import Tensor, as_array, constant, lift, record, result
 from .elementwise import logaddexp, maximum, minimum, where
 from .linalg import einsum, outer, tensordot
+from .normalization import batch_norm
 from .numpy_protocol import array_function, array_ufunc
 from .rearrange import hstack, split, vstack
 from .shape import concatenate, stack
@@ -29,6 +32,7 @@ Tensor.__array_ufunc__ = array_ufunc
 __all__ = [
     "Tensor",
     "as_array",
+    "batch_norm",
     "concatenate",
     "constant",
     "conv2d",

@@ -12,14 +12,14 @@ from functools import partial
 
 import numpy as np
 
-from ..core import optable, versions
+from ..core import optable
 from .. import pointwise
 from ..core.engine import grad_enabled
 from ..core.array_cache import kept
-from ..core.node import Node, new_node
+from ..core.node import Node
 from ..core.optable import OpSpec
 from ..vocabulary import sum_to
-from .core import Tensor, broadcast_error, change_in_place, constant, in_place_allowed, lift, record
+from .core import Tensor, broadcast_error, change_in_place, constant, in_place_allowed, lift, record, result
 
 _ndarray = np.ndarray
 _add_reduce = np.add.reduce
@@ -100,9 +100,7 @@ def apply_binary(op, forward, rules, a, b, passes_g=False):
             (need_a and not a.parents and (not data.ndim or (passes_g and x.shape == data.shape)))
             or (need_b and not b.parents and (not data.ndim or (passes_g and y.shape == data.shape)))
         ):
-            node = new_node(Tensor, data, None, True, (a, b), op, rule)
-            node._stamp = versions.clock
-            return node
+            return result(data, (a, b), rule, op)
         return record(data, (a, b), rule, op, passes_g)
     return constant(data)
 
@@ -260,9 +258,7 @@ def _apply_matmul(a, b):
         rule = _MATRIX_RULES[need_a, need_b]
         if x.dtype is not y.dtype:
             return record(data, (a, b), rule, "matmul")
-        node = new_node(Tensor, data, None, True, (a, b), "matmul", rule)
-        node._stamp = versions.clock
-        return node
+        return result(data, (a, b), rule, "matmul")
     rows = (x.shape[-2],) if x.ndim >= 2 else (1,)
     columns = (y.shape[-1],) if y.ndim >= 2 else (1,)
     g_shape = np.broadcast_shapes(x.shape[:-2], y.shape[:-2]) + rows + columns
@@ -284,9 +280,7 @@ def _matmul(self, other):
         need_a = self._requires_grad
         need_b = other._requires_grad
         if (need_a or need_b) and grad_enabled():
-            node = new_node(Tensor, data, None, True, (self, other), "matmul", _MATRIX_RULES[need_a, need_b])
-            node._stamp = versions.clock
-            return node
+            return result(data, (self, other), _MATRIX_RULES[need_a, need_b], "matmul")
         return constant(data)
     return _apply_matmul(self, other)
 

@@ -20,6 +20,7 @@ from ..core.node import describe as _describe
 from ..drawing.draw import repr_mimebundle
 
 _ndarray = np.ndarray
+_new = object.__new__
 _generic = np.generic
 _NUMERIC_KINDS = "biuf"
 
@@ -330,7 +331,14 @@ def result(data, parents, vjp, op):
     The fast internal constructor (no checks), for ops and user-defined primitives.
     Create one only when grad mode is on and some parent requires grad.
     """
-    node = new_node(Tensor, data, None, True, parents, op, vjp)
+    node = _new(Tensor)  # every slot set here, new_node's and the stamp, in one call: ops' results are the hot path
+    node._data = data
+    node._grad = None
+    node._requires_grad = True
+    node.parents = parents
+    node.op = op
+    node._vjp = vjp
+    node.label = ""
     node._stamp = versions.clock
     return node
 

@@ -6,16 +6,15 @@ from functools import partial
 
 import numpy as np
 
-from ..core import optable, versions
+from ..core import optable
 from .. import vocabulary as V
 from ..core.engine import grad_enabled
-from ..core.node import new_node
 from ..core.optable import OpSpec
 from .. import pointwise
 from ..pointwise import bind_params
 from ..vocabulary import sum_to
 from .arithmetic import apply_binary, binary_rules, floating_operands
-from .core import Tensor, _as_dtype, _describe, as_array, broadcast_error, constant, lift, record
+from .core import Tensor, _as_dtype, _describe, as_array, broadcast_error, constant, lift, record, result
 
 _ndarray = np.ndarray
 
@@ -45,15 +44,11 @@ def _unary_method(spec):
                 raise failed(self, error) from None
             if self._requires_grad and grad_enabled():
                 if data.__class__ is _ndarray and data.ndim:
-                    node = new_node(Tensor, data, None, True, (self,), op, vjp)  # activations are hot: no checks
-                    node._stamp = versions.clock
-                    return node
+                    return result(data, (self,), vjp, op)  # activations are hot: no checks
                 if self.parents:  # a 0-d result (numpy gives a scalar) of a non-leaf: nothing to adjust
                     data = np.asarray(data)
                     if data.dtype is self._data.dtype:
-                        node = new_node(Tensor, data, None, True, (self,), op, vjp)
-                        node._stamp = versions.clock
-                        return node
+                        return result(data, (self,), vjp, op)
             return record(data, (self,), vjp, op)
 
     method.__name__ = op

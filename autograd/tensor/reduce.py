@@ -13,14 +13,13 @@ from functools import partial
 
 import numpy as np
 
-from ..core import optable, versions
+from ..core import optable
 from .. import vocabulary as V
 from ..core.engine import grad_enabled
-from ..core.node import new_node
 from ..core.optable import OpSpec
 from ..core.array_cache import kept, one
 from .aliases import numpy_argument
-from .core import Tensor, _as_flag, _describe, constant, record
+from .core import Tensor, _as_flag, _describe, constant, record, result
 from .numpy_protocol import numpy_method
 
 _all_axes = {}
@@ -126,9 +125,7 @@ def _sum(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
     if axis is None and keepdims is False:  # the loss: g is 0-d and broadcasts back as it is
         data = np.asarray(_add_reduce(self._data, None))
         if self.parents and self._requires_grad and grad_enabled():  # a non-leaf: nothing for record to adjust
-            node = new_node(Tensor, data, None, True, (self,), "sum", _sum_all_vjp)
-            node._stamp = versions.clock
-            return node
+            return result(data, (self,), _sum_all_vjp, "sum")
         return record(data, (self,), _sum_all_vjp, "sum")
     shape, axes, keepdims, kept = _reduction_args(self, axis, keepdims, "sum")
     data = _add_reduce(self._data, axes, None, None, keepdims)
@@ -171,9 +168,7 @@ def _mean(self, axis=None, keepdims=False, *, dim=None, keepdim=None):
     if axis is None and keepdims is False and x.dtype.kind == "f" and x.dtype.itemsize >= 4 and x.size:
         data = _mean_of_all(x)  # the loss
         if self.parents and self._requires_grad and grad_enabled():  # a non-leaf: nothing for record to adjust
-            node = new_node(Tensor, data, None, True, (self,), "mean", _mean_all_vjp)
-            node._stamp = versions.clock
-            return node
+            return result(data, (self,), _mean_all_vjp, "mean")
         return record(data, (self,), _mean_all_vjp, "mean")
     shape, axes, keepdims, kept = _reduction_args(self, axis, keepdims, "mean")
     count = _count(shape, axes, "mean")
@@ -342,9 +337,7 @@ def _log_softmax(self, axis=-1, *, dim=None):
     data = shifted - np.log(_add_reduce(np.exp(shifted), axes, None, None, True))
     rule = partial(_log_softmax_vjp, axes)
     if self.parents and self._requires_grad and grad_enabled():  # a model's logits: nothing for record to adjust
-        node = new_node(Tensor, data, None, True, (self,), "log_softmax", rule)
-        node._stamp = versions.clock
-        return node
+        return result(data, (self,), rule, "log_softmax")
     return record(data, (self,), rule, "log_softmax")
 
 
@@ -413,9 +406,7 @@ def _cross_entropy(self, labels, reduction="none"):
         data = _mean_of_all(data) if reduction == "mean" else np.asarray(_add_reduce(data, None))
     rule = partial(_cross_entropy_vjp, flat, by_classes, residual, reduction)
     if self._requires_grad and self.parents and grad_enabled():  # a model's logits: no adjustment to make
-        node = new_node(Tensor, data, None, True, (self,), "cross_entropy", rule)
-        node._stamp = versions.clock
-        return node
+        return result(data, (self,), rule, "cross_entropy")
     return record(data, (self,), rule, "cross_entropy")
 
 

@@ -24,6 +24,7 @@ import pytest
 
 from autograd import (
     Tensor,
+    batch_norm,
     concatenate,
     conv2d,
     conv2d_weight,
@@ -551,6 +552,23 @@ for stride in ((1, 1), (2, 1)):
 CASES.append(Case("conv2d_bias", conv2d, correlate_reference, ((2, 2, 4, 4), (3, 2, 2, 2), (3,))))
 CASES.append(Case("max_pool2d(3, stride 2), a row left over", lambda x: max_pool2d(x, 3, 2),
                   lambda x: image_windows(x, (3, 3), (2, 2)).max(axis=(4, 5)), ((1, 2, 6, 5),)))
+
+
+
+def batch_norm_reference(x, weight=None, bias=None, axes=(0,)):
+    kept = tuple(1 if axis in axes else size for axis, size in enumerate(x.shape))
+    out = (x - x.mean(axis=axes, keepdims=True)) / np.sqrt(x.var(axis=axes, keepdims=True) + 1e-5)
+    return out if weight is None else out * weight.reshape(kept) + bias.reshape(kept)
+
+
+# BatchNorm1d's fused node: (N, C) over the batch, (N, C, L) over batch and length, without weight and bias
+CASES += [
+    Case("batch_norm", lambda x, w, b: batch_norm(x, w, b, (0,), 1e-5)[0], batch_norm_reference,
+         ((5, 3), (3,), (3,))),
+    Case("batch_norm_length", lambda x, w, b: batch_norm(x, w, b, (0, 2), 1e-5)[0],
+         lambda x, w, b: batch_norm_reference(x, w, b, (0, 2)), ((3, 2, 4), (2,), (2,))),
+    Case("batch_norm_plain", lambda x: batch_norm(x, None, None, (0,), 1e-5)[0], batch_norm_reference, ((4, 3),)),
+]
 
 # a small network: matmul, broadcasting bias, relu, log_softmax, indexing, mean
 CASES.append(

@@ -272,3 +272,16 @@ def test_increment_version_marks_a_change_made_outside_autograd():
         loss.backward()
     with pytest.raises(TypeError, match="increment_version.*Value"):
         increment_version([Value(1.0)])
+
+
+def test_a_recorded_result_fills_every_slot_new_node_fills_and_its_stamp():
+    from autograd import Node
+    from autograd.core import versions
+    from autograd.core.node import new_node
+    from autograd.tensor.core import result
+
+    slots = [*Node.__slots__, *Tensor.__slots__]
+    made = new_node(Tensor, np.ones(2), None, True, (), "op", None)
+    recorded = result(np.ones(2), (), None, "op")
+    assert {slot for slot in slots if hasattr(recorded, slot)} == {slot for slot in slots if hasattr(made, slot)} | {"_stamp"}
+    assert recorded._stamp == versions.clock

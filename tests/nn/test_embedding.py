@@ -42,12 +42,22 @@ def test_repeated_indices_sum_their_gradients_as_in_torch():
     np.testing.assert_array_equal(layer.weight.grad[5], [0.0] * 4)
 
 
-@pytest.mark.parametrize("bad", [-1, 10])
-def test_an_index_out_of_range_is_refused_naming_the_range(bad):
+@pytest.mark.parametrize("dtype", [np.int64, np.int32, np.int8])
+@pytest.mark.parametrize("wrap", [np.asarray, Tensor], ids=["ndarray", "Tensor"])
+@pytest.mark.parametrize("bad", [-1, 10, -128])
+def test_an_index_out_of_range_is_refused_naming_the_range(bad, wrap, dtype):
     layer = nn.Embedding(10, 4)
     expected = rf"index {bad} is out of range; indices must be in 0 … 9 \(num_embeddings=10\)"
     with pytest.raises(IndexError, match=expected):
-        layer(np.array([1, bad, 2]))
+        layer(wrap(np.array([1, bad, 2], dtype=dtype)))
+
+
+@pytest.mark.parametrize("dtype", [np.uint8, np.uint64, np.int16])
+def test_a_tensor_of_indices_in_range_of_any_integer_dtype_looks_its_rows_up(dtype):
+    layer = nn.Embedding(10, 4, rng=0)
+    np.testing.assert_array_equal(layer(Tensor(np.array([0, 9, 3], dtype=dtype))).data, layer.weight.data[[0, 9, 3]])
+    with pytest.raises(IndexError, match="index 10 is out of range"):
+        layer(Tensor(np.array([0, 10], dtype=dtype)))
 
 
 def test_float_indices_and_values_are_a_type_error():

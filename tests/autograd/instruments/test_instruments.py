@@ -240,3 +240,24 @@ def test_an_infinite_gradient_among_many_scalar_parents_is_found():
         out = autograd.dot(weights, inputs)  # 1 + 1e300: finite
         out.backward(1e10)  # d/dx₂ = g·w₂ = 1e310: an infinity, the fourth gradient
     assert (caught.value.op, caught.value.phase) == ("dot", "backward")
+
+
+def test_an_observer_of_one_thread_is_not_seen_by_another_and_unwatch_leaves_no_observer():
+    observer = PassObserver()
+    seen_elsewhere = []
+    pass_observers.watch(observer)
+    try:
+        assert pass_observers.watching() == (observer,)
+        thread = threading.Thread(target=lambda: seen_elsewhere.append(pass_observers.watching()))
+        thread.start()
+        thread.join()
+        assert seen_elsewhere == [()]
+    finally:
+        pass_observers.unwatch(observer)
+    pass_observers.unwatch(observer)  # a second unwatch is harmless
+    assert pass_observers.watching() == ()
+    pass_observers.watch(observer)  # and watching again works after it
+    try:
+        assert pass_observers.watching() == (observer,)
+    finally:
+        pass_observers.unwatch(observer)
