@@ -5,6 +5,7 @@ bias of shape ``(out_channels,)``, as PyTorch does; the computations are the
 functions of ``nn.convolution``, composed from autograd's ops.
 """
 
+import math
 import numbers
 
 import numpy as np
@@ -174,7 +175,7 @@ class Flatten(Module):
         if not 0 <= start <= end < len(shape):
             raise ValueError(f"{self!r}: cannot merge axes {self.start_dim} to {self.end_dim} of an input of "
                              f"shape {shape} ({len(shape)} axes)")
-        merged = int(np.prod(shape[start:end + 1]))
+        merged = math.prod(shape[start:end + 1])
         return x.reshape(*shape[:start], merged, *shape[end + 1:])
 
     def extra_repr(self):
