@@ -84,7 +84,7 @@ def _pow_grad_b(g, out, a, b):
     if not zero.any():
         return g * out * V.log(a)
     limit = np.where(np.asarray(payload(b)) < 0, -np.inf, 0.0).astype(payload(out).dtype)
-    return g * V.where(zero, limit, out * V.log(V.where(zero, 1, a)))
+    return g * V.where(zero, limit, V.where(zero, 1, out) * V.log(V.where(zero, 1, a)))  # no inf·0 computed
 
 
 binary("+", "add", operator.add, np.add, (_pass, _pass), "a + b; d/da = 1, d/db = 1", passes_gradient=True)

@@ -167,3 +167,16 @@ def test_gradcheck_passes_for_x_to_the_zero_through_zero():
 def test_a_value_forward_with_no_finite_real_answer_is_a_value_error_naming_the_op(make, op):
     with pytest.raises(ValueError, match=op):
         make()
+
+
+def test_the_exponent_derivative_at_base_zero_computes_no_inf_times_zero():
+    """The limit at a = 0 is chosen without evaluating a^b·ln a there, so numpy has nothing to warn about."""
+    a = Tensor(np.array([0.0, 2.0, 0.0]))
+    b = Tensor(np.array([-1.0, 3.0, 2.0]), requires_grad=True)
+    with np.errstate(divide="ignore"):
+        y = a ** b  # 0^-1 = inf: the forward's own division by zero, not the rule's
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        y.sum().backward()
+    assert b.grad[0] == -np.inf and b.grad[2] == 0.0
+    assert b.grad[1] == 8.0 * np.log(2.0)
