@@ -67,7 +67,10 @@ def main():
     parser.add_argument("--modes", nargs="+", default=["off", "on"], choices=["off", "on"])
     parser.add_argument("--models", type=int, default=1, help="models trained one after another per process")
     parser.add_argument("--child", nargs=2, metavar=("ENGINE", "MODE"), help=argparse.SUPPRESS)
+    parser.add_argument("--quick", action="store_true", help="one run with GC off: checks that the script runs")
     args = parser.parse_args()
+    if args.quick:
+        args.runs, args.modes = 1, ["off"]
     if args.child:
         print(json.dumps(one_process(args.child[0], args.child[1], args.models)))
         return

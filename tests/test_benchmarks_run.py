@@ -101,3 +101,11 @@ def test_makemore_benchmark_reports_both_pairs_against_pytorch():
     rows = [line for line in run("makemore_step.py").splitlines() if line.startswith("| float32")]
     assert [row.split("|")[2].strip() for row in rows] == ["ours-nn / torch-nn", "ours-raw / torch-raw"]
     assert all(row.split("|")[5].strip().endswith("x**") for row in rows)
+
+
+def test_scalar_spread_reports_each_engine_from_a_fresh_process():
+    if importlib.util.find_spec("micrograd") is None:
+        pytest.skip("the bench extra (micrograd) is not installed")
+    output = run("scalar_spread.py")
+    assert "GC off" in output
+    assert "min / median / max: chainrule" in output and "micrograd" in output
