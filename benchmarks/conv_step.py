@@ -27,7 +27,6 @@ import argparse
 import os
 import resource
 import sys
-import time
 
 import harness
 import numpy as np
@@ -144,12 +143,7 @@ def check_agreement(dtype):
 def time_steps(dtype, rounds, budget, clock):
     """name -> seconds per step, interleaved; calls per turn sized to about ``budget`` seconds of torch."""
     problem = make_problem(dtype)
-    probe = Torch(*problem)
-    probe.step()
-    start = time.perf_counter()
-    probe.step()
-    once = time.perf_counter() - start
-    calls = max(2, min(200, int(budget / max(once, 1e-6))))
+    calls = harness.calls_per_turn(Torch(*problem).step, budget, 200)
     setups = {name: (lambda kind=kind: kind(*problem).step) for name, kind in contenders().items()}
     for step in (setup() for setup in setups.values()):  # warm up
         step()

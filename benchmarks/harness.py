@@ -116,6 +116,16 @@ def add_clock_option(parser):
                              "steadier on a busy machine (with one thread for every contender)")
 
 
+def calls_per_turn(step, budget, most, probes=1):
+    """How many calls of ``step()`` fill about ``budget`` seconds (2 to ``most``), from ``probes`` timed calls after one."""
+    step()
+    start = time.perf_counter()
+    for _ in range(probes):
+        step()
+    once = (time.perf_counter() - start) / probes
+    return max(2, min(most, int(budget / max(once, 1e-6))))
+
+
 def run_interleaved(setups, rounds, calls_per_round, gc_enabled=True, clock=time.perf_counter):
     """Time each contender ``calls_per_round`` times per round, alternating their order each round.
 

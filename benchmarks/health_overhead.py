@@ -139,10 +139,7 @@ def medium_step_times(rounds, budget, size):
         checked = OursNN(*problem).loss_and_grads()
     for loss, grads in (today, checked):
         assert loss == reference[0] and all(np.array_equal(a, b) for a, b in zip(grads, reference[1]))
-    start = time.perf_counter()
-    OursNN(*problem).step()
-    once = time.perf_counter() - start
-    calls = max(2, min(300, int(budget / max(once, 1e-6))))
+    calls = harness.calls_per_turn(OursNN(*problem).step, budget, 300)
     setups = {
         "numpy": lambda: NumpyMLP(*problem).step,
         "ours today": lambda: step_in(contextlib.nullcontext, OursNN(*problem).step),

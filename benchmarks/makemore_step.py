@@ -27,7 +27,6 @@ gives each step's median and the paired ratio ours / torch (target ≤ 0.8x).
 
 import argparse
 import sys
-import time
 
 import harness
 import numpy as np
@@ -250,13 +249,7 @@ def check_agreement(dtype):
 def time_steps(dtype, rounds, budget, clock):
     """name -> seconds per step, interleaved; calls per turn sized to about ``budget`` seconds."""
     problem = make_problem(dtype)
-    probe = TorchRaw(*problem)
-    probe.step()
-    start = time.perf_counter()
-    for k in range(5):
-        probe.step(k)
-    once = (time.perf_counter() - start) / 5
-    calls = max(2, min(2000, int(budget / max(once, 1e-6))))
+    calls = harness.calls_per_turn(TorchRaw(*problem).step, budget, 2000, probes=5)
     setups = {name: (lambda kind=kind: kind(*problem).step) for name, kind in contenders().items()}
     for setup in setups.values():  # warm up: first-call costs
         step = setup()

@@ -235,12 +235,7 @@ def check_agreement(size, dtype):
 def time_size(size, dtype, rounds, budget, clock=time.perf_counter):
     """name -> list of seconds per step, interleaved; calls per turn sized to about ``budget`` seconds."""
     problem = make_problem(size, dtype)
-    probe = NumpyMLP(*problem)
-    probe.step()
-    start = time.perf_counter()
-    probe.step()
-    once = time.perf_counter() - start
-    calls = max(2, min(500, int(budget / max(once, 1e-6))))
+    calls = harness.calls_per_turn(NumpyMLP(*problem).step, budget, 500)
     setups = {name: (lambda kind=kind: kind(*problem).step) for name, kind in contenders().items()}
     for step in (setup() for setup in setups.values()):  # warm up: first-call costs, BLAS buffers
         step()
