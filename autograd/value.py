@@ -12,7 +12,7 @@ from functools import partial
 
 from .core import engine, optable
 from . import pointwise
-from .core.engine import grad_enabled
+from .core.engine import grad_enabled, passes_nothing
 from .instruments.hooks import register_hook
 from .core.node import Node, init_node, new_node
 from .core.node import describe as _describe
@@ -237,10 +237,6 @@ def _fused(data, parents, name, rule):
 
 # Σ wᵢxᵢ (+ b);  d/dwᵢ = xᵢ, d/dxᵢ = wᵢ, d/db = 1
 def _dot_vjp(g, out, *inputs):
-    return _dot_grads(g, inputs)
-
-
-def _dot_grads(g, inputs):
     n = len(inputs) // 2
     grads = [g * v for v in inputs[n : 2 * n] + inputs[:n]]  # g·x for each w, then g·w for each x: one comprehension
     if len(inputs) % 2:
@@ -248,28 +244,38 @@ def _dot_grads(g, inputs):
     return grads
 
 
-def _weighted_sum(weights, inputs, bias, name, rule, rectify):
-    """Σ wᵢxᵢ (+ bias), then max(·, 0) if ``rectify``, as one node ``name`` with ``rule``."""
-    if len(weights) != len(inputs):
-        raise ValueError(f"{name}: weights and inputs differ in length: {len(weights)} and {len(inputs)}")
-    if bias is None:
-        data = 0.0
-        parents = (*weights, *inputs)
-    else:
-        if bias.__class__ is not Value:
-            bias = lift(bias, name)
-        data = bias._data
-        parents = (*weights, *inputs, bias)
-    try:
-        # added one by one from the bias, as a chain of "+" nodes would: the same float result
-        for w, x in zip(weights, inputs):
-            data += w._data * x._data
-    except AttributeError:  # a number among the operands: lift them all, then go again
-        return _weighted_sum([lift(w, name) for w in weights], [lift(x, name) for x in inputs], bias, name, rule,
-                             rectify)
-    if rectify and not data > 0.0:
-        data = 0.0
-    return _fused(data, parents, name, rule)
+def _weighted_sum_op(name, rule, rectify):
+    """The function Σ wᵢxᵢ (+ bias) over Values, then max(·, 0) if ``rectify``, as one node ``name`` with ``rule``.
+
+    One function per op, its name and rule bound once: a network calls it once per neuron.
+    """
+
+    def weighted_sum(weights, inputs, bias=None):
+        if len(weights) != len(inputs):
+            raise ValueError(f"{name}: weights and inputs differ in length: {len(weights)} and {len(inputs)}")
+        if bias is None:
+            data = 0.0
+            parents = (*weights, *inputs)
+        else:
+            if bias.__class__ is not Value:
+                bias = lift(bias, name)
+            data = bias._data
+            parents = (*weights, *inputs, bias)
+        try:
+            # added one by one from the bias, as a chain of "+" nodes would: the same float result
+            for w, x in zip(weights, inputs):
+                data += w._data * x._data
+        except AttributeError:  # a number among the operands: lift them all, then go again
+            return weighted_sum([lift(w, name) for w in weights], [lift(x, name) for x in inputs], bias)
+        if rectify and not data > 0.0:
+            return _fused(0.0, parents, name, passes_nothing)  # relu'(0) = 0: a neuron that is off passes nothing
+        return _fused(data, parents, name, rule)
+
+    weighted_sum.__name__ = weighted_sum.__qualname__ = name
+    return weighted_sum
+
+
+_dot_of_values = _weighted_sum_op("dot", _dot_vjp, False)
 
 
 def dot(weights, inputs, bias=None):
@@ -283,28 +289,19 @@ def dot(weights, inputs, bias=None):
         first, second = (x if isinstance(x, Node) else type(tensor)(x) for x in (weights, inputs))
         out = first.dot(second)
         return out if bias is None else out + bias
-    return _weighted_sum(weights, inputs, bias, "dot", _dot_vjp, False)
+    return _dot_of_values(weights, inputs, bias)
 
 
-# relu(Σ wᵢxᵢ + b);  the derivatives of dot where the sum is > 0, else 0 (relu'(0) = 0)
-def _neuron_vjp(g, out, *inputs):
-    if out > 0:
-        return _dot_grads(g, inputs)
-    if out.__class__ is float:
-        return ()  # switched off: no gradient flows to any parent, and the engine adds nothing
-    zero = g * 0.0  # recording a gradient graph: each parent gets a zero node, so every reached grad is a Value
-    return (zero,) * len(inputs)
-
-
-def neuron(weights, inputs, bias=None):
-    """relu(Σ wᵢxᵢ + bias) as one node: a ReLU neuron; d/dwᵢ = xᵢ, d/dxᵢ = wᵢ, d/dbias = 1 where the sum
+# relu(Σ wᵢxᵢ + b): the derivatives of dot where the sum is > 0 (a neuron that is on). A neuron that is off
+# (sum ≤ 0; relu'(0) = 0) is recorded with the engine's ``passes_nothing``: no gradient flows to any parent.
+neuron = _weighted_sum_op("neuron", _dot_vjp, True)
+neuron.__doc__ = """relu(Σ wᵢxᵢ + bias) as one node: a ReLU neuron; d/dwᵢ = xᵢ, d/dxᵢ = wᵢ, d/dbias = 1 where the sum
     is > 0, else 0.
 
     Half the nodes of ``dot(...).relu()`` for a network of Values, the same numbers. A neuron that is
     off (sum ≤ 0) sends no gradient at all in a first-order backward pass: the engine skips its parents,
     where ``dot(...).relu()`` would add a zero to each.
     """
-    return _weighted_sum(weights, inputs, bias, "neuron", _neuron_vjp, True)
 
 
 optable.attach("sum", functions={"sum_values": sum_values})

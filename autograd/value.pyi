@@ -15,6 +15,7 @@ from functools import partial as partial
 import autograd.core.engine as engine
 import autograd.core.optable as optable
 import autograd.pointwise as pointwise
+from autograd.core.engine import passes_nothing as passes_nothing
 from autograd.instruments.hooks import register_hook as register_hook
 from autograd.core.node import Node as Node
 from autograd.core.node import init_node as init_node
@@ -172,16 +173,18 @@ def sum_values(values):
 def _fused(data, parents, name, rule):
     """The node of a fused op: recorded when grad mode is on and some parent requires grad, else a constant."""
 def _dot_vjp(g, out, *inputs): ...
-def _dot_grads(g, inputs): ...
-def _weighted_sum(weights, inputs, bias, name, rule, rectify):
-    """Σ wᵢxᵢ (+ bias), then max(·, 0) if ``rectify``, as one node ``name`` with ``rule``."""
+def _weighted_sum_op(name, rule, rectify):
+    """The function Σ wᵢxᵢ (+ bias) over Values, then max(·, 0) if ``rectify``, as one node ``name`` with ``rule``.
+
+    One function per op, its name and rule bound once: a network calls it once per neuron.
+    """
+def _dot_of_values(weights, inputs, bias=None): ...
 def dot(weights, inputs, bias=None):
     """Σ wᵢxᵢ (+ bias) as one node; d/dwᵢ = xᵢ, d/dxᵢ = wᵢ, d/dbias = 1.
 
     A neuron's weighted sum: one node instead of 2n. Numbers are constants.
     Given a Tensor, it is numpy's dot of the two operands (``weights.dot(inputs)``, plus ``bias``).
     """
-def _neuron_vjp(g, out, *inputs): ...
 def neuron(weights, inputs, bias=None):
     """relu(Σ wᵢxᵢ + bias) as one node: a ReLU neuron; d/dwᵢ = xᵢ, d/dxᵢ = wᵢ, d/dbias = 1 where the sum
     is > 0, else 0.

@@ -12,7 +12,10 @@ The engine knows nothing of payloads. A node is any object with
 A rule turns the gradient ``g`` of a node into one gradient per parent (``None``
 where a parent needs none), or into an empty tuple when no gradient flows to any
 parent (a ReLU neuron that is off): then nothing is added, and a node that no
-gradient reaches is skipped (its ``_grad`` stays ``None``, read as zero). A rule
+gradient reaches is skipped (its ``_grad`` stays ``None``, read as zero). A node
+whose derivative is zero wherever it was computed may be recorded with the rule
+``passes_nothing``: the plain first-order loops then skip it without gathering its
+inputs' payloads (the same result as calling it: nothing is added). A rule
 is written in the op vocabulary shared by payloads and nodes, so the same rule
 runs on raw payloads for a fast first-order pass and on nodes
 (``create_graph=True``) to record a graph of the gradient itself, which can be
@@ -32,6 +35,7 @@ function swapped.
 import contextlib
 import contextvars
 
+from .node import Node
 from .pass_observers import callbacks, watching
 from .versions import check as check_versions
 
@@ -96,6 +100,19 @@ def is_grad_enabled():
     return _grad_enabled.get()
 
 
+def passes_nothing(g, out, *inputs):
+    """The rule of a node whose derivative is zero where it was computed (a ReLU neuron that is off).
+
+    In a first-order pass no gradient flows on (an empty tuple; the plain loops skip
+    the node without calling it); recording a gradient graph, each input gets a zero
+    ``g * 0.0``, so every gradient that reaches a node is a node.
+    """
+    if isinstance(out, Node):
+        zero = g * 0.0
+        return (zero,) * len(inputs)
+    return ()
+
+
 def topological_order(root):
     """The non-leaf nodes that ``root`` depends on, each after all of its parents.
 
@@ -157,7 +174,10 @@ def propagate(order, create_graph, observers=()):
         elif len(parents) == 1:
             grads = node._vjp(g, node._data, parents[0]._data)
         else:
-            grads = node._vjp(g, node._data, *[parent._data for parent in parents])
+            rule = node._vjp
+            if rule is passes_nothing:
+                continue
+            grads = rule(g, node._data, *[parent._data for parent in parents])
         for parent, grad in zip(parents, grads):
             if parent._requires_grad:
                 current = parent._grad
@@ -184,7 +204,10 @@ def _propagate_summing_in_place(order):
         elif len(parents) == 1:
             grads = node._vjp(g, node._data, parents[0]._data)
         else:
-            grads = node._vjp(g, node._data, *[parent._data for parent in parents])
+            rule = node._vjp
+            if rule is passes_nothing:
+                continue
+            grads = rule(g, node._data, *[parent._data for parent in parents])
         for parent, grad in zip(parents, grads):
             if parent._requires_grad:
                 current = parent._grad

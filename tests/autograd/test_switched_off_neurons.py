@@ -1,6 +1,10 @@
 """A ReLU neuron that is off sends no gradient: what the engine, hooks, the viewer and create_graph make of it."""
 
-from autograd import Value, backward_steps, grad, neuron
+import numpy as np
+
+from autograd import Tensor, Value, backward_steps, grad, neuron
+from autograd.core.engine import passes_nothing
+from autograd.tensor.core import result as tensor_result
 
 
 def off_neuron_graph():
@@ -73,3 +77,35 @@ def test_grad_through_an_off_neuron_is_zero():
         return neuron([Value(-1.0)], [t * 2.0], Value(0.0)) + t
 
     assert grad(f)(1.5) == 1.0
+
+
+def test_a_neuron_whose_sum_is_exactly_zero_is_off():
+    w, x, b = Value(1.0), Value(2.0), Value(-2.0)
+    out = neuron([w], [x], b)
+    out.backward()
+    assert (out.data, w.grad, x.grad, b.grad) == (0.0, 0.0, 0.0, 0.0)
+
+
+def test_an_off_neuron_is_recorded_with_the_rule_that_passes_nothing():
+    _, _, _, _, _, off, _ = off_neuron_graph()
+    assert off._vjp is passes_nothing
+
+
+def test_passes_nothing_on_payloads_is_an_empty_tuple():
+    assert passes_nothing(1.0, 0.0, 2.0, 3.0, 4.0) == ()
+
+
+def test_passes_nothing_on_nodes_gives_each_input_a_zero_node_made_from_the_gradient():
+    g = Value(2.0)
+    zeros = passes_nothing(g, Value(0.0), Value(1.0), Value(2.0))
+    assert len(zeros) == 2 and zeros[0] is zeros[1]
+    assert zeros[0].data == 0.0 and zeros[0].parents[0] is g
+
+
+def test_a_tensor_node_with_the_rule_that_passes_nothing_sends_nothing_in_the_in_place_pass():
+    a, b, c = (Tensor(np.ones(3), requires_grad=True) for _ in range(3))
+    stopped = tensor_result(np.zeros(3), (a, b, c), passes_nothing, "stop")
+    root = (stopped + a).sum()
+    root.backward()
+    np.testing.assert_array_equal(a.grad, np.ones(3))
+    assert b.grad is None and c.grad is None
