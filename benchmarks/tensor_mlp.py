@@ -40,7 +40,7 @@ SIZES = {
     "medium": (256, [784, 256, 128, 10]),
     "large": (1024, [784, 1024, 1024, 10]),
 }
-TARGETS = {"small": 1.5, "medium": 1.05, "large": 1.0}  # issue 16
+TARGETS = {"small": 1.5, "medium": 1.05, "large": 1.03}  # issue 24: on every run of five
 TORCH_REFERENCE = {"small": 3.5, "medium": 1.35, "large": None}
 LEARNING_RATE = 0.01
 TOLERANCE = {np.float32: 2e-4, np.float64: 1e-10}
