@@ -109,3 +109,9 @@ def test_scalar_spread_reports_each_engine_from_a_fresh_process():
     output = run("scalar_spread.py")
     assert "GC off" in output
     assert "min / median / max: chainrule" in output and "micrograd" in output
+
+
+def test_safety_share_reports_a_share_for_each_workload_it_ran():
+    output = run("safety_share.py")
+    rows = [line for line in output.splitlines() if line.startswith("| ") and "%" in line]
+    assert [row.split("|")[1].strip() for row in rows] == ["scalar (micrograd's demo)", "Tensor MLP small, float32"]
