@@ -24,12 +24,12 @@ and large columns are made and multiplied a slice of the batch at a time, in cac
 
 ``max_pool2d(x, kernel, stride)`` keeps each window's maximum (the first in
 row-major order when several tie; NaN counts as the maximum, the last NaN of a
-window chosen, as PyTorch does);
-its rule places ``g`` at those maxima (``scatter_add``, whose own rule picks them
-back out).
+window chosen, as PyTorch does) and, when ``x`` needs a gradient, the flat index
+of each chosen maximum; its rule assigns ``g`` there in an array of zeros (adds,
+where windows overlap: ``scatter_add``, whose own rule picks them back out).
 """
 
-from functools import partial
+from functools import lru_cache, partial
 
 import numpy as np
 from numpy.lib.stride_tricks import as_strided, sliding_window_view
@@ -315,62 +315,90 @@ def conv2d_weight(x, y, stride=1, kernel_size=None):
 # --------------------------------------------------------------------------- max pooling
 
 
-def _window_offsets(shape, kernel, stride):
-    """The ``kh·kw`` strided slices of an (N, C, H, W) array, each (N, C, OH, OW): slice ``p·kw + q`` picks
-    element (p, q) of every window."""
-    (kh, kw), (sh, sw) = kernel, stride
-    oh, ow = _grid(shape[2:], kernel, stride, "max_pool2d")
-    spans = (sh * (oh - 1) + 1, sw * (ow - 1) + 1)
-    return [(slice(None), slice(None), slice(p, p + spans[0], sh), slice(q, q + spans[1], sw))
-            for p in range(kh) for q in range(kw)]
+def _first_maxima(parts, slots, nan=False):
+    """The elementwise maximum of ``parts`` (arrays of one shape) and, with ``slots``, for each element the index
+    of the part holding it: the first such part, or with ``nan`` the last part holding NaN where one does (as
+    PyTorch chooses). Later parts win only when strictly greater, so the index is the largest k whose part beat
+    every earlier one."""
+    if len(parts) == 1:
+        return parts[0].copy(), np.zeros(parts[0].shape, dtype=np.uint8) if slots else None
+    top = None
+    slot = np.zeros(parts[0].shape, dtype=np.uint8 if len(parts) <= 256 else np.intp) if slots else None
+    better = np.empty(parts[0].shape, dtype=bool) if slots else None
+    for k, part in enumerate(parts[1:], 1):
+        if slots:
+            np.greater(part, parts[0] if top is None else top, out=better)
+            if nan:
+                better |= np.isnan(part)
+            np.maximum(slot, better * slot.dtype.type(k), out=slot)
+        top = np.maximum(parts[0], part) if top is None else np.maximum(top, part, out=top)
+    return top, slot
 
 
-def _first_maxima(parts, top):
-    """For ``parts`` (one array per window offset) and their elementwise maximum ``top``, a bool array per part,
-    True where that part holds its window's chosen maximum: one True per window, the first maximum in row-major
-    order, or in a window holding NaN its last NaN (as PyTorch chooses)."""
-    taken = np.zeros(top.shape, dtype=bool)
-    chosen = []
-    for part in parts:
-        candidate = part == top
-        np.greater(candidate, taken, out=candidate)  # and not taken before
-        taken |= candidate
-        chosen.append(candidate)
-    if np.isnan(top).any():  # part == top never holds there
-        taken[...] = False
-        for part, mask in zip(reversed(parts), reversed(chosen)):
-            candidate = np.isnan(part)
-            candidate &= ~taken
-            taken |= candidate
-            mask |= candidate
-    return chosen
+def _tiled_maxima(x, kernel, slots, nan=False):
+    """max_pool2d's maxima where the windows tile a C-contiguous ``x`` (stride = kernel, sizes divisible):
+    first across each row's ``kw`` neighbours (``kw`` long strided runs through the whole array), then down
+    ``kh`` rows. Returns (N·C·OH, OW) arrays: the maxima and, with ``slots``, the row and column of each
+    window's chosen maximum in the window."""
+    (kh, kw), width = kernel, x.shape[3] // kernel[1]
+    flat = x.reshape(-1)
+    across, column = _first_maxima([flat[q::kw] for q in range(kw)], slots, nan)
+    across = across.reshape(-1, kh, width)
+    top, row = _first_maxima([across[:, p] for p in range(kh)], slots, nan)
+    if not slots:
+        return top, None, None
+    column = column.reshape(-1, kh, width)
+    chosen = column[:, 0].copy()  # the column found in the chosen row
+    for p in range(1, kh):
+        chosen += (row == p) * (column[:, p] - column[:, 0])  # wraps in uint8 and back: exact
+    return top, row, chosen
 
 
-def _maxima_index(offsets, chosen):
-    """The (n, c, row, column) index into the input of each window's chosen maximum."""
-    first = offsets[0]
-    n, c, oh, ow = chosen[0].shape
-    rows = np.zeros(chosen[0].shape, dtype=np.intp) + (np.arange(oh) * first[2].step)[:, None]
-    columns = np.zeros(chosen[0].shape, dtype=np.intp) + np.arange(ow) * first[3].step
-    for (_, _, row, column), mask in zip(offsets, chosen):
-        rows += row.start * mask
-        columns += column.start * mask
-    return np.arange(n)[:, None, None, None], np.arange(c)[:, None, None], rows, columns
+@lru_cache(maxsize=16)
+def _window_corners(shape, grid, stride):
+    """The flat index into an array of ``shape`` (N, C, H, W) of each window's top-left element, (N·C, OH, OW);
+    read-only, cached by shape."""
+    n, c, h, w = shape
+    rows = (np.arange(grid[0]) * (stride[0] * w))[:, None] + np.arange(grid[1]) * stride[1]
+    corners = (np.arange(n * c) * (h * w))[:, None, None] + rows
+    corners.flags.writeable = False
+    return corners
+
+
+def _maxima(x, kernel, stride, slots, nan=False):
+    """Each window's maximum of ``x`` (N, C, H, W) as (N, C, OH, OW) and, with ``slots``, the flat index into
+    ``x`` of the one that takes the gradient (None without)."""
+    n, c, h, w = x.shape
+    grid = _grid(x.shape[2:], kernel, stride, "max_pool2d")
+    if stride == kernel and h % kernel[0] == 0 and w % kernel[1] == 0 and x.flags.c_contiguous:
+        top, row, column = _tiled_maxima(x, kernel, slots, nan)
+    else:
+        spans = (stride[0] * (grid[0] - 1) + 1, stride[1] * (grid[1] - 1) + 1)
+        parts = [x[:, :, p:p + spans[0]:stride[0], q:q + spans[1]:stride[1]]
+                 for p in range(kernel[0]) for q in range(kernel[1])]
+        top, slot = _first_maxima(parts, slots, nan)
+        row, column = np.divmod(slot, kernel[1]) if slots else (None, None)
+    top = top.reshape(n, c, *grid)
+    if not slots:
+        return top, None
+    if not nan and np.isnan(top).any():  # NaN beats no number by >: pick the windows' NaNs instead
+        return _maxima(x, kernel, stride, slots, nan=True)
+    index = np.multiply(row, w, dtype=np.intp).reshape(n * c, *grid)
+    index += column.reshape(n * c, *grid)
+    index += _window_corners(x.shape, grid, stride)
+    return top, index.reshape(n, c, *grid)
 
 
 # max_pool2d(x);  d/dx = g placed at each window's first maximum
-def _max_pool2d_vjp(offsets, chosen, unique, tiled, g, out, x):
+def _max_pool2d_vjp(index, unique, g, out, x):
     if isinstance(g, Tensor):
-        return (V.scatter_add(g, _maxima_index(offsets, chosen), x.shape, unique=unique),)
-    exact = unique and np.isfinite(g).all()  # g·mask, fast, is exact when 0·g is 0
-    grad = np.empty(x.shape, dtype=g.dtype) if exact and tiled else np.zeros(x.shape, dtype=g.dtype)
-    if exact:
-        for offset, mask in zip(offsets, chosen):
-            np.multiply(g, mask, out=grad[offset])
-    else:
-        for offset, mask in zip(offsets, chosen):
-            grad[offset] += np.where(mask, g, 0)
-    return (grad,)
+        return (V.scatter_add(g, np.unravel_index(index, x.shape), x.shape, unique=unique),)
+    grad = np.zeros(x.size, dtype=g.dtype)
+    if unique:  # an assignment: exact whatever g holds (no 0·inf)
+        grad[index.reshape(-1)] = g.reshape(-1)
+    else:  # overlapping windows may share a maximum: their gradients add up
+        np.add.at(grad, index.reshape(-1), g.reshape(-1))
+    return (grad.reshape(x.shape),)
 
 
 def max_pool2d(x, kernel_size, stride=None):
@@ -380,15 +408,9 @@ def max_pool2d(x, kernel_size, stride=None):
     x = _images(x, "max_pool2d")
     kernel = _pair(kernel_size, "kernel_size", "max_pool2d", 1)
     stride = kernel if stride is None else _pair(stride, "stride", "max_pool2d", 1)
-    offsets = _window_offsets(x.shape, kernel, stride)
-    parts = [x._data[offset] for offset in offsets]
-    data = parts[0].copy()
-    for part in parts[1:]:
-        np.maximum(data, part, out=data)
-    chosen = _first_maxima(parts, data)
+    data, index = _maxima(x._data, kernel, stride, x._requires_grad)
     unique = stride[0] >= kernel[0] and stride[1] >= kernel[1]  # windows do not overlap
-    tiled = stride == kernel and x.shape[2] % kernel[0] == 0 and x.shape[3] % kernel[1] == 0  # nor leave gaps
-    return record(data, (x,), partial(_max_pool2d_vjp, offsets, chosen, unique, tiled), "max_pool2d")
+    return record(data, (x,), partial(_max_pool2d_vjp, index, unique), "max_pool2d")
 
 
 optable.declare(OpSpec("conv2d", "y = b[o] + Σ_cpq w[o,c,p,q]·x[n,c,i·s+p,j·s+q]; d/dx = conv_transpose2d(g, w), "

@@ -121,6 +121,60 @@ def test_max_pool2d_and_its_gradient_match_pytorch(dtype, kernel, stride):
     close(ours.grad, theirs.grad, dtype)
 
 
+def pool_both(x, kernel, stride=None, g=None):
+    """max_pool2d of ``x`` in ours and PyTorch, backward with ``g`` (default: fixed weights); (ours, theirs)."""
+    ours, theirs = Tensor(x, requires_grad=True), torch.tensor(np.ascontiguousarray(x), requires_grad=True)
+    out, expected = max_pool2d(ours, kernel, stride), F.max_pool2d(theirs, kernel, stride)
+    g = draw(*out.shape, dtype=x.dtype, seed=1) if g is None else g
+    (out * Tensor(g)).sum().backward()
+    (expected * torch.from_numpy(g)).sum().backward()
+    return (out.data, ours.grad), (expected.detach().numpy(), theirs.grad.numpy())
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("shape, kernel", [((2, 3, 8, 6), 2), ((2, 2, 6, 9), 3), ((1, 2, 8, 9), (2, 3)),
+                                           ((1, 1, 4, 6), (4, 1)), ((2, 1, 3, 3), 1)])
+def test_max_pool2d_on_windows_that_tile_the_input_matches_pytorch_exactly(dtype, shape, kernel):
+    # ties everywhere (relu's zeros, repeated values) so that the first maximum matters
+    x = np.maximum(np.round(draw(*shape, dtype=dtype)), 0).astype(dtype)
+    (out, grad), (expected, expected_grad) = pool_both(x, kernel)
+    np.testing.assert_array_equal(out, expected)
+    np.testing.assert_array_equal(grad, expected_grad)
+
+
+@pytest.mark.parametrize("layout", ["tiled", "cropped", "transposed"])
+def test_max_pool2d_takes_a_windows_last_nan_and_passes_infinite_and_nan_gradients_exactly(layout):
+    x = np.array([[[[np.nan, 1.0, 2.0, np.nan, 0.0, 0.0],
+                    [3.0, np.nan, np.inf, 4.0, -np.inf, -np.inf],
+                    [np.nan, np.nan, 5.0, 5.0, 1.0, 2.0],
+                    [np.nan, 7.0, 5.0, 5.0, 2.0, 1.0]]]])
+    if layout == "cropped":  # 5 columns: a 2x2 window grid that leaves the last column (NaN) out
+        x = np.ascontiguousarray(x[..., :5])
+        x[..., 4] = np.nan
+    if layout == "transposed":  # a view that is not C-contiguous
+        x = np.ascontiguousarray(x.transpose(0, 1, 3, 2)).transpose(0, 1, 3, 2)
+    g = np.array([[[[np.inf, np.nan, 1.0], [-np.inf, 2.0, 3.0]]]])[..., :2 if layout == "cropped" else 3]
+    (out, grad), (expected, expected_grad) = pool_both(x, 2, g=g)
+    np.testing.assert_array_equal(out, expected)
+    np.testing.assert_array_equal(grad, expected_grad)
+
+
+@pytest.mark.parametrize("kernel, stride", [(3, 1), (2, 1), ((3, 2), (1, 2)), ((2, 3), (2, 1))])
+def test_max_pool2d_with_overlapping_windows_adds_the_gradients_of_a_shared_maximum_as_pytorch_does(kernel, stride):
+    x = np.round(2 * draw(2, 2, 7, 8))  # few values: many windows share their maximum
+    (out, grad), (expected, expected_grad) = pool_both(x, kernel, stride)
+    np.testing.assert_array_equal(out, expected)
+    np.testing.assert_allclose(grad, expected_grad, rtol=1e-15)
+
+
+def test_max_pool2d_of_an_input_that_needs_no_gradient_gives_the_same_maxima():
+    x = np.maximum(np.round(draw(2, 3, 8, 6)), 0)
+    x[0, 0, 0, 0] = np.nan
+    for kernel, stride in [(2, None), (3, 2)]:
+        np.testing.assert_array_equal(max_pool2d(Tensor(x), kernel, stride).data,
+                                      max_pool2d(Tensor(x, requires_grad=True), kernel, stride).data)
+
+
 @pytest.mark.parametrize("stride", [2, 1])
 def test_max_pool2d_sends_a_tied_windows_gradient_to_its_first_maximum_as_pytorch_does(stride):
     x = np.array([[[[1.0, 1.0, 0.0], [1.0, 0.5, 1.0], [0.0, 1.0, 1.0]]]])
