@@ -11,7 +11,8 @@ matrix with one column per window, and each op is then one batched matmul:
   (PyTorch's conv2d without padding), the kernel times the columns, the bias added in place;
 - ``conv_transpose2d(y, w)``: its transpose in ``x``, ``y`` times the kernel back
   into columns, each column added into its place in the image (col2im: one
-  strided add per kernel offset, no per-window Python);
+  strided add per kernel offset, no per-window Python; at stride 1 one
+  contiguous add per offset over the whole batch, see ``_transpose_planes``);
 - ``conv2d_weight(x, y)``: its transpose in ``w``, ``y`` times the columns of ``x``.
 
 The three are bilinear and each one's rule is the other two, so second
@@ -19,7 +20,7 @@ derivatives (``create_graph=True``) record the same three ops again. Every
 array stays in NCHW order: the matmul's (N, O, OH·OW) result is the output as it
 is, and the incoming gradient is read the same way without a copy. Two layouts
 keep memory traffic down (see ``_columns`` and ``_chunks``): at stride 1 the
-columns run along whole rows of the input, so col2im adds long contiguous runs;
+columns run along whole rows of the input, so im2col copies long contiguous runs;
 and large columns are made and multiplied a slice of the batch at a time, in cache.
 
 ``max_pool2d(x, kernel, stride)`` keeps each window's maximum (the first in
@@ -98,15 +99,9 @@ def _columns(x, kernel, stride, rows):
     return windows.transpose(0, 1, 4, 5, 2, 3).reshape(n, c * kh * kw, oh * ow)
 
 
-def _as_columns(y, width, rows):
-    """``y`` (N, O, OH, OW) laid out as ``_columns`` lays out the windows of an input ``width`` wide: (N, O, L),
-    zeros at the wrapped windows."""
-    n, o, oh, ow = y.shape
-    if rows and ow != width:
-        padded = np.zeros((n, o, oh, width), dtype=y.dtype)
-        padded[..., :ow] = y
-        return padded.reshape(n, o, oh * width)[..., :(oh - 1) * width + ow]
-    return y.reshape(n, o, oh * ow)
+def _flat(y):
+    """``y`` (N, O, OH, OW) as (N, O, OH·OW): laid out as ``_columns`` lays out windows without ``rows``."""
+    return y.reshape(*y.shape[:2], -1)
 
 
 def _from_columns(product, grid, width, rows):
@@ -123,21 +118,12 @@ def _correlate(columns, w, grid, width, rows):
     return _from_columns(w.reshape(w.shape[0], -1) @ columns, grid, width, rows)
 
 
-def _col2im(columns, shape, kernel, stride, rows):
-    """The transpose of im2col: each column of ``columns`` (N, C·kh·kw, L, in ``_columns``' layout, zeros at
-    wrapped windows) added into its window of an (N, C, H, W) array of zeros of ``shape``, one add per kernel
-    offset."""
+def _col2im(columns, shape, kernel, stride):
+    """The transpose of im2col: each column of ``columns`` (N, C·kh·kw, OH·OW) added into its window of an
+    (N, C, H, W) array of zeros of ``shape``, one strided add per kernel offset."""
     n, c, h, w = shape
     (kh, kw), (sh, sw) = kernel, stride
     out = np.zeros(shape, dtype=columns.dtype)
-    if rows:
-        length = columns.shape[-1]
-        parts = columns.reshape(n, c, kh, kw, length)
-        flat = out.reshape(n, c, h * w)
-        for p in range(kh):
-            for q in range(kw):
-                flat[:, :, p * w + q:p * w + q + length] += parts[:, :, p, q]
-        return out
     oh, ow = (h - kh) // sh + 1, (w - kw) // sw + 1
     parts = columns.reshape(n, c, kh, kw, oh, ow)
     spans = (sh * (oh - 1) + 1, sw * (ow - 1) + 1)
@@ -147,9 +133,53 @@ def _col2im(columns, shape, kernel, stride, rows):
     return out
 
 
-def _transpose_data(y_columns, w, stride, shape, rows):
-    """conv_transpose2d from ``y`` in ``_columns``' layout, onto an image of ``shape``."""
-    return _col2im(w.reshape(w.shape[0], -1).T @ y_columns, shape, w.shape[2:], stride, rows)
+def _planes(y, size):
+    """``y`` (N, O, OH, OW) in the top-left corner of zeros (N, O, H·W) for an input of ``size`` (H, W): at stride
+    1 each value sits where its window starts in the flattened input."""
+    n, o, oh, ow = y.shape
+    planes = np.zeros((n, o, *size), dtype=y.dtype)
+    planes[:, :, :oh, :ow] = y
+    return planes.reshape(n, o, size[0] * size[1])
+
+
+def _transpose_planes(planes, w, shape, chunks):
+    """conv_transpose2d at stride 1 from ``planes`` (see ``_planes``) onto an image of ``shape`` (N, C, H, W).
+
+    For each kernel offset (p, q) the kernel's (C, O) slice times the planes is (N, C, H·W), added into the
+    flattened output shifted by p·W + q: one contiguous add over the whole slice of the batch per offset (numpy
+    adds runs many times faster than rows). Products of the zeros past each image's windows spill into the next
+    image or past the end (a few elements kept for that), where they add nothing: so the kernel must be finite.
+    A slice of the batch at a time (``chunks``) keeps the products in cache.
+    """
+    n, c, h, width = shape
+    kh, kw = w.shape[2:]
+    shifts = [p * width + q for p in range(kh) for q in range(kw)]
+    kernel = w.transpose(2, 3, 1, 0).reshape(kh * kw, c, w.shape[0])
+    dtype = np.result_type(planes, w)
+    image = c * h * width
+    out = np.empty(n * image + shifts[-1], dtype=dtype)
+    step = n if chunks is None else chunks[0].stop - chunks[0].start
+    buffer = np.empty((kh * kw, step, c, h * width), dtype=dtype)
+    for start in range(0, n, step):
+        stop = min(n, start + step)
+        products = buffer[:, :stop - start]
+        np.matmul(kernel, planes[start:stop, None], out=products.transpose(1, 0, 2, 3))
+        length = (stop - start) * image
+        flat = out[start * image:stop * image + shifts[-1]]
+        flat[:length] = products[0].reshape(-1)
+        flat[length:] = 0
+        for shift, product in zip(shifts[1:], products[1:]):
+            flat[shift:shift + length] += product.reshape(-1)
+    return out[:n * image].reshape(shape)
+
+
+def _transpose_data(y, w, stride, shape, chunks=None, planes=None):
+    """conv_transpose2d of ``y`` (N, O, OH, OW) through ``w`` onto an image of ``shape`` (N, C, H, W);
+    ``planes``, if given, is ``_planes(y, (H, W))``."""
+    if stride == (1, 1) and np.isfinite(w).all():
+        return _transpose_planes(_planes(y, shape[2:]) if planes is None else planes, w, shape, chunks)
+    columns = w.reshape(w.shape[0], -1).T @ _flat(y)
+    return _col2im(columns, shape, w.shape[2:], stride)
 
 
 def _weight_data(columns, y_columns, shape):
@@ -190,18 +220,18 @@ def _conv2d_grads(stride, rows, columns, chunks, needs, g, x, w):
     if _any_tensor(g, x, w):
         return (conv_transpose2d(g, w, stride, x.shape[2:]) if needs[0] else None,
                 conv2d_weight(x, g, stride, w.shape[2:]) if needs[1] else None)
-    g_columns = _as_columns(g, x.shape[3], rows)
+    planes = _planes(g, x.shape[2:]) if rows else None
+    grad_x = (_transpose_data(g, w, stride, (x.shape[0], w.shape[1], *x.shape[2:]), chunks, planes)
+              if needs[0] else None)
+    if not needs[1]:
+        return grad_x, None
+    g_columns = planes[..., :(g.shape[2] - 1) * x.shape[3] + g.shape[3]] if rows else _flat(g)
     if chunks is None:
-        return (_transpose_data(g_columns, w, stride, (x.shape[0], w.shape[1], *x.shape[2:]), rows)
-                if needs[0] else None, _weight_data(columns, g_columns, w.shape) if needs[1] else None)
-    grad_x = np.empty(x.shape, dtype=np.result_type(g, w)) if needs[0] else None
+        return grad_x, _weight_data(columns, g_columns, w.shape)
     grad_w = 0
     for part in chunks:  # the columns again, a slice of the batch at a time (see _chunks)
-        if needs[0]:
-            grad_x[part] = _transpose_data(g_columns[part], w, stride, x[part].shape, rows)
-        if needs[1]:
-            grad_w = grad_w + _weight_data(_columns(x[part], w.shape[2:], stride, rows), g_columns[part], w.shape)
-    return grad_x, grad_w if needs[1] else None
+        grad_w = grad_w + _weight_data(_columns(x[part], w.shape[2:], stride, rows), g_columns[part], w.shape)
+    return grad_x, grad_w
 
 
 def conv2d(x, w, b=None, stride=1):
@@ -255,7 +285,7 @@ def _conv_transpose2d_vjp(stride, needs, g, out, y, w):
     width = g.shape[3]
     columns = _columns(g, kernel, stride, False)
     return (_correlate(columns, w, y.shape[2:], width, False) if needs[0] else None,
-            _weight_data(columns, _as_columns(y, width, False), w.shape) if needs[1] else None)
+            _weight_data(columns, _flat(y), w.shape) if needs[1] else None)
 
 
 def conv_transpose2d(y, w, stride=1, output_size=None):
@@ -275,8 +305,7 @@ def conv_transpose2d(y, w, stride=1, output_size=None):
         raise ValueError(f"conv_transpose2d: output_size {size} does not give {y.shape[2:]} windows of "
                          f"{kernel[0]}x{kernel[1]} at stride {stride}; from {smallest} to "
                          f"{tuple(low + s - 1 for low, s in zip(smallest, stride))}")
-    rows = stride == (1, 1)
-    data = _transpose_data(_as_columns(y._data, size[1], rows), w._data, stride, (y.shape[0], w.shape[1], *size), rows)
+    data = _transpose_data(y._data, w._data, stride, (y.shape[0], w.shape[1], *size))
     needs = (y._requires_grad, w._requires_grad)
     return record(data, (y, w), partial(_conv_transpose2d_vjp, stride, needs), "conv_transpose2d")
 
@@ -286,10 +315,9 @@ def _conv2d_weight_vjp(stride, needs, g, out, x, y):
     if _any_tensor(g, x, y):
         return (conv_transpose2d(y, g, stride, x.shape[2:]) if needs[0] else None,
                 conv2d(x, g, stride=stride) if needs[1] else None)
-    width = x.shape[3]
-    rows = stride == (1, 1)
-    return (_transpose_data(_as_columns(y, width, rows), g, stride, x.shape, rows) if needs[0] else None,
-            _correlate(_columns(x, g.shape[2:], stride, False), g, y.shape[2:], width, False) if needs[1] else None)
+    return (_transpose_data(y, g, stride, x.shape) if needs[0] else None,
+            _correlate(_columns(x, g.shape[2:], stride, False), g, y.shape[2:], x.shape[3], False)
+            if needs[1] else None)
 
 
 def conv2d_weight(x, y, stride=1, kernel_size=None):
@@ -307,7 +335,7 @@ def conv2d_weight(x, y, stride=1, kernel_size=None):
         raise ValueError(f"conv2d_weight: windows of {kernel[0]}x{kernel[1]} at stride {stride} over an input of "
                          f"shape {x.shape} do not give an output of shape {y.shape}")
     columns = _columns(x._data, kernel, stride, False)
-    data = _weight_data(columns, _as_columns(y._data, x.shape[3], False), (y.shape[1], x.shape[1], *kernel))
+    data = _weight_data(columns, _flat(y._data), (y.shape[1], x.shape[1], *kernel))
     needs = (x._requires_grad, y._requires_grad)
     return record(data, (x, y), partial(_conv2d_weight_vjp, stride, needs), "conv2d_weight")
 
