@@ -82,7 +82,7 @@ def _columns(x, kernel, stride, rows):
     With ``rows`` (stride 1 only) the columns run along whole rows of the input: column ``i·W + j`` is the
     window at (i, j) for j < OW and a window that wraps around the row's end (read, never used) for
     OW <= j < W, so each kernel offset is one contiguous slice of the flattened image, L = (OH - 1)·W + OW,
-    and col2im adds long contiguous runs. Otherwise L = OH·OW.
+    copied in long runs. Otherwise L = OH·OW.
     """
     n, c, h, w = x.shape
     (kh, kw), (sh, sw) = kernel, stride
@@ -251,7 +251,7 @@ def conv2d(x, w, b=None, stride=1):
                              f"got shape {b.shape}")
         parents = (x, w, b)
     grid = _grid(x.shape[2:], w.shape[2:], stride, "conv2d")
-    rows = stride == (1, 1) and x._requires_grad  # rows pay where col2im runs
+    rows = stride == (1, 1) and x._requires_grad  # rows pay where the rule makes the columns again
     kernel = w.shape[2:]
     matrix = w._data.reshape(w.shape[0], -1)
     length = (x.shape[2] - kernel[0]) * x.shape[3] + grid[1] if rows else grid[0] * grid[1]
@@ -263,7 +263,7 @@ def conv2d(x, w, b=None, stride=1):
         columns = None
         product = np.empty((x.shape[0], w.shape[0], length), dtype=np.result_type(x.dtype, w.dtype))
         for part in chunks:
-            product[part] = matrix @ _columns(x._data[part], kernel, stride, rows)
+            np.matmul(matrix, _columns(x._data[part], kernel, stride, rows), out=product[part])
     if b is not None:
         bias = b._data[:, None]
         if np.result_type(product, bias) == product.dtype:
