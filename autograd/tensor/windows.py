@@ -8,7 +8,8 @@ one reshape copies them into columns (im2col), per image a (C·kh·kw, OH·OW)
 matrix with one column per window, and each op is then one batched matmul:
 
 - ``conv2d(x, w, b)``: the cross-correlation ``y[n,o,i,j] = b[o] + Σ_cpq w[o,c,p,q] x[n,c,i·sh+p,j·sw+q]``
-  (PyTorch's conv2d without padding), the kernel times the columns, the bias added in place;
+  (PyTorch's conv2d without padding), the kernel times the columns, the bias one more column of the kernel
+  times a row of ones below the columns (so the weight gradient's matmul gives the bias gradient too);
 - ``conv_transpose2d(y, w)``: its transpose in ``x``, ``y`` times the kernel back
   into columns, each column added into its place in the image (col2im: one
   strided add per kernel offset, no per-window Python; at stride 1 one
@@ -76,8 +77,9 @@ def _grid(size, kernel, stride, op):
 # --------------------------------------------------------------------------- the arithmetic, on ndarrays
 
 
-def _columns(x, kernel, stride, rows):
-    """im2col: the windows of ``x`` (N, C, H, W) as (N, C·kh·kw, L), a column per window (one copy).
+def _columns(x, kernel, stride, rows, ones=False):
+    """im2col: the windows of ``x`` (N, C, H, W) as (N, C·kh·kw, L), a column per window (one copy); with
+    ``ones`` a last row of ones below them (N, C·kh·kw + 1, L), which carries a bias through the matmul.
 
     With ``rows`` (stride 1 only) the columns run along whole rows of the input: column ``i·W + j`` is the
     window at (i, j) for j < OW and a window that wraps around the row's end (read, never used) for
@@ -86,17 +88,22 @@ def _columns(x, kernel, stride, rows):
     """
     n, c, h, w = x.shape
     (kh, kw), (sh, sw) = kernel, stride
+    size = c * kh * kw
+    oh, ow = (h - kh) // sh + 1, (w - kw) // sw + 1
+    length = (oh - 1) * w + ow if rows else oh * ow
+    columns = np.empty((n, size + ones, length), dtype=x.dtype)
+    if ones:
+        columns[:, size] = 1
     if rows:
-        length = (h - kh) * w + w - kw + 1
         flat = x.reshape(n, c, h * w)
-        columns = np.empty((n, c, kh, kw, length), dtype=x.dtype)
+        parts = columns[:, :size].reshape(n, c, kh, kw, length)
         for p in range(kh):
             for q in range(kw):
-                columns[:, :, p, q] = flat[:, :, p * w + q:p * w + q + length]
-        return columns.reshape(n, c * kh * kw, length)
-    windows = sliding_window_view(x, kernel, axis=(2, 3))[:, :, ::sh, ::sw]
-    oh, ow = windows.shape[2:4]
-    return windows.transpose(0, 1, 4, 5, 2, 3).reshape(n, c * kh * kw, oh * ow)
+                parts[:, :, p, q] = flat[:, :, p * w + q:p * w + q + length]
+    else:
+        windows = sliding_window_view(x, kernel, axis=(2, 3))[:, :, ::sh, ::sw]
+        columns[:, :size].reshape(n, c, kh, kw, oh, ow)[...] = windows.transpose(0, 1, 4, 5, 2, 3)
+    return columns
 
 
 def _flat(y):
@@ -182,9 +189,9 @@ def _transpose_data(y, w, stride, shape, chunks=None, planes=None):
     return _col2im(columns, shape, w.shape[2:], stride)
 
 
-def _weight_data(columns, y_columns, shape):
-    """Σ_n y[n] (O, L) @ columns[n]ᵀ (L, K): a batched matmul, then a sum over the batch."""
-    return (y_columns @ columns.transpose(0, 2, 1)).sum(axis=0).reshape(shape)
+def _weight_data(columns, y_columns):
+    """Σ_n y[n] (O, L) @ columns[n]ᵀ (L, K), (O, K): a batched matmul, then a sum over the batch."""
+    return (y_columns @ columns.transpose(0, 2, 1)).sum(axis=0)
 
 
 def _any_tensor(*operands):
@@ -212,26 +219,27 @@ _CHUNK_BYTES = 1 << 19
 
 # conv2d(x, w, b);  d/dx = conv_transpose2d(g, w),  d/dw = conv2d_weight(x, g),  d/db = Σ of g over n, i, j
 def _conv2d_vjp(stride, rows, columns, chunks, needs, g, out, x, w, b=None):
-    grads = _conv2d_grads(stride, rows, columns, chunks, needs, g, x, w)
-    return grads if b is None else (*grads, g.sum(axis=(0, 2, 3)) if needs[2] else None)
-
-
-def _conv2d_grads(stride, rows, columns, chunks, needs, g, x, w):
-    if _any_tensor(g, x, w):
+    if _any_tensor(g, x, w, b):
         return (conv_transpose2d(g, w, stride, x.shape[2:]) if needs[0] else None,
-                conv2d_weight(x, g, stride, w.shape[2:]) if needs[1] else None)
+                conv2d_weight(x, g, stride, w.shape[2:]) if needs[1] else None,
+                *((g.sum(axis=(0, 2, 3)) if needs[2] else None,) if b is not None else ()))
     planes = _planes(g, x.shape[2:]) if rows else None
     grad_x = (_transpose_data(g, w, stride, (x.shape[0], w.shape[1], *x.shape[2:]), chunks, planes)
               if needs[0] else None)
     if not needs[1]:
-        return grad_x, None
+        return (grad_x, None, *((g.sum(axis=(0, 2, 3)) if needs[2] else None,) if b is not None else ()))
     g_columns = planes[..., :(g.shape[2] - 1) * x.shape[3] + g.shape[3]] if rows else _flat(g)
     if chunks is None:
-        return grad_x, _weight_data(columns, g_columns, w.shape)
-    grad_w = 0
-    for part in chunks:  # the columns again, a slice of the batch at a time (see _chunks)
-        grad_w = grad_w + _weight_data(_columns(x[part], w.shape[2:], stride, rows), g_columns[part], w.shape)
-    return grad_x, grad_w
+        grads = _weight_data(columns, g_columns)
+    else:
+        grads = 0
+        for part in chunks:  # the columns again, a slice of the batch at a time (see _chunks)
+            again = _columns(x[part], w.shape[2:], stride, rows, ones=b is not None)
+            grads = grads + _weight_data(again, g_columns[part])
+    if b is None:
+        return grad_x, grads.reshape(w.shape)
+    # the row of ones that added the bias gives its gradient: Σ g·1
+    return grad_x, grads[:, :-1].reshape(w.shape), grads[:, -1].copy() if needs[2] else None
 
 
 def conv2d(x, w, b=None, stride=1):
@@ -253,23 +261,20 @@ def conv2d(x, w, b=None, stride=1):
     grid = _grid(x.shape[2:], w.shape[2:], stride, "conv2d")
     rows = stride == (1, 1) and x._requires_grad  # rows pay where the rule makes the columns again
     kernel = w.shape[2:]
+    ones = b is not None  # the bias as one more column of the kernel, times a row of ones in the columns
     matrix = w._data.reshape(w.shape[0], -1)
+    if ones:
+        matrix = np.concatenate([matrix, b._data[:, None]], axis=1)
     length = (x.shape[2] - kernel[0]) * x.shape[3] + grid[1] if rows else grid[0] * grid[1]
     chunks = _chunks(x.shape[0], (matrix.shape[1], length), x.dtype.itemsize)
     if chunks is None:
-        columns = _columns(x._data, kernel, stride, rows)
+        columns = _columns(x._data, kernel, stride, rows, ones)
         product = matrix @ columns
     else:
         columns = None
-        product = np.empty((x.shape[0], w.shape[0], length), dtype=np.result_type(x.dtype, w.dtype))
+        product = np.empty((x.shape[0], w.shape[0], length), dtype=np.result_type(x.dtype, matrix.dtype))
         for part in chunks:
-            np.matmul(matrix, _columns(x._data[part], kernel, stride, rows), out=product[part])
-    if b is not None:
-        bias = b._data[:, None]
-        if np.result_type(product, bias) == product.dtype:
-            product += bias  # in place: no second array of the output's size
-        else:
-            product = product + bias
+            np.matmul(matrix, _columns(x._data[part], kernel, stride, rows, ones), out=product[part])
     data = _from_columns(product, grid, x.shape[3], rows)
     needs = tuple(t._requires_grad for t in parents)
     rule = partial(_conv2d_vjp, stride, rows, columns if needs[1] else None, chunks, needs)
@@ -285,7 +290,7 @@ def _conv_transpose2d_vjp(stride, needs, g, out, y, w):
     width = g.shape[3]
     columns = _columns(g, kernel, stride, False)
     return (_correlate(columns, w, y.shape[2:], width, False) if needs[0] else None,
-            _weight_data(columns, _flat(y), w.shape) if needs[1] else None)
+            _weight_data(columns, _flat(y)).reshape(w.shape) if needs[1] else None)
 
 
 def conv_transpose2d(y, w, stride=1, output_size=None):
@@ -335,7 +340,7 @@ def conv2d_weight(x, y, stride=1, kernel_size=None):
         raise ValueError(f"conv2d_weight: windows of {kernel[0]}x{kernel[1]} at stride {stride} over an input of "
                          f"shape {x.shape} do not give an output of shape {y.shape}")
     columns = _columns(x._data, kernel, stride, False)
-    data = _weight_data(columns, _flat(y._data), (y.shape[1], x.shape[1], *kernel))
+    data = _weight_data(columns, _flat(y._data)).reshape(y.shape[1], x.shape[1], *kernel)
     needs = (x._requires_grad, y._requires_grad)
     return record(data, (x, y), partial(_conv2d_weight_vjp, stride, needs), "conv2d_weight")
 

@@ -60,6 +60,23 @@ def test_conv2d_on_a_batch_large_enough_to_run_a_slice_at_a_time_matches_pytorch
                                    atol=TOLERANCE[dtype] * 100)
 
 
+@pytest.mark.parametrize("needs", [(False, False, True), (False, True, False), (True, False, True),
+                                   (True, True, True)])
+@pytest.mark.parametrize("batch", [2, 64])  # 64: the columns made a slice of the batch at a time
+def test_conv2d_bias_gradient_matches_pytorch_whichever_operands_need_gradients(needs, batch):
+    # the bias rides through the matmul as a column of the kernel times a row of ones in the columns
+    x, w, b = draw(batch, 8, 13, 13), draw(16, 8, 3, 3), draw(16)
+    ours = [Tensor(a, requires_grad=need) for a, need in zip((x, w, b), needs)]
+    theirs = [torch.tensor(a, requires_grad=need) for a, need in zip((x, w, b), needs)]
+    out, expected = conv2d(*ours), F.conv2d(*theirs)
+    close(out.data, expected, np.float64)
+    backward_both(out, expected)
+    for mine, reference, need in zip(ours, theirs, needs):
+        assert (mine.grad is None) == (not need)
+        if need:
+            close(mine.grad, reference.grad, np.float64)
+
+
 def test_conv2d_gives_an_input_that_needs_no_gradient_none_and_the_weight_its_gradient():
     x, w = draw(2, 1, 6, 6), draw(3, 1, 3, 3)
     weight = Tensor(w, requires_grad=True)
