@@ -355,16 +355,17 @@ def _first_maxima(parts, slots, nan=False):
     every earlier one."""
     if len(parts) == 1:
         return parts[0].copy(), np.zeros(parts[0].shape, dtype=np.uint8) if slots else None
-    top = None
-    slot = np.zeros(parts[0].shape, dtype=np.uint8 if len(parts) <= 256 else np.intp) if slots else None
-    better = np.empty(parts[0].shape, dtype=bool) if slots else None
+    top, slot = parts[0], None
     for k, part in enumerate(parts[1:], 1):
         if slots:
-            np.greater(part, parts[0] if top is None else top, out=better)
+            better = part > top
             if nan:
                 better |= np.isnan(part)
-            np.maximum(slot, better * slot.dtype.type(k), out=slot)
-        top = np.maximum(parts[0], part) if top is None else np.maximum(top, part, out=top)
+            if slot is None:  # the second part's wins are the slots so far: 0 or 1
+                slot = better.view(np.uint8) if len(parts) <= 256 else better.astype(np.intp)
+            else:
+                np.maximum(slot, better * slot.dtype.type(k), out=slot)
+        top = np.maximum(top, part) if k == 1 else np.maximum(top, part, out=top)
     return top, slot
 
 
@@ -381,9 +382,9 @@ def _tiled_maxima(x, kernel, slots, nan=False):
     if not slots:
         return top, None, None
     column = column.reshape(-1, kh, width)
-    chosen = column[:, 0].copy()  # the column found in the chosen row
+    chosen = column[:, 0]  # the column found in the chosen row
     for p in range(1, kh):
-        chosen += (row == p) * (column[:, p] - column[:, 0])  # wraps in uint8 and back: exact
+        chosen = chosen + (row == p) * (column[:, p] - column[:, 0])  # wraps in uint8 and back: exact
     return top, row, chosen
 
 
