@@ -31,7 +31,7 @@ of each chosen maximum; its rule assigns ``g`` there in an array of zeros (adds,
 where windows overlap: ``scatter_add``, whose own rule picks them back out).
 """
 
-from functools import lru_cache, partial
+from functools import partial
 
 import numpy as np
 from numpy.lib.stride_tricks import as_strided, sliding_window_view
@@ -388,15 +388,25 @@ def _tiled_maxima(x, kernel, slots, nan=False):
     return top, row, chosen
 
 
-@lru_cache(maxsize=16)
 def _window_corners(shape, grid, stride):
     """The flat index into an array of ``shape`` (N, C, H, W) of each window's top-left element, (N·C, OH, OW);
-    read-only, cached by shape."""
-    n, c, h, w = shape
-    rows = (np.arange(grid[0]) * (stride[0] * w))[:, None] + np.arange(grid[1]) * stride[1]
-    corners = (np.arange(n * c) * (h * w))[:, None, None] + rows
-    corners.flags.writeable = False
+    read-only, kept for the next call of the same shape while all kept fit in ``_CORNERS_BYTES``."""
+    key = (shape, grid, stride)
+    corners = _corners.get(key)
+    if corners is None:
+        n, c, h, w = shape
+        rows = (np.arange(grid[0]) * (stride[0] * w))[:, None] + np.arange(grid[1]) * stride[1]
+        corners = (np.arange(n * c) * (h * w))[:, None, None] + rows
+        corners.flags.writeable = False
+        if sum(kept.nbytes for kept in tuple(_corners.values())) + corners.nbytes > _CORNERS_BYTES:
+            _corners.clear()
+        if corners.nbytes <= _CORNERS_BYTES:
+            _corners[key] = corners
     return corners
+
+
+_corners = {}  # (shape, grid, stride) -> _window_corners' array
+_CORNERS_BYTES = 8 << 20
 
 
 def _maxima(x, kernel, stride, slots, nan=False):

@@ -200,6 +200,19 @@ def test_max_pool2d_with_overlapping_windows_adds_the_gradients_of_a_shared_maxi
     np.testing.assert_allclose(grad, expected_grad, rtol=1e-14)  # sums in another order
 
 
+def test_max_pool2d_keeps_its_window_corners_only_within_the_budget(monkeypatch):
+    windows = autograd.tensor.windows
+    monkeypatch.setattr(windows, "_corners", {})
+    monkeypatch.setattr(windows, "_CORNERS_BYTES", 2 * 3 * 4 * 3 * 8)  # the corners of one (2, 3, 8, 6) input
+    x = np.maximum(np.round(draw(2, 3, 8, 6)), 0)
+    (_, grad), (_, expected_grad) = pool_both(x, 2)
+    np.testing.assert_array_equal(grad, expected_grad)
+    assert list(windows._corners) == [((2, 3, 8, 6), (4, 3), (2, 2))]
+    (_, grad), (_, expected_grad) = pool_both(np.concatenate([x, x]), 2)  # twice the budget: computed, not kept
+    np.testing.assert_array_equal(grad, expected_grad)
+    assert list(windows._corners) == []
+
+
 def test_max_pool2d_of_an_input_that_needs_no_gradient_gives_the_same_maxima():
     x = np.maximum(np.round(draw(2, 3, 8, 6)), 0)
     x[0, 0, 0, 0] = np.nan
