@@ -60,12 +60,45 @@ def test_conv2d_on_a_batch_large_enough_to_run_a_slice_at_a_time_matches_pytorch
                                    atol=TOLERANCE[dtype] * 100)
 
 
+@pytest.mark.parametrize("needs", [(False, False, True), (False, True, False), (True, False, True),
+                                   (True, True, True)])
+@pytest.mark.parametrize("batch", [2, 64])  # 64: the columns made a slice of the batch at a time
+def test_conv2d_bias_gradient_matches_pytorch_whichever_operands_need_gradients(needs, batch):
+    # the bias rides through the matmul as a column of the kernel times a row of ones in the columns
+    x, w, b = draw(batch, 8, 13, 13), draw(16, 8, 3, 3), draw(16)
+    ours = [Tensor(a, requires_grad=need) for a, need in zip((x, w, b), needs)]
+    theirs = [torch.tensor(a, requires_grad=need) for a, need in zip((x, w, b), needs)]
+    out, expected = conv2d(*ours), F.conv2d(*theirs)
+    close(out.data, expected, np.float64)
+    backward_both(out, expected)
+    for mine, reference, need in zip(ours, theirs, needs):
+        assert (mine.grad is None) == (not need)
+        if need:
+            close(mine.grad, reference.grad, np.float64)
+
+
 def test_conv2d_gives_an_input_that_needs_no_gradient_none_and_the_weight_its_gradient():
     x, w = draw(2, 1, 6, 6), draw(3, 1, 3, 3)
     weight = Tensor(w, requires_grad=True)
     out = conv2d(Tensor(x), weight)
     backward_both(out, F.conv2d(torch.tensor(x), wt := torch.tensor(w, requires_grad=True)))
     close(weight.grad, wt.grad, np.float64)
+
+
+@pytest.mark.filterwarnings("ignore:invalid value encountered in matmul")  # OpenBLAS's flag; no NaN results
+@pytest.mark.parametrize("stride", [(1, 1), (2, 1)])
+def test_conv2d_input_gradient_with_an_infinite_weight_is_infinite_only_where_pytorchs_is(stride):
+    # at stride 1 the input gradient adds whole planes of products, zeros past the windows included (inf·0 = NaN)
+    x, w = np.abs(draw(2, 2, 6, 5)), draw(3, 2, 3, 3)  # x > 0: the outputs are +inf, never inf - inf
+    w[1, 0, 1, 1] = np.inf
+    ours, theirs = Tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
+    out, reference = conv2d(ours, Tensor(w), stride=stride), F.conv2d(theirs, torch.tensor(w), stride=stride)
+    u = np.abs(draw(*out.shape, seed=1))
+    (out * Tensor(u)).sum().backward()
+    (reference * torch.from_numpy(u)).sum().backward()
+    expected = theirs.grad.numpy()
+    assert np.isinf(expected).any() and np.isfinite(expected).any() and not np.isnan(expected).any()
+    np.testing.assert_allclose(ours.grad, expected, rtol=1e-12)
 
 
 @pytest.mark.parametrize("stride", STRIDES)
@@ -119,6 +152,73 @@ def test_max_pool2d_and_its_gradient_match_pytorch(dtype, kernel, stride):
     close(out.data, expected, dtype)
     backward_both(out, expected)
     close(ours.grad, theirs.grad, dtype)
+
+
+def pool_both(x, kernel, stride=None, g=None):
+    """max_pool2d of ``x`` in ours and PyTorch, backward with ``g`` (default: fixed weights); (ours, theirs)."""
+    ours, theirs = Tensor(x, requires_grad=True), torch.tensor(np.ascontiguousarray(x), requires_grad=True)
+    out, expected = max_pool2d(ours, kernel, stride), F.max_pool2d(theirs, kernel, stride)
+    g = draw(*out.shape, dtype=x.dtype, seed=1) if g is None else g
+    (out * Tensor(g)).sum().backward()
+    (expected * torch.from_numpy(g)).sum().backward()
+    return (out.data, ours.grad), (expected.detach().numpy(), theirs.grad.numpy())
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+@pytest.mark.parametrize("shape, kernel", [((2, 3, 8, 6), 2), ((2, 2, 6, 9), 3), ((1, 2, 8, 9), (2, 3)),
+                                           ((1, 1, 4, 6), (4, 1)), ((2, 1, 3, 3), 1)])
+def test_max_pool2d_on_windows_that_tile_the_input_matches_pytorch_exactly(dtype, shape, kernel):
+    # ties everywhere (relu's zeros, repeated values) so that the first maximum matters
+    x = np.maximum(np.round(draw(*shape, dtype=dtype)), 0).astype(dtype)
+    (out, grad), (expected, expected_grad) = pool_both(x, kernel)
+    np.testing.assert_array_equal(out, expected)
+    np.testing.assert_array_equal(grad, expected_grad)
+
+
+@pytest.mark.parametrize("layout", ["tiled", "cropped", "transposed"])
+def test_max_pool2d_takes_a_windows_last_nan_and_passes_infinite_and_nan_gradients_exactly(layout):
+    x = np.array([[[[np.nan, 1.0, 2.0, np.nan, 0.0, 0.0],
+                    [3.0, np.nan, np.inf, 4.0, -np.inf, -np.inf],
+                    [np.nan, np.nan, 5.0, 5.0, 1.0, 2.0],
+                    [np.nan, 7.0, 5.0, 5.0, 2.0, 1.0]]]])
+    if layout == "cropped":  # 5 columns: a 2x2 window grid that leaves the last column (NaN) out
+        x = np.ascontiguousarray(x[..., :5])
+        x[..., 4] = np.nan
+    if layout == "transposed":  # a view that is not C-contiguous
+        x = np.ascontiguousarray(x.transpose(0, 1, 3, 2)).transpose(0, 1, 3, 2)
+    g = np.array([[[[np.inf, np.nan, 1.0], [-np.inf, 2.0, 3.0]]]])[..., :2 if layout == "cropped" else 3]
+    (out, grad), (expected, expected_grad) = pool_both(x, 2, g=g)
+    np.testing.assert_array_equal(out, expected)
+    np.testing.assert_array_equal(grad, expected_grad)
+
+
+@pytest.mark.parametrize("kernel, stride", [(3, 1), (2, 1), ((3, 2), (1, 2)), ((2, 3), (2, 1))])
+def test_max_pool2d_with_overlapping_windows_adds_the_gradients_of_a_shared_maximum_as_pytorch_does(kernel, stride):
+    x = np.round(2 * draw(2, 2, 7, 8))  # few values: many windows share their maximum
+    (out, grad), (expected, expected_grad) = pool_both(x, kernel, stride)
+    np.testing.assert_array_equal(out, expected)
+    np.testing.assert_allclose(grad, expected_grad, rtol=1e-14)  # sums in another order
+
+
+def test_max_pool2d_keeps_its_window_corners_only_within_the_budget(monkeypatch):
+    windows = autograd.tensor.windows
+    monkeypatch.setattr(windows, "_corners", {})
+    monkeypatch.setattr(windows, "_CORNERS_BYTES", 2 * 3 * 4 * 3 * 8)  # the corners of one (2, 3, 8, 6) input
+    x = np.maximum(np.round(draw(2, 3, 8, 6)), 0)
+    (_, grad), (_, expected_grad) = pool_both(x, 2)
+    np.testing.assert_array_equal(grad, expected_grad)
+    assert list(windows._corners) == [((2, 3, 8, 6), (4, 3), (2, 2))]
+    (_, grad), (_, expected_grad) = pool_both(np.concatenate([x, x]), 2)  # twice the budget: computed, not kept
+    np.testing.assert_array_equal(grad, expected_grad)
+    assert list(windows._corners) == []
+
+
+def test_max_pool2d_of_an_input_that_needs_no_gradient_gives_the_same_maxima():
+    x = np.maximum(np.round(draw(2, 3, 8, 6)), 0)
+    x[0, 0, 0, 0] = np.nan
+    for kernel, stride in [(2, None), (3, 2)]:
+        np.testing.assert_array_equal(max_pool2d(Tensor(x), kernel, stride).data,
+                                      max_pool2d(Tensor(x, requires_grad=True), kernel, stride).data)
 
 
 @pytest.mark.parametrize("stride", [2, 1])
