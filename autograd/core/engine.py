@@ -101,10 +101,30 @@ def topological_order(root):
 
     Iterative depth-first search (no recursion, so any depth works). The order is
     decided by the parents tuples alone, so gradient sums always add in the same
-    order.
+    order. A chain (each node computed from at most one non-leaf, as an MLP's
+    layers are) is walked straight down instead: the same order, a third of the time.
     """
-    if not root.parents:
+    parents = root.parents
+    if not parents:
         return []
+    order = [root]
+    while True:  # down the chain while each node has one non-leaf parent
+        below = None
+        for parent in parents:
+            if parent.parents and parent is not below:
+                if below is not None:  # a second one: the graph branches
+                    return _depth_first_order(root)
+                below = parent
+        if below is None:
+            break
+        order.append(below)
+        parents = below.parents
+    order.reverse()
+    return order
+
+
+def _depth_first_order(root):
+    """``topological_order`` of any graph: post-order of an iterative depth-first search from ``root``."""
     order = []
     seen = {root}
     nodes, unvisited = [root], [iter(root.parents)]  # the path from root, and each one's parents still to visit

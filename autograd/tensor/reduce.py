@@ -411,7 +411,7 @@ def _cross_entropy(self, labels, reduction="none"):
 
 
 _row_numbers = {}  # count -> arange(count), read-only: the row (or column) coordinate of every label
-_ravel_multi_index = np.ravel_multi_index
+_ravel_multi_index = getattr(np.ravel_multi_index, "__wrapped__", np.ravel_multi_index)  # without the dispatch layer
 
 
 def _flat_labels(indices, count, classes, by_classes):

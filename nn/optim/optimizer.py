@@ -166,8 +166,10 @@ class Optimizer:
         missing = None
         changed, thetas, gs, states = [], [], [], []
         for parameter, state in zip(self.params, self.state):
-            g = parameter.grad
+            g = parameter._grad  # the slots, not the properties: a Tensor's plain gradient is read as it is
+            data = parameter._data
             if g.__class__ is not np.ndarray:  # not a Tensor's plain gradient: None, a Value's float, or a node
+                g = parameter.grad  # the public reading (a 0-d sum numpy left as a scalar becomes an array)
                 if g is None:
                     if missing is None:
                         missing = []
@@ -177,7 +179,6 @@ class Optimizer:
                 if isinstance(parameter, Value):
                     parameter.data = float(self.update(parameter.data, float(g), state))
                     continue
-            data = parameter.data
             if g.shape != data.shape:
                 raise ValueError(f"{type(self).__name__}.step: a parameter of shape {data.shape} "
                                  f"has a grad of shape {np.shape(g)}")
@@ -217,7 +218,7 @@ class Optimizer:
     def zero_grad(self):
         """Forget the gradients: a Tensor's ``grad`` becomes None, a Value's 0.0."""
         for parameter in self.params:
-            parameter.grad = 0.0 if isinstance(parameter, Value) else None
+            parameter._grad = 0.0 if isinstance(parameter, Value) else None  # the slot: what .grad's setter writes
 
     # --- saving and restoring ------------------------------------------------------------
 

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from autograd import Tensor, Value, enable_grad, is_grad_enabled, no_grad
-from autograd.core.engine import gradients, topological_order
+from autograd.core.engine import _depth_first_order, gradients, topological_order
 
 
 def test_topological_order_puts_parents_before_children():
@@ -30,6 +30,35 @@ def test_topological_order_is_the_same_on_every_call():
         nodes.append(nodes[-1] * nodes[i // 2] + 1.0)
     first = [id(node) for node in topological_order(nodes[-1])]
     assert all([id(n) for n in topological_order(nodes[-1])] == first for _ in range(3))
+
+
+def test_a_chain_is_walked_in_the_depth_first_order():
+    x = Tensor(np.ones((4, 2)))
+    w1, b1 = Tensor(np.ones((2, 3)), requires_grad=True), Tensor(np.ones(3), requires_grad=True)
+    w2 = Tensor(np.ones((3, 2)), requires_grad=True)
+    hidden = (x @ w1 + b1).relu()
+    loss = ((hidden @ w2).log_softmax(axis=1) * x).sum() * 0.5
+    order = topological_order(loss)
+    assert order == _depth_first_order(loss)
+    assert [node.op for node in order] == ["matmul", "+", "relu", "matmul", "log_softmax", "*", "sum", "*"]
+
+
+def test_a_chain_node_reading_one_non_leaf_twice_is_listed_once():
+    a = Value(2.0, requires_grad=True)
+    b = a * 3.0
+    c = b * b
+    d = c + 1.0
+    assert topological_order(d) == [b, c, d] == _depth_first_order(d)
+
+
+def test_a_graph_that_branches_below_a_chain_takes_the_depth_first_order():
+    a = Value(2.0, requires_grad=True)
+    b = a * 3.0
+    c = b.relu()
+    d = c + b  # two non-leaf parents: the walk down the chain stops here
+    e = d * 2.0
+    f = e + 1.0
+    assert topological_order(f) == _depth_first_order(f) == [b, c, d, e, f]
 
 
 def test_no_grad_records_no_parents():
