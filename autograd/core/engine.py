@@ -189,8 +189,9 @@ def _propagate_summing_in_place(order):
 
     A parent's first gradient is kept as the rule gave it (it may be shared, a view
     of another gradient); its second is added into a new buffer, which this pass
-    then owns and adds every further gradient into in place. A node reached by many
-    paths (a tensor read by many slices) costs one buffer, not one per path.
+    then owns and adds every further gradient into in place (``_add_into``). A node
+    reached by many paths (a tensor read by many slices) costs one buffer, not one
+    per path. Nodes of one and two parents, nearly all of them, are written out.
     """
     owned = set()
     for node in reversed(order):
@@ -201,21 +202,46 @@ def _propagate_summing_in_place(order):
         if len(parents) == 2:
             first, second = parents
             grads = node._vjp(g, node._data, first._data, second._data)
+            if not grads:  # no gradient flows to either parent
+                continue
+            grad, other = grads
+            if first._requires_grad:
+                if first._grad is None:
+                    first._grad = grad
+                else:
+                    _add_into(first, grad, owned)
+            if second._requires_grad:
+                if second._grad is None:
+                    second._grad = other
+                else:
+                    _add_into(second, other, owned)
         elif len(parents) == 1:
-            grads = node._vjp(g, node._data, parents[0]._data)
+            parent = parents[0]
+            grads = node._vjp(g, node._data, parent._data)
+            if grads and parent._requires_grad:
+                if parent._grad is None:
+                    parent._grad = grads[0]
+                else:
+                    _add_into(parent, grads[0], owned)
         else:
             grads = node._vjp(g, node._data, *[parent._data for parent in parents])
-        for parent, grad in zip(parents, grads):
-            if parent._requires_grad:
-                current = parent._grad
-                if current is None:
-                    parent._grad = grad
-                elif parent in owned:
-                    current += grad
-                    parent._grad = current  # a 0-d sum is an immutable scalar: store it back
-                else:
-                    parent._grad = current + grad
-                    owned.add(parent)
+            for parent, grad in zip(parents, grads):
+                if parent._requires_grad:
+                    if parent._grad is None:
+                        parent._grad = grad
+                    else:
+                        _add_into(parent, grad, owned)
+
+
+def _add_into(parent, grad, owned):
+    """Add ``grad`` to ``parent``'s gradient of this pass: in place into a buffer the pass ``owned``, else into a new one."""
+    current = parent._grad
+    if parent in owned:
+        current += grad
+        parent._grad = current  # a 0-d sum is an immutable scalar: store it back
+    else:
+        parent._grad = current + grad
+        owned.add(parent)
 
 
 def _propagate_observed(order, create_graph, observers):

@@ -185,3 +185,37 @@ def test_gradients_shared_between_nodes_stay_apart_when_summed():
     np.testing.assert_array_equal(b.grad, [2.0, 20.0])
     np.testing.assert_array_equal(a.grad, [4.0, 40.0])
     np.testing.assert_array_equal(x.grad, [4.0, 40.0])
+
+
+def _node(parents, rule, data):
+    from autograd.tensor.core import result
+
+    return result(np.asarray(data, dtype=float), tuple(parents), rule, "test")
+
+
+def test_a_rule_of_one_or_two_parents_may_pass_on_no_gradient_at_all():
+    a = Tensor(np.ones(2), requires_grad=True)
+    b = Tensor(np.ones(2), requires_grad=True)
+    silent_pair = _node([a, b], lambda g, out, x, y: (), np.ones(2))
+    silent_one = _node([a], lambda g, out, x: (), np.ones(2))
+    total = (silent_pair + silent_one + a).sum()
+    total.backward()
+    np.testing.assert_array_equal(a.grad, [1.0, 1.0])  # only through "+ a"
+    assert b.grad is None
+
+
+def test_a_node_of_three_parents_hands_each_its_own_gradient_and_sums_into_a_repeated_one():
+    a = Tensor(np.ones(2), requires_grad=True)
+    b = Tensor(np.ones(2), requires_grad=True)
+    triple = _node([a, b, a], lambda g, out, x, y, z: (g * 1.0, g * 2.0, g * 3.0), np.ones(2))
+    triple.sum().backward()
+    np.testing.assert_array_equal(a.grad, [4.0, 4.0])
+    np.testing.assert_array_equal(b.grad, [2.0, 2.0])
+
+
+def test_a_two_parent_node_of_one_operand_twice_gets_both_gradients():
+    a = Tensor(np.array([1.0, 2.0]), requires_grad=True)
+    hidden = a * 1.0  # a non-leaf, read twice by the product
+    (hidden * hidden).sum().backward()
+    np.testing.assert_array_equal(hidden.grad, [2.0, 4.0])
+    np.testing.assert_array_equal(a.grad, [2.0, 4.0])
