@@ -1,4 +1,4 @@
-"""Tensor arithmetic: + - * / ** (declared in ``autograd.pointwise``, made into methods here), @ and comparisons.
+"""Tensor arithmetic: + - * / ** (declared in ``autograd.pointwise``, made into methods here), @, linear and comparisons.
 
 Binary ops broadcast as numpy does. A rule first gives the gradient of each
 operand as if it had the result's shape; an operand that was broadcast gets it
@@ -154,21 +154,26 @@ def in_place_method(op, ufunc, out_of_place):
 _row_ones = {}  # (rows, dtype) -> ones(rows) of that dtype, read-only
 
 
+def _column_sums(g):
+    """Σ over the batch of a matrix ``g`` of rows, ``g``'s last-axis shape: a bias's gradient."""
+    dtype = g.dtype
+    if dtype.char in "fd":  # float32, float64: types BLAS has
+        key = (g.shape[0], dtype)
+        ones = _row_ones.get(key)
+        if ones is None:
+            ones = kept(_row_ones, key, lambda: np.ones(key[0], dtype=dtype))
+        # 1ᵀG: BLAS's matrix-vector product sums the columns faster than numpy's reduce (2-4x at any batch
+        # size) and at least as accurately
+        return _dot(ones, g) if g.base is None and dtype in _BLAS_DTYPES else ones @ g
+    return _add_reduce(g, 0)
+
+
 def _add_vjp_summed(g, out, a, b):  # the bias add: written out, it is on every layer's path
     shape = g.shape
     a_shape = a.shape
     b_shape = b.shape
     if a_shape == shape and b_shape == shape[1:] and g.__class__ is _ndarray:  # X @ W + b: db = Σ over the batch
-        dtype = g.dtype
-        if len(shape) == 2 and dtype.char in "fd":  # float32, float64: types BLAS has
-            key = (shape[0], dtype)
-            ones = _row_ones.get(key)
-            if ones is None:
-                ones = kept(_row_ones, key, lambda: np.ones(key[0], dtype=dtype))
-            # 1ᵀG: BLAS's matrix-vector product sums the columns faster than numpy's reduce (2-4x at any batch
-            # size) and at least as accurately
-            return g, (_dot(ones, g) if g.base is None and dtype in _BLAS_DTYPES else ones @ g)
-        return g, _add_reduce(g, 0)
+        return g, (_column_sums(g) if len(shape) == 2 else _add_reduce(g, 0))
     return (g if a_shape == shape else sum_to(g, a_shape)), (g if b_shape == shape else sum_to(g, b_shape))
 
 
@@ -238,17 +243,17 @@ def _matmul_vjp(need_a, need_b, a_shape, b_shape, g_shape, g, out, a, b):
     return grad_a, grad_b
 
 
-def _matmul_error(x, y):
+def _matmul_error(x, y, op="matmul"):
     if x.ndim == 0 or y.ndim == 0:
-        return ValueError(f"matmul: operands must have at least one axis, got shapes {x.shape} and {y.shape}")
+        return ValueError(f"{op}: operands must have at least one axis, got shapes {x.shape} and {y.shape}")
     inner_b = y.shape[-2] if y.ndim >= 2 else y.shape[0]
     if x.shape[-1] != inner_b:
         return ValueError(
-            f"matmul: shapes {x.shape} and {y.shape} do not align: the last axis of the first ({x.shape[-1]}) "
+            f"{op}: shapes {x.shape} and {y.shape} do not align: the last axis of the first ({x.shape[-1]}) "
             f"must equal the {'second-to-last' if y.ndim >= 2 else 'only'} axis of the second ({inner_b})"
         )
     return ValueError(
-        f"matmul: shapes {x.shape} and {y.shape}: the batch axes {x.shape[:-2]} and {y.shape[:-2]} do not broadcast"
+        f"{op}: shapes {x.shape} and {y.shape}: the batch axes {x.shape[:-2]} and {y.shape[:-2]} do not broadcast"
     )
 
 
@@ -307,6 +312,76 @@ def _rmatmul(self, other):
 optable.declare(OpSpec("matmul", "A @ B (numpy's matmul); dA = G Bᵀ, dB = Aᵀ G", "linear algebra", arity=2,
                        reference=np.matmul))
 optable.attach("matmul", Tensor, {"__matmul__": _matmul, "__rmatmul__": _rmatmul, "matmul": _matmul})
+
+
+# linear(x, W, b) = x @ W + b for a matrix of rows x: nn.Linear's op, one node where matmul and + make two
+# (half the nodes of an MLP); dx = G Wᵀ, dW = xᵀ G (matmul's rules), db = Σ G over the rows.
+def _no_matrix_grads(g, out, a, b):
+    return None, None
+
+
+_LINEAR_MATRIX_RULES = {**_MATRIX_RULES, (False, False): _no_matrix_grads}
+
+
+def _linear_vjp(matrix_rule, need_bias, g, out, x, w, *bias):
+    dx, dw = matrix_rule(g, out, x, w)
+    if not bias:
+        return dx, dw
+    if not need_bias:
+        return dx, dw, None
+    return dx, dw, (_column_sums(g) if g.__class__ is _ndarray else g.sum(axis=0))
+
+
+_LINEAR_RULES = {  # (x, W, b need a gradient) -> the rule; b None: (x, W, None)
+    (need_x, need_w, need_b): partial(_linear_vjp, _LINEAR_MATRIX_RULES[need_x, need_w], need_b)
+    for need_x in (False, True) for need_w in (False, True) for need_b in (False, True, None)
+}
+
+
+def linear(x, weight, bias=None):
+    """``x @ weight + bias``: a matrix ``x`` of rows (n, in), ``weight`` (in, out), ``bias`` (out,) or None.
+
+    nn.Linear's op, recorded as one node (matmul and + record two) with the same
+    numbers: the product, then the bias added. Other shapes (a batch of matrices,
+    a vector) and mixed dtypes are ``x @ weight + bias`` as written, numpy's
+    matmul and broadcasting; an ndarray or a number is taken as a constant.
+    """
+    if x.__class__ is not Tensor and not isinstance(x, Tensor):
+        x = lift(x, "linear", weight if isinstance(weight, Tensor) else None)
+    if weight.__class__ is not Tensor and not isinstance(weight, Tensor):
+        weight = lift(weight, "linear", x)
+    if bias is not None and bias.__class__ is not Tensor and not isinstance(bias, Tensor):
+        bias = lift(bias, "linear", x)
+    a = x._data
+    w = weight._data
+    dtype = a.dtype
+    if not (a.ndim == 2 and w.ndim == 2 and w.dtype is dtype and (bias is None or (
+            bias._data.dtype is dtype and bias._data.shape == w.shape[1:]))):
+        return x @ weight if bias is None else x @ weight + bias
+    try:
+        data = _dot(a, w) if a.base is None and w.base is None and dtype in _BLAS_DTYPES else a @ w
+    except ValueError:
+        raise _matmul_error(a, w, "linear") from None
+    need_x = x._requires_grad
+    need_w = weight._requires_grad
+    if bias is None:
+        if (need_x or need_w) and grad_enabled():
+            return result(data, (x, weight), _LINEAR_RULES[need_x, need_w, None], "linear")
+        return constant(data)
+    data += bias._data  # the product is a fresh array: the bias added in place, as data + b would compute
+    need_b = bias._requires_grad
+    if (need_x or need_w or need_b) and grad_enabled():
+        return result(data, (x, weight, bias), _LINEAR_RULES[need_x, need_w, need_b], "linear")
+    return constant(data)
+
+
+def _linear_reference(x, weight, bias=None):
+    return x @ weight if bias is None else x @ weight + bias
+
+
+optable.declare(OpSpec("linear", "x @ W + b for a matrix of rows x, one node; dx = G Wᵀ, dW = xᵀ G, db = Σ G",
+                       "linear algebra", arity=3, reference=_linear_reference))
+optable.attach("linear", functions={"linear": linear})
 
 
 def _imatmul(self, other):
