@@ -224,7 +224,11 @@ def _propagate_summing_in_place(order):
                 else:
                     _add_into(parent, grads[0], owned)
         else:
-            grads = node._vjp(g, node._data, *[parent._data for parent in parents])
+            if len(parents) == 3:  # nn.Linear's linear(x, W, b)
+                first, second, third = parents
+                grads = node._vjp(g, node._data, first._data, second._data, third._data)
+            else:
+                grads = node._vjp(g, node._data, *[parent._data for parent in parents])
             for parent, grad in zip(parents, grads):
                 if parent._requires_grad:
                     if parent._grad is None:

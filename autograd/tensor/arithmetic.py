@@ -346,32 +346,35 @@ def linear(x, weight, bias=None):
     a vector) and mixed dtypes are ``x @ weight + bias`` as written, numpy's
     matmul and broadcasting; an ndarray or a number is taken as a constant.
     """
+    if not isinstance(weight, Tensor):
+        weight = lift(weight, "linear", x if isinstance(x, Tensor) else None)
     if x.__class__ is not Tensor and not isinstance(x, Tensor):
-        x = lift(x, "linear", weight if isinstance(weight, Tensor) else None)
-    if weight.__class__ is not Tensor and not isinstance(weight, Tensor):
-        weight = lift(weight, "linear", x)
-    if bias is not None and bias.__class__ is not Tensor and not isinstance(bias, Tensor):
-        bias = lift(bias, "linear", x)
+        x = lift(x, "linear", weight)
     a = x._data
     w = weight._data
-    dtype = a.dtype
-    if not (a.ndim == 2 and w.ndim == 2 and w.dtype is dtype and (bias is None or (
-            bias._data.dtype is dtype and bias._data.shape == w.shape[1:]))):
+    dtype = w.dtype
+    if bias is None:
+        parents = (x, weight)
+    else:
+        if not isinstance(bias, Tensor):
+            bias = lift(bias, "linear", weight)
+        b = bias._data
+        if b.dtype is not dtype or b.shape != w.shape[1:]:
+            return x @ weight + bias
+        parents = (x, weight, bias)
+    if a.dtype is not dtype or a.ndim != 2 or w.ndim != 2:
         return x @ weight if bias is None else x @ weight + bias
     try:
         data = _dot(a, w) if a.base is None and w.base is None and dtype in _BLAS_DTYPES else a @ w
     except ValueError:
         raise _matmul_error(a, w, "linear") from None
-    need_x = x._requires_grad
-    need_w = weight._requires_grad
-    if bias is None:
-        if (need_x or need_w) and grad_enabled():
-            return result(data, (x, weight), _LINEAR_RULES[need_x, need_w, None], "linear")
-        return constant(data)
-    data += bias._data  # the product is a fresh array: the bias added in place, as data + b would compute
-    need_b = bias._requires_grad
-    if (need_x or need_w or need_b) and grad_enabled():
-        return result(data, (x, weight, bias), _LINEAR_RULES[need_x, need_w, need_b], "linear")
+    if bias is not None:
+        data += b  # the product is a fresh array: the bias added in place, as data + b would compute
+        key = (x._requires_grad, weight._requires_grad, bias._requires_grad)
+    else:
+        key = (x._requires_grad, weight._requires_grad, None)
+    if (key[0] or key[1] or key[2]) and grad_enabled():
+        return result(data, parents, _LINEAR_RULES[key], "linear")
     return constant(data)
 
 
