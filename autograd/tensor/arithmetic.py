@@ -87,28 +87,32 @@ def apply_binary(op, forward, rules, a, b, passes_g=False):
     """
     x = a._data
     y = b._data
-    if x.dtype is not y.dtype:
+    dtype = x.dtype
+    if y.dtype is not dtype:
         a, b = floating_operands(a, b)
         x, y = a._data, b._data
+        dtype = x.dtype if y.dtype is x.dtype else None  # None: mixed dtypes, the result goes through record
     try:
         data = forward(x, y)
     except (ValueError, TypeError) as error:
         raise _numpy_error(op, x, y, error) from None
     need_a = a._requires_grad
     need_b = b._requires_grad
+    if not ((need_a or need_b) and grad_enabled()):
+        return constant(data if data.__class__ is _ndarray else np.asarray(data))
     if data.__class__ is not _ndarray:
         data = np.asarray(data)  # numpy hands back a scalar for 0-d operands
-    if (need_a or need_b) and grad_enabled():
-        rule = rules[need_a, need_b, x.shape != y.shape]
-        # ``record``'s general path only where a leaf needs a gradient array of its own (a 0-d one, or the
-        # incoming gradient itself) or the dtypes differ; else the node directly
-        if data.dtype is x.dtype is y.dtype and not (
-            (need_a and not a.parents and (not data.ndim or (passes_g and x.shape == data.shape)))
-            or (need_b and not b.parents and (not data.ndim or (passes_g and y.shape == data.shape)))
-        ):
-            return result(data, (a, b), rule, op)
-        return record(data, (a, b), rule, op, passes_g)
-    return constant(data)
+    x_shape = x.shape
+    y_shape = y.shape
+    rule = rules[need_a, need_b, x_shape != y_shape]
+    # ``record``'s general path only where a leaf needs a gradient array of its own (a 0-d one, or the
+    # incoming gradient itself) or the dtypes differ; else the node directly
+    if data.dtype is dtype and not (
+        (need_a and not a.parents and (not data.ndim or (passes_g and x_shape == data.shape)))
+        or (need_b and not b.parents and (not data.ndim or (passes_g and y_shape == data.shape)))
+    ):
+        return result(data, (a, b), rule, op)
+    return record(data, (a, b), rule, op, passes_g)
 
 
 def binary_methods(op, forward, rules, passes_g=False):
