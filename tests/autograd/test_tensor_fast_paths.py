@@ -130,3 +130,15 @@ def test_matmul_gradients_from_a_broadcast_incoming_gradient_are_numpys_matmul_t
     ones = np.ones((6, 3), dtype=dtype)
     np.testing.assert_array_equal(a.grad, ones @ w.T)
     np.testing.assert_array_equal(b.grad, x.T @ ones)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_log_softmax_of_two_classes_is_the_reduce_formula_to_the_bit(dtype):
+    logits = np.array([[0.5, -1.25], [-np.inf, 0.0], [1e30, -1e30], [np.nan, 1.0], [-0.0, 0.0], [3.0, 3.0],
+                       [-87.0, 88.0]], dtype=dtype)
+    with np.errstate(invalid="ignore"):
+        shifted = logits - np.max(logits, axis=1, keepdims=True)
+        expected = shifted - np.log(np.add.reduce(np.exp(shifted), 1, keepdims=True))
+        out = Tensor(logits).log_softmax(axis=1)
+    np.testing.assert_array_equal(out.data, expected)
+    assert np.array_equal(np.signbit(out.data), np.signbit(expected))
