@@ -202,7 +202,8 @@ def _propagate_summing_in_place(order):
         if len(parents) == 2:
             first, second = parents
             grads = node._vjp(g, node._data, first._data, second._data)
-            if not grads:  # no gradient flows to either parent
+            if not grads:  # () passes no gradient on; None is the TypeError it always was
+                iter(grads)
                 continue
             grad, other = grads
             if first._requires_grad:
@@ -218,7 +219,10 @@ def _propagate_summing_in_place(order):
         elif len(parents) == 1:
             parent = parents[0]
             grads = node._vjp(g, node._data, parent._data)
-            if grads and parent._requires_grad:
+            if not grads:
+                iter(grads)
+                continue
+            if parent._requires_grad:
                 if parent._grad is None:
                     parent._grad = grads[0]
                 else:

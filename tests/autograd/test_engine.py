@@ -219,3 +219,10 @@ def test_a_two_parent_node_of_one_operand_twice_gets_both_gradients():
     (hidden * hidden).sum().backward()
     np.testing.assert_array_equal(hidden.grad, [2.0, 4.0])
     np.testing.assert_array_equal(a.grad, [2.0, 4.0])
+
+
+def test_a_rule_that_returns_none_instead_of_a_tuple_is_a_type_error():
+    a = Tensor(np.ones(2), requires_grad=True)
+    for parents, rule in (([a], lambda g, out, x: None), ([a, a * 1.0], lambda g, out, x, y: None)):
+        with pytest.raises(TypeError, match="not iterable"):
+            _node(parents, rule, np.ones(2)).sum().backward()
