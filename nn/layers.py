@@ -12,7 +12,7 @@ import warnings
 
 import numpy as np
 
-from autograd import Primitive, Tensor, Value, is_grad_enabled, numpy_argument
+from autograd import Primitive, Tensor, Value, is_grad_enabled, linear, numpy_argument
 
 from . import functional as F
 from .bridge import onnx_layers as lower
@@ -77,12 +77,12 @@ class Linear(Module):
     )
 
     def forward(self, x):
-        """x @ weight + bias for x of shape (..., in_features)."""
+        """x @ weight + bias for x of shape (..., in_features): one ``linear`` node for a batch of rows."""
         weight = self.weight
         if x.__class__ is not Tensor and not isinstance(x, Tensor):
             x = _as_tensor_input(x, weight.data.dtype, self)
         try:
-            out = x @ weight  # an integer Tensor x takes the weight's dtype (autograd's promotion)
+            return linear(x, weight, self.bias)  # one node; an integer Tensor x takes the weight's dtype (promotion)
         except ValueError:
             shape = x.data.shape
             if not shape or shape[-1] != self.in_features:
@@ -91,8 +91,6 @@ class Linear(Module):
                     f"{self!r}: expected {self.in_features} features on the last axis, got {given}"
                 ) from None
             raise
-        bias = self.bias
-        return out if bias is None else out + bias
 
     def extra_repr(self):
         return f"in_features={self.in_features}, out_features={self.out_features}, bias={self.bias is not None}"

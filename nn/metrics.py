@@ -8,6 +8,16 @@ from .arrays import read_array
 
 _min_reduce = np.minimum.reduce
 _max_reduce = np.maximum.reduce
+_UNSIGNED = {np.dtype(signed): np.dtype(unsigned) for signed, unsigned in
+             ((np.int8, np.uint8), (np.int16, np.uint16), (np.int32, np.uint32), (np.int64, np.uint64))}
+
+
+def _outside(labels, count):
+    """Whether a label is below 0 or at least ``count`` (numpy's reductions minus their Python layer)."""
+    unsigned = _UNSIGNED.get(labels.dtype)
+    if unsigned is not None:  # a negative label viewed unsigned is at least 2**(bits - 1): one reduction finds both
+        return _max_reduce(labels.view(unsigned), None) >= count
+    return _min_reduce(labels, None) < 0 or _max_reduce(labels, None) >= count
 
 
 def scores_array(outputs, where="accuracy"):
@@ -55,7 +65,7 @@ def accuracy(scores, y, threshold=0.5):
             if labels.dtype.kind == "f" and np.any(labels != np.round(labels)):
                 bad = labels[labels != np.round(labels)][0]
                 raise ValueError(f"{where}: class labels must be whole numbers, got {bad}")
-            if _min_reduce(labels, None) < 0 or _max_reduce(labels, None) >= num_classes:  # numpy minus its Python layer
+            if _outside(labels, num_classes):
                 bad = labels[(labels < 0) | (labels >= num_classes)][0]
                 raise ValueError(f"{where}: label {bad} is out of range for scores of {num_classes} classes")
             truth = labels

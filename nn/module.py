@@ -151,8 +151,10 @@ class Module:
         return _depth_first(self)
 
     def modules(self):
-        """This module and every module inside it, each once."""
-        return [module for _, module in self.named_modules()]
+        """This module and every module inside it, each once (``named_modules()``'s order, without the names)."""
+        found = [self]
+        _modules_in(self._entries_values(), found, {id(self)})
+        return found
 
     def named_parameters(self):
         """Every parameter, each once, as a list of ``(dotted_name, parameter)`` in registration order."""
@@ -417,6 +419,21 @@ def _collect_items(items, found, seen_modules):
             inner = list(item.values()) if isinstance(item, dict) else item
             if inner and _counts(inner[0]):
                 _collect_items(inner, found, seen_modules)
+
+
+def _modules_in(items, found, seen_modules):
+    """The Modules among ``items`` (attributes, or a container's items) and inside them, depth first: ``_depth_first``
+    without building names (``train()`` walks them on every ``fit`` call)."""
+    for item in items:
+        if isinstance(item, Module):
+            if id(item) not in seen_modules:
+                seen_modules.add(id(item))
+                found.append(item)
+                _modules_in(item._entries_values(), found, seen_modules)
+        elif isinstance(item, (list, tuple, dict)):
+            inner = list(item.values()) if isinstance(item, dict) else item
+            if inner and _counts(inner[0]):
+                _modules_in(inner, found, seen_modules)
 
 
 def _depth_first(root):

@@ -118,10 +118,30 @@ def topological_order(root):
 
     Iterative depth-first search (no recursion, so any depth works). The order is
     decided by the parents tuples alone, so gradient sums always add in the same
-    order.
+    order. A chain (each node computed from at most one non-leaf, as an MLP's
+    layers are) is walked straight down instead: the same order, a third of the time.
     """
-    if not root.parents:
+    parents = root.parents
+    if not parents:
         return []
+    order = [root]
+    while True:  # down the chain while each node has one non-leaf parent
+        below = None
+        for parent in parents:
+            if parent.parents and parent is not below:
+                if below is not None:  # a second one: the graph branches
+                    return _depth_first_order(root)
+                below = parent
+        if below is None:
+            break
+        order.append(below)
+        parents = below.parents
+    order.reverse()
+    return order
+
+
+def _depth_first_order(root):
+    """``topological_order`` of any graph: post-order of an iterative depth-first search from ``root``."""
     order = []
     seen = {root}
     nodes, unvisited = [root], [iter(root.parents)]  # the path from root, and each one's parents still to visit
@@ -189,8 +209,9 @@ def _propagate_summing_in_place(order):
 
     A parent's first gradient is kept as the rule gave it (it may be shared, a view
     of another gradient); its second is added into a new buffer, which this pass
-    then owns and adds every further gradient into in place. A node reached by many
-    paths (a tensor read by many slices) costs one buffer, not one per path.
+    then owns and adds every further gradient into in place (``_add_into``). A node
+    reached by many paths (a tensor read by many slices) costs one buffer, not one
+    per path. Nodes of one and two parents, nearly all of them, are written out.
     """
     owned = set()
     for node in reversed(order):
@@ -201,24 +222,57 @@ def _propagate_summing_in_place(order):
         if len(parents) == 2:
             first, second = parents
             grads = node._vjp(g, node._data, first._data, second._data)
+            if not grads:  # () passes no gradient on; None is the TypeError it always was
+                iter(grads)
+                continue
+            grad, other = grads
+            if first._requires_grad:
+                if first._grad is None:
+                    first._grad = grad
+                else:
+                    _add_into(first, grad, owned)
+            if second._requires_grad:
+                if second._grad is None:
+                    second._grad = other
+                else:
+                    _add_into(second, other, owned)
         elif len(parents) == 1:
-            grads = node._vjp(g, node._data, parents[0]._data)
+            parent = parents[0]
+            grads = node._vjp(g, node._data, parent._data)
+            if not grads:
+                iter(grads)
+                continue
+            if parent._requires_grad:
+                if parent._grad is None:
+                    parent._grad = grads[0]
+                else:
+                    _add_into(parent, grads[0], owned)
         else:
             rule = node._vjp
-            if rule is passes_nothing:
+            if len(parents) == 3:  # nn.Linear's linear(x, W, b)
+                first, second, third = parents
+                grads = rule(g, node._data, first._data, second._data, third._data)
+            elif rule is passes_nothing:
                 continue
-            grads = rule(g, node._data, *[parent._data for parent in parents])
-        for parent, grad in zip(parents, grads):
-            if parent._requires_grad:
-                current = parent._grad
-                if current is None:
-                    parent._grad = grad
-                elif parent in owned:
-                    current += grad
-                    parent._grad = current  # a 0-d sum is an immutable scalar: store it back
-                else:
-                    parent._grad = current + grad
-                    owned.add(parent)
+            else:
+                grads = rule(g, node._data, *[parent._data for parent in parents])
+            for parent, grad in zip(parents, grads):
+                if parent._requires_grad:
+                    if parent._grad is None:
+                        parent._grad = grad
+                    else:
+                        _add_into(parent, grad, owned)
+
+
+def _add_into(parent, grad, owned):
+    """Add ``grad`` to ``parent``'s gradient of this pass: in place into a buffer the pass ``owned``, else into a new one."""
+    current = parent._grad
+    if parent in owned:
+        current += grad
+        parent._grad = current  # a 0-d sum is an immutable scalar: store it back
+    else:
+        parent._grad = current + grad
+        owned.add(parent)
 
 
 def _propagate_observed(order, create_graph, observers):

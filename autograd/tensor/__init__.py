@@ -2,7 +2,7 @@
 
 ``core`` holds the class, creation and recording; each family module imports it
 and attaches its ops, declared in the op table: ``arithmetic`` (+ - * / ** @,
-comparisons), ``elementwise`` (exp, relu, clip, maximum, where, ...), ``reduce``
+linear, comparisons), ``elementwise`` (exp, relu, clip, maximum, where, ...), ``reduce``
 (sum, mean, max, var, prod, std, cumsum, logsumexp, softmax, ...), ``shape`` (reshape,
 transpose, indexing, concatenate, stack, ...), ``rearrange`` (split, vstack, hstack, tile,
 repeat, pad, flip, roll, sort), ``linalg`` (einsum, tensordot, dot, outer, trace, diag,
@@ -17,6 +17,7 @@ from . import (  # noqa: F401  (each attaches its ops)
     arithmetic, elementwise, linalg, normalization, rearrange, reduce, shape, windows,
 )
 from .aliases import numpy_argument
+from .arithmetic import linear
 from .core import Tensor, as_array, constant, lift, record, result
 from .elementwise import logaddexp, maximum, minimum, where
 from .linalg import einsum, outer, tensordot
@@ -41,6 +42,7 @@ __all__ = [
     "einsum",
     "hstack",
     "lift",
+    "linear",
     "logaddexp",
     "max_pool2d",
     "maximum",

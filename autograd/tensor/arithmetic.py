@@ -1,4 +1,4 @@
-"""Tensor arithmetic: + - * / ** (declared in ``autograd.pointwise``, made into methods here), @ and comparisons.
+"""Tensor arithmetic: + - * / ** (declared in ``autograd.pointwise``, made into methods here), @, linear and comparisons.
 
 Binary ops broadcast as numpy does. A rule first gives the gradient of each
 operand as if it had the result's shape; an operand that was broadcast gets it
@@ -23,6 +23,12 @@ from .core import Tensor, broadcast_error, change_in_place, constant, in_place_a
 
 _ndarray = np.ndarray
 _add_reduce = np.add.reduce
+# np.dot: BLAS's gemm / gemv without matmul's ufunc layer, ~0.2 us a call quicker on small matrices. It gives
+# matmul's numbers where both call BLAS: arrays of one native float32 / float64 dtype that own their memory
+# (contiguous, aligned), or their transposes. Elsewhere (a strided or broadcast view, mixed or byte-swapped
+# dtypes) matmul may run a loop of its own and dot BLAS on a copy, which may round differently: @ stays.
+_dot = getattr(np.dot, "__wrapped__", np.dot)  # the C function, without numpy's dispatch layer (~0.1 us)
+_BLAS_DTYPES = (np.dtype(np.float32), np.dtype(np.float64))
 
 
 def binary_rules(grad_a, grad_b):
@@ -81,28 +87,32 @@ def apply_binary(op, forward, rules, a, b, passes_g=False):
     """
     x = a._data
     y = b._data
-    if x.dtype is not y.dtype:
+    dtype = x.dtype
+    if y.dtype is not dtype:
         a, b = floating_operands(a, b)
         x, y = a._data, b._data
+        dtype = x.dtype if y.dtype is x.dtype else None  # None: mixed dtypes, the result goes through record
     try:
         data = forward(x, y)
     except (ValueError, TypeError) as error:
         raise _numpy_error(op, x, y, error) from None
     need_a = a._requires_grad
     need_b = b._requires_grad
+    if not ((need_a or need_b) and grad_enabled()):
+        return constant(data if data.__class__ is _ndarray else np.asarray(data))
     if data.__class__ is not _ndarray:
         data = np.asarray(data)  # numpy hands back a scalar for 0-d operands
-    if (need_a or need_b) and grad_enabled():
-        rule = rules[need_a, need_b, x.shape != y.shape]
-        # ``record``'s general path only where a leaf needs a gradient array of its own (a 0-d one, or the
-        # incoming gradient itself) or the dtypes differ; else the node directly
-        if data.dtype is x.dtype is y.dtype and not (
-            (need_a and not a.parents and (not data.ndim or (passes_g and x.shape == data.shape)))
-            or (need_b and not b.parents and (not data.ndim or (passes_g and y.shape == data.shape)))
-        ):
-            return result(data, (a, b), rule, op)
-        return record(data, (a, b), rule, op, passes_g)
-    return constant(data)
+    x_shape = x.shape
+    y_shape = y.shape
+    rule = rules[need_a, need_b, x_shape != y_shape]
+    # ``record``'s general path only where a leaf needs a gradient array of its own (a 0-d one, or the
+    # incoming gradient itself) or the dtypes differ; else the node directly
+    if data.dtype is dtype and not (
+        (need_a and not a.parents and (not data.ndim or (passes_g and x_shape == data.shape)))
+        or (need_b and not b.parents and (not data.ndim or (passes_g and y_shape == data.shape)))
+    ):
+        return result(data, (a, b), rule, op)
+    return record(data, (a, b), rule, op, passes_g)
 
 
 def binary_methods(op, forward, rules, passes_g=False):
@@ -148,21 +158,26 @@ def in_place_method(op, ufunc, out_of_place):
 _row_ones = {}  # (rows, dtype) -> ones(rows) of that dtype, read-only
 
 
+def _column_sums(g):
+    """Σ over the batch of a matrix ``g`` of rows, ``g``'s last-axis shape: a bias's gradient."""
+    dtype = g.dtype
+    if dtype.char in "fd":  # float32, float64: types BLAS has
+        key = (g.shape[0], dtype)
+        ones = _row_ones.get(key)
+        if ones is None:
+            ones = kept(_row_ones, key, lambda: np.ones(key[0], dtype=dtype))
+        # 1ᵀG: BLAS's matrix-vector product sums the columns faster than numpy's reduce (2-4x at any batch
+        # size) and at least as accurately
+        return _dot(ones, g) if g.base is None and dtype in _BLAS_DTYPES else ones @ g
+    return _add_reduce(g, 0)
+
+
 def _add_vjp_summed(g, out, a, b):  # the bias add: written out, it is on every layer's path
     shape = g.shape
     a_shape = a.shape
     b_shape = b.shape
     if a_shape == shape and b_shape == shape[1:] and g.__class__ is _ndarray:  # X @ W + b: db = Σ over the batch
-        dtype = g.dtype
-        if len(shape) == 2 and dtype.char in "fd":  # float32, float64: types BLAS has
-            key = (shape[0], dtype)
-            ones = _row_ones.get(key)
-            if ones is None:
-                ones = kept(_row_ones, key, lambda: np.ones(key[0], dtype=dtype))
-            # 1ᵀG: BLAS's matrix-vector product sums the columns faster than numpy's reduce (2-4x at any batch
-            # size) and at least as accurately
-            return g, ones @ g
-        return g, _add_reduce(g, 0)
+        return g, (_column_sums(g) if len(shape) == 2 else _add_reduce(g, 0))
     return (g if a_shape == shape else sum_to(g, a_shape)), (g if b_shape == shape else sum_to(g, b_shape))
 
 
@@ -199,14 +214,22 @@ optable.attach("pos", Tensor, {"__pos__": _pos})
 # A @ B (numpy's matmul: 1-D operands become a row / a column, batch axes broadcast);
 # dA = G Bᵀ, dB = Aᵀ G, summed over batch axes an operand was broadcast along.
 def _matmul_vjp_both(g, out, a, b):
+    if g.__class__ is _ndarray and g.base is None and a.base is None and b.base is None and (
+        g.dtype is a.dtype is b.dtype and g.dtype in _BLAS_DTYPES
+    ):  # first order, on arrays BLAS takes as they are: see _dot
+        return _dot(g, b.T), _dot(a.T, g)
     return g @ b.T, a.T @ g
 
 
 def _matmul_vjp_first(g, out, a, b):
+    if g.__class__ is _ndarray and g.base is None and b.base is None and g.dtype is b.dtype and g.dtype in _BLAS_DTYPES:
+        return _dot(g, b.T), None
     return g @ b.T, None
 
 
 def _matmul_vjp_second(g, out, a, b):
+    if g.__class__ is _ndarray and g.base is None and a.base is None and g.dtype is a.dtype and g.dtype in _BLAS_DTYPES:
+        return None, _dot(a.T, g)
     return None, a.T @ g
 
 
@@ -224,17 +247,17 @@ def _matmul_vjp(need_a, need_b, a_shape, b_shape, g_shape, g, out, a, b):
     return grad_a, grad_b
 
 
-def _matmul_error(x, y):
+def _matmul_error(x, y, op="matmul"):
     if x.ndim == 0 or y.ndim == 0:
-        return ValueError(f"matmul: operands must have at least one axis, got shapes {x.shape} and {y.shape}")
+        return ValueError(f"{op}: operands must have at least one axis, got shapes {x.shape} and {y.shape}")
     inner_b = y.shape[-2] if y.ndim >= 2 else y.shape[0]
     if x.shape[-1] != inner_b:
         return ValueError(
-            f"matmul: shapes {x.shape} and {y.shape} do not align: the last axis of the first ({x.shape[-1]}) "
+            f"{op}: shapes {x.shape} and {y.shape} do not align: the last axis of the first ({x.shape[-1]}) "
             f"must equal the {'second-to-last' if y.ndim >= 2 else 'only'} axis of the second ({inner_b})"
         )
     return ValueError(
-        f"matmul: shapes {x.shape} and {y.shape}: the batch axes {x.shape[:-2]} and {y.shape[:-2]} do not broadcast"
+        f"{op}: shapes {x.shape} and {y.shape}: the batch axes {x.shape[:-2]} and {y.shape[:-2]} do not broadcast"
     )
 
 
@@ -274,7 +297,7 @@ def _matmul(self, other):
     y = other._data
     if x.ndim == 2 and y.ndim == 2 and x.dtype is y.dtype:  # a layer's X @ W: the general path, inlined
         try:
-            data = x @ y
+            data = _dot(x, y) if x.base is None and y.base is None and x.dtype in _BLAS_DTYPES else x @ y
         except ValueError:
             raise _matmul_error(x, y) from None
         need_a = self._requires_grad
@@ -293,6 +316,79 @@ def _rmatmul(self, other):
 optable.declare(OpSpec("matmul", "A @ B (numpy's matmul); dA = G Bᵀ, dB = Aᵀ G", "linear algebra", arity=2,
                        reference=np.matmul))
 optable.attach("matmul", Tensor, {"__matmul__": _matmul, "__rmatmul__": _rmatmul, "matmul": _matmul})
+
+
+# linear(x, W, b) = x @ W + b for a matrix of rows x: nn.Linear's op, one node where matmul and + make two
+# (half the nodes of an MLP); dx = G Wᵀ, dW = xᵀ G (matmul's rules), db = Σ G over the rows.
+def _no_matrix_grads(g, out, a, b):
+    return None, None
+
+
+_LINEAR_MATRIX_RULES = {**_MATRIX_RULES, (False, False): _no_matrix_grads}
+
+
+def _linear_vjp(matrix_rule, need_bias, g, out, x, w, *bias):
+    dx, dw = matrix_rule(g, out, x, w)
+    if not bias:
+        return dx, dw
+    if not need_bias:
+        return dx, dw, None
+    return dx, dw, (_column_sums(g) if g.__class__ is _ndarray else g.sum(axis=0))
+
+
+_LINEAR_RULES = {  # (x, W, b need a gradient) -> the rule; b None: (x, W, None)
+    (need_x, need_w, need_b): partial(_linear_vjp, _LINEAR_MATRIX_RULES[need_x, need_w], need_b)
+    for need_x in (False, True) for need_w in (False, True) for need_b in (False, True, None)
+}
+
+
+def linear(x, weight, bias=None):
+    """``x @ weight + bias``: a matrix ``x`` of rows (n, in), ``weight`` (in, out), ``bias`` (out,) or None.
+
+    nn.Linear's op, recorded as one node (matmul and + record two) with the same
+    numbers: the product, then the bias added. Other shapes (a batch of matrices,
+    a vector) and mixed dtypes are ``x @ weight + bias`` as written, numpy's
+    matmul and broadcasting; an ndarray or a number is taken as a constant.
+    """
+    if not isinstance(weight, Tensor):
+        weight = lift(weight, "linear", x if isinstance(x, Tensor) else None)
+    if x.__class__ is not Tensor and not isinstance(x, Tensor):
+        x = lift(x, "linear", weight)
+    a = x._data
+    w = weight._data
+    dtype = w.dtype
+    if bias is None:
+        parents = (x, weight)
+    else:
+        if not isinstance(bias, Tensor):
+            bias = lift(bias, "linear", weight)
+        b = bias._data
+        if b.dtype is not dtype or b.shape != w.shape[1:]:
+            return x @ weight + bias
+        parents = (x, weight, bias)
+    if a.dtype is not dtype or a.ndim != 2 or w.ndim != 2:
+        return x @ weight if bias is None else x @ weight + bias
+    try:
+        data = _dot(a, w) if a.base is None and w.base is None and dtype in _BLAS_DTYPES else a @ w
+    except ValueError:
+        raise _matmul_error(a, w, "linear") from None
+    if bias is not None:
+        data += b  # the product is a fresh array: the bias added in place, as data + b would compute
+        key = (x._requires_grad, weight._requires_grad, bias._requires_grad)
+    else:
+        key = (x._requires_grad, weight._requires_grad, None)
+    if (key[0] or key[1] or key[2]) and grad_enabled():
+        return result(data, parents, _LINEAR_RULES[key], "linear")
+    return constant(data)
+
+
+def _linear_reference(x, weight, bias=None):
+    return x @ weight if bias is None else x @ weight + bias
+
+
+optable.declare(OpSpec("linear", "x @ W + b for a matrix of rows x, one node; dx = G Wᵀ, dW = xᵀ G, db = Σ G",
+                       "linear algebra", arity=3, reference=_linear_reference))
+optable.attach("linear", functions={"linear": linear})
 
 
 def _imatmul(self, other):

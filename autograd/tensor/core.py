@@ -103,6 +103,11 @@ class Tensor(Node):
     _sums_in_place = True  # ndarray gradients: the engine adds into buffers it made
 
     def __init__(self, data, requires_grad=False, dtype=None, label=""):
+        if data.__class__ is _ndarray and dtype is None and requires_grad is False and label == "" and (
+            data.dtype.kind in _NUMERIC_KINDS
+        ):  # a batch of data, as a training loop makes one each step: nothing to convert or check
+            init_node(self, data, None, False, "")
+            return
         array = as_array(data, dtype, "Tensor")
         requires_grad = _as_flag(requires_grad, "Tensor(requires_grad=...)")
         if requires_grad and array.dtype.kind != "f":

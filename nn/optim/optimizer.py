@@ -23,6 +23,8 @@ from autograd import Node, Value, increment_version
 
 from ..training_warning import TrainingWarning
 
+_ndarray = np.ndarray
+
 
 class Hyperparameter:
     """A checked setting: assigning it (in ``__init__`` or later, as a scheduler does) runs ``check``.
@@ -163,11 +165,29 @@ class Optimizer:
         A parameter left with no gradient while others have one is not connected to
         the loss: it is named in a ``TrainingWarning`` (once) and left unchanged.
         """
+        thetas, gs = [], []
+        for parameter in self.params:  # the common case first: Tensors with plain gradients of their shapes
+            g = parameter._grad
+            data = parameter._data
+            if g.__class__ is not _ndarray or g.shape != data.shape:
+                break
+            thetas.append(data)
+            gs.append(g)
+        else:
+            increment_version(self.params)
+            self._update_arrays(thetas, gs, self.state)
+            return
+        self._step_each()
+
+    def _step_each(self):
+        """``step`` for any mix of parameters: Values, gradients that are nodes or missing, each checked."""
         missing = None
         changed, thetas, gs, states = [], [], [], []
         for parameter, state in zip(self.params, self.state):
-            g = parameter.grad
-            if g.__class__ is not np.ndarray:  # not a Tensor's plain gradient: None, a Value's float, or a node
+            g = parameter._grad  # the slots, not the properties: a Tensor's plain gradient is read as it is
+            data = parameter._data
+            if g.__class__ is not _ndarray:  # not a Tensor's plain gradient: None, a Value's float, or a node
+                g = parameter.grad  # the public reading (a 0-d sum numpy left as a scalar becomes an array)
                 if g is None:
                     if missing is None:
                         missing = []
@@ -177,7 +197,6 @@ class Optimizer:
                 if isinstance(parameter, Value):
                     parameter.data = float(self.update(parameter.data, float(g), state))
                     continue
-            data = parameter.data
             if g.shape != data.shape:
                 raise ValueError(f"{type(self).__name__}.step: a parameter of shape {data.shape} "
                                  f"has a grad of shape {np.shape(g)}")
@@ -217,7 +236,7 @@ class Optimizer:
     def zero_grad(self):
         """Forget the gradients: a Tensor's ``grad`` becomes None, a Value's 0.0."""
         for parameter in self.params:
-            parameter.grad = 0.0 if isinstance(parameter, Value) else None
+            parameter._grad = 0.0 if isinstance(parameter, Value) else None  # the slot: what .grad's setter writes
 
     # --- saving and restoring ------------------------------------------------------------
 

@@ -11,6 +11,20 @@ def _flag(value, where):
     return value
 
 
+_latest_rate = (None, None, None)  # (lr, dtype, lr as a read-only 0-d array of dtype) of the latest plain step
+
+
+def _rate(lr, dtype):
+    """``lr`` as a read-only 0-d array of ``dtype``, made again only when ``lr`` (the float object) or ``dtype`` changes."""
+    global _latest_rate
+    latest, latest_dtype, rate = _latest_rate
+    if latest is not lr or latest_dtype is not dtype:
+        rate = np.array(lr, dtype=dtype)
+        rate.flags.writeable = False
+        _latest_rate = (lr, dtype, rate)
+    return rate
+
+
 class SGD(Optimizer):
     """Gradient descent: ``SGD(params, lr, momentum=0, nesterov=False, weight_decay=0)``.
 
@@ -83,5 +97,5 @@ class SGD(Optimizer):
         rate = None  # lr as a 0-d array of g's dtype: numpy multiplies by that faster than by a Python float
         for theta, g in zip(thetas, gs):
             if rate is None or rate.dtype is not g.dtype:
-                rate = np.array(self.lr, dtype=g.dtype)  # lr * g computes in g's dtype too
+                rate = _rate(self.lr, g.dtype)  # lr * g computes in g's dtype too
             theta -= rate * g

@@ -4,7 +4,7 @@ import numpy as np
 import pytest
 
 from autograd import Tensor, Value, enable_grad, is_grad_enabled, no_grad
-from autograd.core.engine import gradients, topological_order
+from autograd.core.engine import _depth_first_order, gradients, topological_order
 
 
 def test_topological_order_puts_parents_before_children():
@@ -30,6 +30,35 @@ def test_topological_order_is_the_same_on_every_call():
         nodes.append(nodes[-1] * nodes[i // 2] + 1.0)
     first = [id(node) for node in topological_order(nodes[-1])]
     assert all([id(n) for n in topological_order(nodes[-1])] == first for _ in range(3))
+
+
+def test_a_chain_is_walked_in_the_depth_first_order():
+    x = Tensor(np.ones((4, 2)))
+    w1, b1 = Tensor(np.ones((2, 3)), requires_grad=True), Tensor(np.ones(3), requires_grad=True)
+    w2 = Tensor(np.ones((3, 2)), requires_grad=True)
+    hidden = (x @ w1 + b1).relu()
+    loss = ((hidden @ w2).log_softmax(axis=1) * x).sum() * 0.5
+    order = topological_order(loss)
+    assert order == _depth_first_order(loss)
+    assert [node.op for node in order] == ["matmul", "+", "relu", "matmul", "log_softmax", "*", "sum", "*"]
+
+
+def test_a_chain_node_reading_one_non_leaf_twice_is_listed_once():
+    a = Value(2.0, requires_grad=True)
+    b = a * 3.0
+    c = b * b
+    d = c + 1.0
+    assert topological_order(d) == [b, c, d] == _depth_first_order(d)
+
+
+def test_a_graph_that_branches_below_a_chain_takes_the_depth_first_order():
+    a = Value(2.0, requires_grad=True)
+    b = a * 3.0
+    c = b.relu()
+    d = c + b  # two non-leaf parents: the walk down the chain stops here
+    e = d * 2.0
+    f = e + 1.0
+    assert topological_order(f) == _depth_first_order(f) == [b, c, d, e, f]
 
 
 def test_no_grad_records_no_parents():
@@ -156,3 +185,44 @@ def test_gradients_shared_between_nodes_stay_apart_when_summed():
     np.testing.assert_array_equal(b.grad, [2.0, 20.0])
     np.testing.assert_array_equal(a.grad, [4.0, 40.0])
     np.testing.assert_array_equal(x.grad, [4.0, 40.0])
+
+
+def _node(parents, rule, data):
+    from autograd.tensor.core import result
+
+    return result(np.asarray(data, dtype=float), tuple(parents), rule, "test")
+
+
+def test_a_rule_of_one_or_two_parents_may_pass_on_no_gradient_at_all():
+    a = Tensor(np.ones(2), requires_grad=True)
+    b = Tensor(np.ones(2), requires_grad=True)
+    silent_pair = _node([a, b], lambda g, out, x, y: (), np.ones(2))
+    silent_one = _node([a], lambda g, out, x: (), np.ones(2))
+    total = (silent_pair + silent_one + a).sum()
+    total.backward()
+    np.testing.assert_array_equal(a.grad, [1.0, 1.0])  # only through "+ a"
+    assert b.grad is None
+
+
+def test_a_node_of_three_parents_hands_each_its_own_gradient_and_sums_into_a_repeated_one():
+    a = Tensor(np.ones(2), requires_grad=True)
+    b = Tensor(np.ones(2), requires_grad=True)
+    triple = _node([a, b, a], lambda g, out, x, y, z: (g * 1.0, g * 2.0, g * 3.0), np.ones(2))
+    triple.sum().backward()
+    np.testing.assert_array_equal(a.grad, [4.0, 4.0])
+    np.testing.assert_array_equal(b.grad, [2.0, 2.0])
+
+
+def test_a_two_parent_node_of_one_operand_twice_gets_both_gradients():
+    a = Tensor(np.array([1.0, 2.0]), requires_grad=True)
+    hidden = a * 1.0  # a non-leaf, read twice by the product
+    (hidden * hidden).sum().backward()
+    np.testing.assert_array_equal(hidden.grad, [2.0, 4.0])
+    np.testing.assert_array_equal(a.grad, [2.0, 4.0])
+
+
+def test_a_rule_that_returns_none_instead_of_a_tuple_is_a_type_error():
+    a = Tensor(np.ones(2), requires_grad=True)
+    for parents, rule in (([a], lambda g, out, x: None), ([a, a * 1.0], lambda g, out, x, y: None)):
+        with pytest.raises(TypeError, match="not iterable"):
+            _node(parents, rule, np.ones(2)).sum().backward()

@@ -31,6 +31,7 @@ from autograd import (
     conv_transpose2d,
     einsum,
     hstack,
+    linear,
     logaddexp,
     max_pool2d,
     maximum,
@@ -568,6 +569,13 @@ CASES += [
     Case("batch_norm_length", lambda x, w, b: batch_norm(x, w, b, (0, 2), 1e-5)[0],
          lambda x, w, b: batch_norm_reference(x, w, b, (0, 2)), ((3, 2, 4), (2,), (2,))),
     Case("batch_norm_plain", lambda x: batch_norm(x, None, None, (0,), 1e-5)[0], batch_norm_reference, ((4, 3),)),
+]
+
+# nn.Linear's one node: with and without a bias; a batch of matrices takes matmul and + as written
+CASES += [
+    Case("linear", linear, lambda x, w, b: x @ w + b, ((4, 3), (3, 5), (5,))),
+    Case("linear_no_bias", linear, lambda x, w: x @ w, ((4, 3), (3, 2))),
+    Case("linear_batch_of_matrices", linear, lambda x, w, b: x @ w + b, ((2, 4, 3), (3, 5), (5,))),
 ]
 
 # a small network: matmul, broadcasting bias, relu, log_softmax, indexing, mean

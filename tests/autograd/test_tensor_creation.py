@@ -13,6 +13,16 @@ def test_an_ndarray_keeps_its_dtype_and_is_shared():
     assert t.dtype == np.float32 and t.data is array
 
 
+def test_an_ndarray_given_alone_is_a_plain_leaf_and_a_non_numeric_one_is_refused():
+    array = np.arange(3, dtype=np.int16)
+    t = Tensor(array)
+    assert (t.data is array, t.requires_grad, t.grad, t.parents, t.op, t.label) == (True, False, None, (), "", "")
+    with pytest.raises(TypeError, match="expected numeric data"):
+        Tensor(np.array(["a", "b"]))
+    with pytest.raises(TypeError, match="expected numeric data"):
+        Tensor(np.array([1 + 2j]))
+
+
 def test_python_numbers_and_lists_become_float64():
     assert Tensor(3).dtype == np.float64
     assert Tensor(2.5).dtype == np.float64

@@ -93,3 +93,52 @@ def test_relu_is_numpy_maximum_with_zero_for_every_shape_and_dtype_in_turn(shape
         np.testing.assert_array_equal(out.data, np.maximum(a, 0))
         out.data[...] = 7  # the result is an array of its own: writing it changes no later result
         np.testing.assert_array_equal(Tensor(-np.abs(np.nan_to_num(a))).relu().data, np.zeros(shape, dtype=dtype))
+
+
+def _operands(layout, rng, dtype):
+    """A (5, 4) and a (4, 3) array of ``dtype`` laid out as ``layout`` says."""
+    a, b = rng.normal(size=(5, 4)), rng.normal(size=(4, 3))
+    if layout == "owned":
+        return a.astype(dtype), b.astype(dtype)
+    if layout == "fortran":
+        return np.asfortranarray(a.astype(dtype)), np.asfortranarray(b.astype(dtype))
+    if layout == "strided":  # views matmul may not hand to BLAS as they are
+        return rng.normal(size=(5, 8)).astype(dtype)[:, ::2], rng.normal(size=(8, 3)).astype(dtype)[::2]
+    return a.astype(dtype).astype(dtype.newbyteorder()), b.astype(dtype).astype(dtype.newbyteorder())
+
+
+@pytest.mark.parametrize("dtype", [np.dtype(np.float32), np.dtype(np.float64), np.dtype(np.float16)])
+@pytest.mark.parametrize("layout", ["owned", "fortran", "strided", "byte-swapped"])
+def test_matmul_and_its_gradients_are_numpys_matmul_to_the_bit(dtype, layout):
+    rng = np.random.default_rng(3)
+    x, w = _operands(layout, rng, dtype)
+    a, b = Tensor(x, requires_grad=True), Tensor(w, requires_grad=True)
+    out = a @ b
+    np.testing.assert_array_equal(out.data, x @ w)
+    seed = rng.normal(size=(5, 3)).astype(out.dtype)
+    out.backward(seed)
+    np.testing.assert_array_equal(a.grad, seed @ w.T)
+    np.testing.assert_array_equal(b.grad, x.T @ seed)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_matmul_gradients_from_a_broadcast_incoming_gradient_are_numpys_matmul_to_the_bit(dtype):
+    rng = np.random.default_rng(4)
+    x, w = rng.normal(size=(6, 4)).astype(dtype), rng.normal(size=(4, 3)).astype(dtype)
+    a, b = Tensor(x, requires_grad=True), Tensor(w, requires_grad=True)
+    (a @ b).sum().backward()  # the sum's rule hands the product a broadcast view of ones
+    ones = np.ones((6, 3), dtype=dtype)
+    np.testing.assert_array_equal(a.grad, ones @ w.T)
+    np.testing.assert_array_equal(b.grad, x.T @ ones)
+
+
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_log_softmax_of_two_classes_is_the_reduce_formula_to_the_bit(dtype):
+    logits = np.array([[0.5, -1.25], [-np.inf, 0.0], [1e30, -1e30], [np.nan, 1.0], [-0.0, 0.0], [3.0, 3.0],
+                       [-87.0, 88.0]], dtype=dtype)
+    with np.errstate(invalid="ignore"):
+        shifted = logits - np.max(logits, axis=1, keepdims=True)
+        expected = shifted - np.log(np.add.reduce(np.exp(shifted), 1, keepdims=True))
+        out = Tensor(logits).log_softmax(axis=1)
+    np.testing.assert_array_equal(out.data, expected)
+    assert np.array_equal(np.signbit(out.data), np.signbit(expected))

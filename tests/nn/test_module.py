@@ -168,6 +168,17 @@ def test_named_modules_lists_every_module_once_depth_first():
     assert [name for name, _ in model.named_modules()] == ["", "0", "1", "1.0", "1.1"]
 
 
+def test_modules_are_named_modules_without_their_names():
+    shared = nn.ReLU()
+    model = Net()
+    model.blocks = [nn.Linear(2, 2, rng=0), shared, (nn.Tanh(), nn.Sequential(shared, nn.Sigmoid()))]
+    model.heads = {"a": nn.Linear(2, 1, rng=0), "b": Affine(2)}
+    model.numbers = [1, nn.ReLU()]  # a list whose first item is not a Module does not count
+    model.me = model
+    assert [id(module) for module in model.modules()] == [id(module) for _, module in model.named_modules()]
+    assert len(model.modules()) == 11
+
+
 def test_children_are_the_direct_submodules():
     model = Net()
     assert model.children() == [model.first, model.act, model.second]

@@ -258,6 +258,24 @@ def test_a_grad_of_the_wrong_shape_is_refused():
         SGD([parameter], lr=0.1).step()
 
 
+def test_a_grad_of_the_wrong_shape_after_good_ones_is_refused_before_any_update():
+    good, bad = Parameter(np.ones(2)), Parameter(np.ones(3))
+    good.grad, bad.grad = np.ones(2), np.ones((3, 1))
+    optimizer = SGD([good, bad], lr=0.1)
+    with pytest.raises(ValueError, match=r"shape \(3,\) has a grad of shape \(3, 1\)"):
+        optimizer.step()
+    np.testing.assert_array_equal(good.data, [1.0, 1.0])
+
+
+def test_a_step_over_tensors_and_values_updates_both_and_marks_the_tensors():
+    tensor, value = Parameter(np.ones(2)), Value(1.0)
+    tensor.grad, value.grad = np.full(2, 2.0), 3.0
+    before = getattr(tensor, "_version", None)
+    SGD([tensor, value], lr=0.5).step()
+    np.testing.assert_array_equal(tensor.data, [0.0, 0.0])
+    assert value.data == -0.5 and tensor._version != before
+
+
 def test_params_may_be_any_iterable():
     parameter = Parameter(np.ones(2))
     assert SGD((p for p in [parameter]), lr=0.1).params == [parameter]

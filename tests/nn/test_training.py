@@ -330,6 +330,18 @@ def test_accuracy_refuses_a_class_label_out_of_range():
         nn.accuracy(np.zeros((2, 3)), np.array([0, 3]))
 
 
+@pytest.mark.parametrize("dtype", [np.int8, np.int16, np.int32, np.int64, np.uint8, np.uint64, np.float64,
+                                   np.dtype(">i8")])
+@pytest.mark.parametrize("bad", [-1, 3, -128])
+def test_accuracy_refuses_a_negative_or_too_large_label_of_every_dtype(dtype, bad):
+    if bad < 0 and np.dtype(dtype).kind == "u":
+        return  # an unsigned label cannot be negative
+    labels = np.array([0, 2, bad]).astype(dtype)
+    with pytest.raises(ValueError, match=f"label {bad}(\\.0)? is out of range for scores of 3 classes"):
+        nn.accuracy(np.zeros((3, 3)), labels)
+    assert nn.accuracy(np.eye(3), np.array([0, 1, 2]).astype(dtype)) == 1.0
+
+
 def test_accuracy_refuses_soft_binary_labels():
     with pytest.raises(ValueError, match="binary labels must be 0/1"):
         nn.accuracy(np.array([0.3, 0.8]), np.array([0.5, 1.0]))

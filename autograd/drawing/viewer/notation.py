@@ -118,6 +118,9 @@ class Names:
                 return f"{left}^{right}"
             if op == "matmul":
                 return f"{left} @ {right}"
+        if op == "linear" and len(parts) in (2, 3):  # x @ W (+ b), one node
+            product = f"{grouped[0]} @ {grouped[1]}"
+            return product if len(parts) == 2 else f"{product} + {parts[2]}"
         if len(parts) == 1:
             if op == "neg":
                 return f"-{grouped[0]}"

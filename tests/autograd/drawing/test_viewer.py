@@ -6,7 +6,7 @@ import re
 import numpy as np
 import pytest
 
-from autograd import Tensor, Value, backward_steps
+from autograd import Tensor, Value, backward_steps, linear
 
 
 def notes_steps():
@@ -88,6 +88,16 @@ def test_tensor_steps_show_shapes_and_summaries():
     assert any(" ⊙ " in line for line in lines)  # tanh: the elementwise chain rule
 
 
+def test_a_linear_node_is_written_as_its_product_plus_its_bias():
+    X = Tensor(np.arange(12.0).reshape(4, 3) / 10, label="X")
+    W = Tensor(np.ones((3, 4)), requires_grad=True, label="W")
+    b = Tensor(np.zeros(4), requires_grad=True, label="b")
+    lines = [line for step in data_of(backward_steps(linear(X, W, b).tanh().sum()).html())["steps"]
+             for line in step["lines"]]
+    assert any(line.startswith("∂J/∂W = ∂J/∂(X @ W + b) through the rule of linear") for line in lines)
+    assert any(line.startswith("∂J/∂b = ∂J/∂(X @ W + b) through the rule of linear") for line in lines)
+
+
 def test_max_nodes_is_checked():
     with pytest.raises(ValueError, match="max_nodes must be at least 1"):
         notes_steps().html(max_nodes=0)
@@ -143,7 +153,7 @@ def test_with_a_model_parameters_are_named_as_named_parameters_and_nothing_by_a_
     for name, _ in model.named_parameters():
         assert name in texts
         assert any(f"∂J/∂({name})" in line for line in lines)
-    assert "0: matmul (4, 5)" in texts and "1: relu (4, 5)" in texts and "input (4, 3)" in texts
+    assert "0: linear (4, 5)" in texts and "1: relu (4, 5)" in texts and "input (4, 3)" in texts
     counters = re.compile(r"^x\d+$|#\d")
     assert [text for text in texts if counters.search(text.strip())] == []
     assert not any(re.search(r"\bx\d+\b|#\d", line) for line in lines)
