@@ -19,6 +19,7 @@ import contextlib
 import functools
 from math import isfinite
 import numbers
+from collections.abc import Mapping
 
 import numpy as np
 from tqdm import tqdm
@@ -168,6 +169,27 @@ def _training_metric(function, y):
                                 and not function.args and set(function.keywords) <= {"threshold"}):
         return LabelsAccuracy(function, y)
     return function
+
+
+class _ParameterNames(Mapping):
+    """``{id(parameter): dotted name}`` of a model's parameters, read when first asked (an optimizer's warning)."""
+
+    def __init__(self, model):
+        self._model, self._names = model, None
+
+    def _read(self):
+        if self._names is None:
+            self._names = {id(parameter): name for name, parameter in self._model.named_parameters()}
+        return self._names
+
+    def __getitem__(self, key):
+        return self._read()[key]
+
+    def __iter__(self):
+        return iter(self._read())
+
+    def __len__(self):
+        return len(self._read())
 
 
 def _data(X, y, where, what=("X", "y")):
@@ -364,8 +386,7 @@ def fit(model, loss_fn, optimizer, X, y, *, epochs, batch_size, val=None, metric
     history = History(keys + (["lr"] if scheduler is not None else []))
     bar = tqdm(total=epochs * len(loader), unit="batch", leave=True) if progress else None
     before = getattr(model, "training", None)
-    named = {id(parameter): name for name, parameter in getattr(model, "named_parameters", list)()}
-    optimizer.parameter_names = named or None
+    optimizer.parameter_names = _ParameterNames(model) if callable(getattr(model, "named_parameters", None)) else None
     watcher = Monitor(model, optimizer, history) if monitor else None
     checking = anomaly_mode() if detect_anomaly else contextlib.nullcontext()
     try:
