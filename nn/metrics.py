@@ -6,6 +6,7 @@ from autograd import Node, Value
 
 from .arrays import read_array
 
+_count_nonzero = np.count_nonzero
 _min_reduce = np.minimum.reduce
 _max_reduce = np.maximum.reduce
 _UNSIGNED = {np.dtype(signed): np.dtype(unsigned) for signed, unsigned in
@@ -84,6 +85,38 @@ def accuracy(scores, y, threshold=0.5):
         bad = labels[(labels != 0) & (labels != 1) & (labels != -1)][0]
         raise ValueError(f"{where}: binary labels must be 0/1 (or -1/+1), got {bad}")
     return float(np.count_nonzero((scores > threshold) == (labels > 0))) / scores.size
+
+
+class LabelsAccuracy:
+    """``accuracy(scores, labels[rows])`` for batches of one array of class labels, as ``fit`` asks it batch by batch.
+
+    ``labels`` are checked once for each class count (whole numbers within range); a batch of scores of
+    shape (n, k > 1) against labels found valid for k is counted at once, any other batch goes to
+    ``function`` (``accuracy``), which gives the same number or the same error it always did.
+    """
+
+    def __init__(self, function, labels):
+        self.function = function
+        self.labels = labels if labels.ndim == 1 and labels.dtype.kind in "iuf" else None
+        self.valid = {}  # class count -> whether every label is a whole number in [0, count)
+
+    def __call__(self, scores, labels):
+        shape = scores.shape
+        if len(shape) == 2 and 0 < shape[0] == len(labels):
+            valid = self.valid.get(shape[1])
+            if valid is None:
+                valid = self.valid[shape[1]] = self._valid(shape[1])
+            if valid:
+                return float(_count_nonzero(scores.argmax(-1) == labels)) / shape[0]
+        return self.function(scores, labels)
+
+    def _valid(self, classes):
+        labels = self.labels
+        if labels is None or classes < 2:
+            return False
+        if labels.dtype.kind == "f" and np.any(labels != np.round(labels)):
+            return False
+        return not _outside(labels, classes)
 
 
 METRICS = {"accuracy": accuracy}

@@ -17,8 +17,9 @@ losses accept that for one output per sample).
 
 import contextlib
 import functools
-import math
+from math import isfinite
 import numbers
+from collections.abc import Mapping
 
 import numpy as np
 from tqdm import tqdm
@@ -26,8 +27,8 @@ from tqdm import tqdm
 from autograd import Node, Tensor, Value, detect_anomaly as anomaly_mode, enable_grad, no_grad
 
 from .data.checks import as_array, count, flag, same_length
-from .data.loader import DataLoader
-from .metrics import METRICS, accuracy, decision_threshold, first_regression_target, scores_array
+from .data.loader import DataLoader, row_taker
+from .metrics import METRICS, LabelsAccuracy, accuracy, decision_threshold, first_regression_target, scores_array
 from .monitor import Monitor
 from .optim import Optimizer
 from .optim.schedulers import LRScheduler
@@ -162,6 +163,35 @@ def _check_accuracy_is_defined(loss_fn, threshold, regression, where):
         )
 
 
+def _training_metric(function, y):
+    """``function``, or for nn's accuracy a ``LabelsAccuracy`` of the training labels ``y`` (the same numbers)."""
+    if function is accuracy or (isinstance(function, functools.partial) and function.func is accuracy
+                                and not function.args and set(function.keywords) <= {"threshold"}):
+        return LabelsAccuracy(function, y)
+    return function
+
+
+class _ParameterNames(Mapping):
+    """``{id(parameter): dotted name}`` of a model's parameters, read when first asked (an optimizer's warning)."""
+
+    def __init__(self, model):
+        self._model, self._names = model, None
+
+    def _read(self):
+        if self._names is None:
+            self._names = {id(parameter): name for name, parameter in self._model.named_parameters()}
+        return self._names
+
+    def __getitem__(self, key):
+        return self._read()[key]
+
+    def __iter__(self):
+        return iter(self._read())
+
+    def __len__(self):
+        return len(self._read())
+
+
 def _data(X, y, where, what=("X", "y")):
     X = as_array(X, where, what[0])
     y = as_array(y, where, what[1])
@@ -198,6 +228,8 @@ def _target(y_batch, scalar):
 
 
 def _loss_value(loss, where):
+    if loss.__class__ is Tensor and loss._data.size == 1:  # the common case first
+        return loss._data.item()
     if not isinstance(loss, Node):
         raise TypeError(f"{where}: loss_fn must return a Tensor or a Value computed from the model's output, "
                         f"got {type(loss).__name__}")
@@ -347,14 +379,14 @@ def fit(model, loss_fn, optimizer, X, y, *, epochs, batch_size, val=None, metric
     resolved = _resolve_metrics(metrics, loss_fn, threshold, [y] + ([val[1]] if val is not None else []), where)
     scalar = _is_scalar_model(optimizer.params, where)
     loader = DataLoader(X, y, batch_size=batch_size, shuffle=shuffle, rng=rng)
+    training_metrics = [(name, _training_metric(function, loader.y)) for name, function in resolved]
 
     names = ["loss", *(name for name, _ in resolved)]
     keys = names + ([f"val_{name}" for name in names] if val is not None else [])
     history = History(keys + (["lr"] if scheduler is not None else []))
     bar = tqdm(total=epochs * len(loader), unit="batch", leave=True) if progress else None
     before = getattr(model, "training", None)
-    named = {id(parameter): name for name, parameter in getattr(model, "named_parameters", list)()}
-    optimizer.parameter_names = named or None
+    optimizer.parameter_names = _ParameterNames(model) if callable(getattr(model, "named_parameters", None)) else None
     watcher = Monitor(model, optimizer, history) if monitor else None
     checking = anomaly_mode() if detect_anomaly else contextlib.nullcontext()
     try:
@@ -363,8 +395,8 @@ def fit(model, loss_fn, optimizer, X, y, *, epochs, batch_size, val=None, metric
                 if bar is not None:
                     bar.set_description(f"epoch {epoch}/{epochs}", refresh=False)
                 used_lr = optimizer.lr
-                results = _train_epoch(model, loss_fn, optimizer, loader, resolved, scalar, epoch, epochs, bar,
-                                       watcher)
+                results = _train_epoch(model, loss_fn, optimizer, loader, training_metrics, scalar, epoch, epochs,
+                                       bar, watcher)
                 if watcher is not None:
                     watcher.end_epoch(epoch)
                 if val is not None:
@@ -388,17 +420,21 @@ def fit(model, loss_fn, optimizer, X, y, *, epochs, batch_size, val=None, metric
 
 def _train_epoch(model, loss_fn, optimizer, loader, metrics, scalar, epoch, epochs, bar, watcher):
     """One pass over the loader's batches; returns the epoch's weighted mean loss and metrics."""
-    X, y = loader.X, loader.y
-    totals = dict.fromkeys(["loss", *(name for name, _ in metrics)], 0.0)
+    X_rows, y_rows = row_taker(loader.X), row_taker(loader.y)
+    loss_total, totals = 0.0, [0.0] * len(metrics)
     _set_mode(model, True)
     batches, seen = len(loader), 0
     for number, rows in enumerate(loader.index_batches(), start=1):
-        X_batch, y_batch = X[rows], y[rows]
+        X_batch, y_batch = X_rows(rows), y_rows(rows)
         optimizer.zero_grad()
-        outputs = _forward(model, X_batch, scalar)
-        loss = loss_fn(outputs, _target(y_batch, scalar))
+        if scalar:
+            outputs = _forward(model, X_batch, scalar)
+            loss = loss_fn(outputs, y_batch)
+        else:
+            outputs = model(Tensor(X_batch))
+            loss = loss_fn(outputs, Tensor(y_batch))
         value = _loss_value(loss, "fit")
-        if not math.isfinite(value):
+        if not isfinite(value):
             raise NonFiniteLossError(
                 f"fit: the loss is {value} at epoch {epoch} of {epochs}, batch {number} of {batches}; "
                 "training stopped before this batch's update. Try a smaller learning rate, standardized "
@@ -412,12 +448,14 @@ def _train_epoch(model, loss_fn, optimizer, loader, metrics, scalar, epoch, epoc
             optimizer.step()
             watcher.after_step()
         weight = len(rows)
-        totals["loss"] += value * weight
+        loss_total += value * weight
         if metrics:
             scores = scores_array(outputs, "fit")
-            for name, function in metrics:
-                totals[name] += float(function(scores, y_batch)) * weight
+            for index, (_, function) in enumerate(metrics):
+                totals[index] += float(function(scores, y_batch)) * weight
         if bar is not None:
             bar.update(1)
         seen += weight
-    return {key: total / seen for key, total in totals.items()}
+    results = {"loss": loss_total / seen}
+    results.update((name, total / seen) for (name, _), total in zip(metrics, totals))
+    return results

@@ -10,6 +10,18 @@ from ..init import make_rng
 from .checks import as_array, count, flag, same_length
 
 
+def row_taker(array):
+    """A function ``rows -> array[rows]`` (those rows copied, in that order) by numpy's fastest call for ``array``.
+
+    On a C-contiguous array of two or more axes ``take`` along the first axis gives the same C-contiguous copy
+    as indexing, ~4x faster on a small batch; a 1-d array's indexing is already the fast path.
+    """
+    if array.ndim > 1 and array.flags.c_contiguous:
+        take = array.take
+        return lambda rows: take(rows, 0)
+    return array.__getitem__
+
+
 class DataLoader:
     """``DataLoader(X, y=None, batch_size=32, shuffle=True, rng=None, drop_last=False)``.
 
@@ -53,11 +65,13 @@ class DataLoader:
             yield order[batch * self.batch_size:(batch + 1) * self.batch_size]
 
     def __iter__(self):
+        X_rows = row_taker(self.X)
+        y_rows = None if self.y is None else row_taker(self.y)
         for indices in self.index_batches():
-            if self.y is None:
-                yield Tensor(self.X[indices])
+            if y_rows is None:
+                yield Tensor(X_rows(indices))
             else:
-                yield Tensor(self.X[indices]), Tensor(self.y[indices])
+                yield Tensor(X_rows(indices)), Tensor(y_rows(indices))
 
     def __repr__(self):
         return (f"DataLoader({self.n_samples} samples, batch_size={self.batch_size}, {len(self)} batches, "

@@ -410,3 +410,17 @@ def test_loader_batches_image_shaped_samples_keeping_their_axes():
     assert [(xb.shape, xb.dtype, yb.tolist()) for xb, yb in batches] == [
         ((2, 2, 3, 3), np.float32, [0, 1]), ((2, 2, 3, 3), np.float32, [2, 3]), ((1, 2, 3, 3), np.float32, [4])]
     np.testing.assert_array_equal(np.concatenate([xb.data for xb, _ in batches]), X)
+
+
+@pytest.mark.parametrize("layout", ["C 1-d", "C 2-d", "F 2-d", "F 4-d", "strided"])
+def test_row_taker_copies_the_rows_as_indexing_does(layout):
+    from nn.data.loader import row_taker
+
+    array = np.arange(6 * 2 * 3 * 4, dtype=np.float64).reshape(6, 2, 3, 4)
+    array = {"C 1-d": array.reshape(-1)[:6], "C 2-d": array.reshape(6, -1), "F 2-d": np.asfortranarray(array[:, 0, 0]),
+             "F 4-d": np.asfortranarray(array), "strided": array.reshape(6, -1)[:, ::2]}[layout]
+    rows = np.array([4, 0, 5, 0])
+    taken, indexed = row_taker(array)(rows), array[rows]
+    assert taken.dtype == indexed.dtype and taken.shape == indexed.shape and taken.strides == indexed.strides
+    np.testing.assert_array_equal(taken, indexed)
+    assert taken.base is None or not np.shares_memory(taken, array)

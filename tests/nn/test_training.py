@@ -507,3 +507,73 @@ def test_probability_rows_are_targets_whose_accuracy_is_defined():
 def test_a_threshold_that_is_not_a_number_is_a_type_error():
     with pytest.raises(TypeError, match="threshold must be a real number"):
         quiet_fit(*small_problem(), epochs=1, batch_size=8, threshold="logits")
+
+
+# --- fit is the plain loop, bit for bit ------------------------------------------------------
+
+
+def _hand_loop(model, loss_fn, optimizer, X, y, epochs, batch_size, seed):
+    """The loop fit runs, written out: the same Generator's orders, X[rows], loss.item(), nn.accuracy per batch."""
+    rng, history = np.random.default_rng(seed), {"loss": [], "accuracy": []}
+    for _ in range(epochs):
+        order = rng.permutation(len(X))
+        loss_total = correct_total = 0.0
+        for start in range(0, len(X), batch_size):
+            rows = order[start:start + batch_size]
+            optimizer.zero_grad()
+            outputs = model(Tensor(X[rows]))
+            loss = loss_fn(outputs, Tensor(y[rows]))
+            value = loss.item()
+            loss.backward()
+            optimizer.step()
+            loss_total += value * len(rows)
+            correct_total += float(nn.accuracy(outputs.data, y[rows])) * len(rows)
+        history["loss"].append(loss_total / len(X))
+        history["accuracy"].append(correct_total / len(X))
+    return history
+
+
+@pytest.mark.parametrize("layout", ["C", "F", "float32", "float labels", "three classes"])
+def test_fit_gives_the_hand_written_loops_history_and_weights_bit_for_bit(layout):
+    X, y = make_moons(90, noise=0.2, rng=1)
+    dtype, classes = np.float64, 2
+    if layout == "F":
+        X = np.asfortranarray(X)
+    elif layout == "float32":
+        X, dtype = X.astype(np.float32), np.float32
+    elif layout == "float labels":
+        y = y.astype(np.float64)
+    elif layout == "three classes":
+        y, classes = y * 2, 3
+
+    def run(train):
+        model = nn.MLP([2, 8, classes], rng=0, dtype=dtype)
+        optimizer = SGD(model.parameters(), lr=0.3)
+        history = train(model, nn.CrossEntropyLoss(), optimizer)
+        return history, [parameter.data.copy() for parameter in model.parameters()]
+
+    fitted, fit_weights = run(lambda m, l, o: quiet_fit(m, l, o, X, y, epochs=3, batch_size=16, rng=7).history)
+    by_hand, hand_weights = run(lambda m, l, o: _hand_loop(m, l, o, X, y, 3, 16, 7))
+    assert fitted == by_hand
+    for ours, theirs in zip(fit_weights, hand_weights):
+        assert ours.dtype == theirs.dtype and ours.tobytes() == theirs.tobytes()
+
+
+def test_labels_accuracy_gives_accuracys_numbers_and_errors_batch_by_batch():
+    from nn.metrics import LabelsAccuracy
+
+    rng = np.random.default_rng(0)
+    labels = np.array([0, 2, 1, 1, 0, 2, 5, 1])  # 5 is out of range for 3 classes, in range for 6
+    for classes in (3, 6):
+        counted = LabelsAccuracy(nn.accuracy, labels)
+        scores = rng.standard_normal((8, classes))
+        for rows in (slice(0, 4), slice(4, 8)):
+            try:
+                expected = nn.accuracy(scores[rows], labels[rows])
+            except ValueError as error:
+                with pytest.raises(ValueError, match=str(error)):
+                    counted(scores[rows], labels[rows])
+            else:
+                assert counted(scores[rows], labels[rows]) == expected
+    with pytest.raises(ValueError, match="class labels must be whole numbers, got 1.5"):
+        LabelsAccuracy(nn.accuracy, np.array([1.5, 0.0]))(np.zeros((2, 2)), np.array([1.5, 0.0]))
