@@ -11,11 +11,13 @@ timed inside each workload's own step, in this one process:
 - ``pass_observers.watching()``: whether an instrument or a hook watches the pass;
 - ``increment_version(tensors)``: the optimizer marking the tensors it changed.
 
-The step is timed alone (thread CPU time, median). Then, inside one more step, each
-piece is timed on the very arguments the step passes it (repeated 2,000 times at its
-first call) and its calls are counted in a further step; the table gives the pieces'
-time per step and its share of the step. Recording a Tensor op also stores one stamp
-(a slot written in ``result``), which cannot be timed apart.
+The step is timed alone (thread CPU time, median). The version check is timed on
+one step's own graph, through the engine's observer protocol (``PassObserver.sorted``
+hands the order before any rule runs, 2,000 repeats), and the observer counts the
+step's passes; ``watching()`` is timed as the plain passes meet it, and
+``increment_version`` on the step's Tensor parameters, once per pass. Nothing in
+autograd is replaced. Recording a Tensor op also stores one stamp (a slot written in
+``result``), which cannot be timed apart.
 
     python benchmarks/safety_share.py            # about half a minute
     python benchmarks/safety_share.py --quick    # a few seconds, to check that it runs
@@ -29,8 +31,9 @@ import harness
 import numpy as np
 
 import nn
-import nn.optim.optimizer as optimizer_module
-from autograd.core import engine
+from autograd import Value, increment_version
+from autograd.core.pass_observers import PassObserver, unwatch, watch, watching
+from autograd.core.versions import check as check_versions
 
 _clock = time.thread_time_ns
 
@@ -47,23 +50,31 @@ def workloads():
 
     def scalar():
         X, y = scalar_micrograd.moons()
-        step = scalar_micrograd.our_step(scalar_micrograd.our_model(), X, y)
-        return lambda: step(0)
+        model = scalar_micrograd.our_model()
+        step = scalar_micrograd.our_step(model, X, y)
+        return (lambda: step(0)), model.parameters()
 
-    def tensor(size, dtype):
-        return lambda: tensor_mlp.OursNN(*tensor_mlp.make_problem(size, dtype)).step
+    def contender(make):
+        def setup():
+            ours = make()
+            return ours.step, ours.params
+        return setup
 
     def fit():
         X, labels = make_moons(1000, noise=0.1, rng=0)
         model = fit_epoch.nn_model(fit_epoch.initial_weights(np.float64))
         loss_fn, optimizer = nn.CrossEntropyLoss(), nn.optim.SGD(model.parameters(), lr=0.1)
-        return lambda: nn.fit(model, loss_fn, optimizer, X, labels, epochs=1, batch_size=32, rng=0, progress=False)
+        return (lambda: nn.fit(model, loss_fn, optimizer, X, labels, epochs=1, batch_size=32, rng=0,
+                               progress=False)), optimizer.params
+
+    def tensor(size, dtype):
+        return contender(lambda: tensor_mlp.OursNN(*tensor_mlp.make_problem(size, dtype)))
 
     def conv(dtype):
-        return lambda: conv_step.OursNN(*conv_step.make_problem(dtype)).step
+        return contender(lambda: conv_step.OursNN(*conv_step.make_problem(dtype)))
 
     def makemore(dtype):
-        return lambda: makemore_step.OursNN(*makemore_step.make_problem(dtype)).step
+        return contender(lambda: makemore_step.OursNN(*makemore_step.make_problem(dtype)))
 
     return {
         "scalar (micrograd's demo)": scalar,
@@ -78,43 +89,43 @@ def workloads():
     }
 
 
-class Measured:
-    """Replaces ``owner.<name>`` by a wrapper that counts its calls and, at the first, times the call itself.
+class CheckTimer(PassObserver):
+    """Watches backward passes: counts them and, in the first, times the version check on the pass's own order.
 
-    At its first call the wrapper runs the original ``repeats`` times more on the very
-    arguments the step passed (each of the three pieces may run again: a check reads,
-    a mark only advances a counter), so the graph and the versions are the step's own.
+    The engine hands an observer the sorted order before any rule runs (``sorted``), when the
+    versions are those the plain pass checks; ``check`` only reads, so it may run again there.
     """
 
-    def __init__(self, owner, name, repeats=2000):
-        self.owner, self.name, self.repeats = owner, name, repeats
-        self.original = getattr(owner, name)
-        self.calls = 0
-        self.per_call = None  # ns
+    def __init__(self, repeats):
+        self.repeats = repeats
+        self.passes = 0
+        self.per_check = None  # ns
 
-    def __enter__(self):
-        original = self.original
-
-        def counted(*args):
-            self.calls += 1
-            if self.per_call is None:
-                start = time.perf_counter_ns()
-                for _ in range(self.repeats):
-                    original(*args)
-                self.per_call = (time.perf_counter_ns() - start) / self.repeats
-            return original(*args)
-
-        setattr(self.owner, self.name, counted)
-        return self
-
-    def __exit__(self, *exc_info):
-        setattr(self.owner, self.name, self.original)
-        return False
+    def sorted(self, order):
+        self.passes += 1
+        if self.per_check is None:
+            start = time.perf_counter_ns()
+            for _ in range(self.repeats):
+                check_versions(order)
+            self.per_check = (time.perf_counter_ns() - start) / self.repeats
 
 
-def share(setup, steps):
-    """(median step µs, safety µs per step): the step timed alone, then the pieces timed inside one more step."""
-    step = setup()
+def per_call_ns(repeats, function, *args):
+    """ns per call of ``function(*args)``."""
+    start = time.perf_counter_ns()
+    for _ in range(repeats):
+        function(*args)
+    return (time.perf_counter_ns() - start) / repeats
+
+
+def share(setup, steps, repeats=2000):
+    """(median step µs, safety µs per step): the step timed alone, then its safety's pieces timed apart.
+
+    The version check is timed on one step's own graph by a ``CheckTimer``, which also counts the
+    passes of a step; ``watching()`` is timed as the plain passes meet it (nothing watching), and
+    ``increment_version`` on the step's Tensor parameters, once per pass (an optimizer step each).
+    """
+    step, params = setup()
     for _ in range(3):
         step()
     times = []
@@ -122,18 +133,16 @@ def share(setup, steps):
         start = _clock()
         step()
         times.append(_clock() - start)
-    pieces = [Measured(engine, "check_versions"), Measured(engine, "watching"),
-              Measured(optimizer_module, "increment_version")]
-    for piece in pieces:
-        piece.__enter__()
+    timer = CheckTimer(repeats)
+    watch(timer)
     try:
         step()
-        counts = [piece.calls for piece in pieces]
-        step()  # a second step: calls per step without the first's repeats
     finally:
-        for piece in pieces:
-            piece.__exit__()
-    spent = sum((piece.calls - count) * (piece.per_call or 0.0) for piece, count in zip(pieces, counts))
+        unwatch(timer)
+    watching_ns = per_call_ns(repeats, watching)
+    tensors = [p for p in params if not isinstance(p, Value)]
+    marking_ns = per_call_ns(repeats, increment_version, tensors) if tensors else 0.0
+    spent = timer.passes * ((timer.per_check or 0.0) + watching_ns + marking_ns)
     return harness.median(times) / 1e3, spent / 1e3
 
 
