@@ -13,6 +13,11 @@ _UNSIGNED = {np.dtype(signed): np.dtype(unsigned) for signed, unsigned in
              ((np.int8, np.uint8), (np.int16, np.uint16), (np.int32, np.uint32), (np.int64, np.uint64))}
 
 
+def _fractional(labels):
+    """Whether a float label is not a whole number (integer labels always are)."""
+    return labels.dtype.kind == "f" and bool(np.any(labels != np.round(labels)))
+
+
 def _outside(labels, count):
     """Whether a label is below 0 or at least ``count`` (numpy's reductions minus their Python layer)."""
     unsigned = _UNSIGNED.get(labels.dtype)
@@ -63,7 +68,7 @@ def accuracy(scores, y, threshold=0.5):
         if labels.shape == scores.shape:
             truth = labels.argmax(axis=-1)
         elif labels.shape == scores.shape[:-1]:
-            if labels.dtype.kind == "f" and np.any(labels != np.round(labels)):
+            if _fractional(labels):
                 bad = labels[labels != np.round(labels)][0]
                 raise ValueError(f"{where}: class labels must be whole numbers, got {bad}")
             if _outside(labels, num_classes):
@@ -114,9 +119,7 @@ class LabelsAccuracy:
         labels = self.labels
         if labels is None or classes < 2:
             return False
-        if labels.dtype.kind == "f" and np.any(labels != np.round(labels)):
-            return False
-        return not _outside(labels, classes)
+        return not (_fractional(labels) or _outside(labels, classes))
 
 
 METRICS = {"accuracy": accuracy}

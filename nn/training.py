@@ -427,12 +427,8 @@ def _train_epoch(model, loss_fn, optimizer, loader, metrics, scalar, epoch, epoc
     for number, rows in enumerate(loader.index_batches(), start=1):
         X_batch, y_batch = X_rows(rows), y_rows(rows)
         optimizer.zero_grad()
-        if scalar:
-            outputs = _forward(model, X_batch, scalar)
-            loss = loss_fn(outputs, y_batch)
-        else:
-            outputs = model(Tensor(X_batch))
-            loss = loss_fn(outputs, Tensor(y_batch))
+        outputs = _forward(model, X_batch, scalar)
+        loss = loss_fn(outputs, _target(y_batch, scalar))
         value = _loss_value(loss, "fit")
         if not isfinite(value):
             raise NonFiniteLossError(
